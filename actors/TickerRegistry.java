@@ -1,0 +1,253 @@
+package actors;
+
+import conditions.Symbols;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import persistence.CborSerializable;
+import persistence.RegistryEvent;
+import persistence.RegistryEvent.TickerAdded;
+import persistence.RegistryEvent.TickerRemoved;
+import persistence.RegistrySnapshot;
+import persistence.WatchedTicker;
+
+/**
+ * The durable set of watched tickers (symbol to source and the time it was added), one per cluster
+ * (a cluster singleton, event sourced under the persistence id {@code TickerRegistry}).
+ *
+ * <p>When it starts (first start, node restart, or the singleton moving to another node) it starts
+ * every ticker's source and wakes its entity, so the entity recovers and sends its pending hits; it
+ * wakes them again every {@code wakeInterval}, which also restarts entities that sharding moved.
+ */
+public final class TickerRegistry
+        extends EventSourcedBehaviorWithEnforcedReplies<TickerRegistry.Command, RegistryEvent, TickerRegistry.State> {
+
+    public static final PersistenceId PERSISTENCE_ID = PersistenceId.ofUniqueId("TickerRegistry");
+
+    // ---- commands and replies ----
+
+    public sealed interface Command extends CborSerializable {
+    }
+
+    public record Add(String symbol, String source, ActorRef<AddResult> replyTo) implements Command {
+    }
+
+    public record Remove(String symbol, ActorRef<RemoveResult> replyTo) implements Command {
+    }
+
+    public record ListTickers(ActorRef<Tickers> replyTo) implements Command {
+    }
+
+    /** Stops the singleton (its stop message when the node leaves). */
+    public enum Stop implements Command {
+        INSTANCE
+    }
+
+    private enum WakeAll implements Command {
+        INSTANCE
+    }
+
+    public sealed interface AddResult extends CborSerializable {
+    }
+
+    public record Added(WatchedTicker ticker) implements AddResult {
+    }
+
+    /** Already watched (with its original source and time). */
+    public record AlreadyExists(WatchedTicker ticker) implements AddResult {
+    }
+
+    /** The source is not one of {@code known}. */
+    public record UnknownSource(String source, List<String> known) implements AddResult {
+    }
+
+    public record InvalidSymbol(String symbol, String reason) implements AddResult {
+    }
+
+    public sealed interface RemoveResult extends CborSerializable {
+    }
+
+    public record Removed(WatchedTicker ticker) implements RemoveResult {
+    }
+
+    public record NotFound(String symbol) implements RemoveResult {
+    }
+
+    /** Every watched ticker, by symbol. */
+    public record Tickers(List<WatchedTicker> tickers) implements CborSerializable {
+    }
+
+    /** What the registry does to ticker entities (sources it starts and stops itself). */
+    public interface Watcher {
+        /** Wakes the ticker's entity (at start, on add, then every wake interval). */
+        void wake(WatchedTicker ticker);
+
+        /** Stops the ticker's entity (it was removed). */
+        void stop(WatchedTicker ticker);
+    }
+
+    /** Watched tickers by symbol; changed only by the event handler. */
+    public static final class State {
+        private final TreeMap<String, WatchedTicker> tickers = new TreeMap<>();
+
+        public List<WatchedTicker> tickers() {
+            return List.copyOf(tickers.values());
+        }
+    }
+
+    // ---- wiring ----
+
+    /** Starts (or proxies to) the cluster's registry singleton. */
+    public static ActorRef<Command> init(ClusterSingleton singleton, Sources sources, Watcher watcher,
+                                         Duration wakeInterval) {
+        return singleton.init(SingletonActor.of(create(sources, watcher, wakeInterval), "ticker-registry")
+                .withStopMessage(Stop.INSTANCE));
+    }
+
+    public static Behavior<Command> create(Sources sources, Watcher watcher, Duration wakeInterval) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new TickerRegistry(ctx, timers, sources, watcher, wakeInterval)));
+    }
+
+    private final ActorContext<Command> ctx;
+    private final TimerScheduler<Command> timers;
+    private final Sources sources;
+    private final Watcher watcher;
+    private final Duration wakeInterval;
+
+    private TickerRegistry(ActorContext<Command> ctx, TimerScheduler<Command> timers, Sources sources,
+                           Watcher watcher, Duration wakeInterval) {
+        super(PERSISTENCE_ID, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        this.ctx = ctx;
+        this.timers = timers;
+        this.sources = sources;
+        this.watcher = watcher;
+        this.wakeInterval = wakeInterval;
+    }
+
+    @Override
+    public State emptyState() {
+        return new State();
+    }
+
+    @Override
+    public RetentionCriteria retentionCriteria() {
+        return RetentionCriteria.snapshotEvery(100, 2).withDeleteEventsOnSnapshot();
+    }
+
+    @Override
+    public SnapshotAdapter<State> snapshotAdapter() {
+        return new SnapshotAdapter<>() {
+            @Override
+            public Object toJournal(State s) {
+                return new RegistrySnapshot(List.copyOf(s.tickers.values()));
+            }
+
+            @Override
+            public State fromJournal(Object from) {
+                State s = new State();
+                for (WatchedTicker t : ((RegistrySnapshot) from).tickers()) {
+                    s.tickers.put(t.symbol(), t);
+                }
+                return s;
+            }
+        };
+    }
+
+    @Override
+    public CommandHandlerWithReply<Command, RegistryEvent, State> commandHandler() {
+        return newCommandHandlerWithReplyBuilder().forAnyState()
+                .onCommand(Add.class, this::onAdd)
+                .onCommand(Remove.class, this::onRemove)
+                .onCommand(ListTickers.class, (s, c) -> Effect().reply(c.replyTo(), new Tickers(s.tickers())))
+                .onCommand(WakeAll.class, (s, c) -> {
+                    s.tickers.values().forEach(watcher::wake);
+                    return Effect().noReply();
+                })
+                .onCommand(Stop.class, (s, c) -> Effect().stop().thenNoReply())
+                .build();
+    }
+
+    private ReplyEffect<RegistryEvent, State> onAdd(State s, Add a) {
+        if (a.symbol() == null || !Symbols.isValid(a.symbol())) {
+            return Effect().reply(a.replyTo(), new InvalidSymbol(a.symbol(),
+                    "a symbol is 1-20 characters of A-Z, 0-9, '.', '-' or '_'"));
+        }
+        if (!sources.has(a.source())) {
+            return Effect().reply(a.replyTo(), new UnknownSource(a.source(), sources.names()));
+        }
+        WatchedTicker existing = s.tickers.get(a.symbol());
+        if (existing != null) {
+            return Effect().reply(a.replyTo(), new AlreadyExists(existing));
+        }
+        WatchedTicker t = new WatchedTicker(a.symbol(), a.source(), System.currentTimeMillis());
+        return Effect().persist(new TickerAdded(t))
+                .thenRun(after -> watch(t))
+                .thenReply(a.replyTo(), after -> new Added(t));
+    }
+
+    private ReplyEffect<RegistryEvent, State> onRemove(State s, Remove r) {
+        WatchedTicker existing = s.tickers.get(r.symbol());
+        if (existing == null) {
+            return Effect().reply(r.replyTo(), new NotFound(r.symbol()));
+        }
+        return Effect().persist(new TickerRemoved(r.symbol()))
+                .thenRun(after -> {
+                    sources.stop(existing);
+                    watcher.stop(existing);
+                })
+                .thenReply(r.replyTo(), after -> new Removed(existing));
+    }
+
+    private void watch(WatchedTicker t) {
+        try {
+            sources.start(t);
+            watcher.wake(t);
+        } catch (RuntimeException e) {
+            ctx.getLog().error("starting ticker {} (source {}) failed: {}", t.symbol(), t.source(), e.toString());
+        }
+    }
+
+    @Override
+    public EventHandler<State, RegistryEvent> eventHandler() {
+        return newEventHandlerBuilder().forAnyState()
+                .onEvent(TickerAdded.class, (s, e) -> {
+                    s.tickers.put(e.ticker().symbol(), e.ticker());
+                    return s;
+                })
+                .onEvent(TickerRemoved.class, (s, e) -> {
+                    s.tickers.remove(e.symbol());
+                    return s;
+                })
+                .build();
+    }
+
+    @Override
+    public SignalHandler<State> signalHandler() {
+        return newSignalHandlerBuilder()
+                .onSignal(RecoveryCompleted.class, (s, signal) -> {
+                    ctx.getLog().info("ticker registry up with {} ticker(s); starting them", s.tickers.size());
+                    new ArrayList<>(s.tickers.values()).forEach(this::watch);
+                    timers.startTimerWithFixedDelay(WakeAll.INSTANCE, wakeInterval);
+                })
+                .build();
+    }
+}

@@ -1,0 +1,108 @@
+package conditions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One compiled condition: immutable, built by {@link ConditionParser}.
+ *
+ * <p>Readiness is checked here, once, over the fields the clause tree reads: a condition whose
+ * inputs are not all ready is false, whatever {@code not} or {@code any} would make of a NaN.
+ */
+public final class Condition {
+    public static final List<String> DEFAULT_SINKS = List.of("log");
+
+    private final String name;
+    private final Set<String> symbols;
+    private final Clause when;
+    private final long cooldownMillis;
+    private final List<String> sinks;
+    private final boolean onUpdate;
+    private final String form;
+    private final JsonNode source;
+    private final int[] inputs;
+    private final boolean readsPrevious;
+
+    Condition(String name, Set<String> symbols, Clause when, long cooldownMillis, List<String> sinks,
+              boolean onUpdate, String form, JsonNode source) {
+        this.name = name;
+        this.symbols = Set.copyOf(symbols);
+        this.when = when;
+        this.cooldownMillis = cooldownMillis;
+        this.sinks = List.copyOf(sinks);
+        this.onUpdate = onUpdate;
+        this.form = form;
+        this.source = source;
+        Set<Field> fields = EnumSet.noneOf(Field.class);
+        when.inputs(fields);
+        this.inputs = fields.stream().mapToInt(Enum::ordinal).toArray();
+        this.readsPrevious = when.readsPrevious();
+    }
+
+    /** Unique name; hits carry it. */
+    public String name() {
+        return name;
+    }
+
+    /** The symbols it applies to; empty means every symbol. */
+    public Set<String> symbols() {
+        return symbols;
+    }
+
+    /** After a hit, no further hit on that symbol until a bar starting this much later. */
+    public long cooldownMillis() {
+        return cooldownMillis;
+    }
+
+    /** Where its hits go, by sink name. */
+    public List<String> sinks() {
+        return sinks;
+    }
+
+    /** Checked on every update of the forming bar, not only when a bar closes. */
+    public boolean onUpdate() {
+        return onUpdate;
+    }
+
+    /** {@code native} or {@code jazzstock}. */
+    public String form() {
+        return form;
+    }
+
+    /** The JSON it was written as. */
+    public JsonNode source() {
+        return source;
+    }
+
+    public boolean appliesTo(String symbol) {
+        return symbols.isEmpty() || symbols.contains(symbol);
+    }
+
+    /** Whether the condition holds on {@code now}, given {@code before} (the bar before it). */
+    public boolean test(double[] now, double[] before) {
+        for (int i : inputs) {
+            if (Double.isNaN(now[i]) || (readsPrevious && Double.isNaN(before[i]))) {
+                return false;
+            }
+        }
+        return when.test(now, before);
+    }
+
+    /** The values it read, by field name. */
+    public Map<String, Double> read(double[] now) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int i : inputs) {
+            out.put(Field.at(i).name(), now[i]);
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "Condition[" + name + ", " + form + "]";
+    }
+}

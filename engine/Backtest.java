@@ -1,0 +1,129 @@
+package engine;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import conditions.ConditionSet;
+import conditions.Hit;
+import conditions.MarketModel;
+import conditions.ModelConfig;
+import conditions.ModelListener;
+import conditions.SymbolState;
+import conditions.TickOutcome;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import persistence.BarJson;
+import persistence.HitJson;
+import persistence.ReadStats;
+import persistence.TickFiles;
+
+/**
+ * Runs recorded ticks through the same model the live node uses and writes {@code bars.jsonl},
+ * {@code hits.jsonl} and {@code summary.json} to an output folder.
+ */
+public final class Backtest {
+    private static final Logger log = LoggerFactory.getLogger(Backtest.class);
+    /** Malformed lines logged one by one; past this, only counted (a broken file must not flood the log). */
+    static final int LOGGED_MALFORMED = 1000;
+
+    /** What a backtest saw and produced, as written to {@code summary.json}. */
+    public record Summary(long ticksRead, long ticksAccepted, Map<String, Long> ticksRejected, long bars,
+                          long hits, double elapsedSeconds, double ticksPerSecond) {
+    }
+
+    private Backtest() {
+    }
+
+    public static Summary run(List<Path> tickFiles, ConditionSet conditions, ModelConfig config, Path out)
+            throws IOException {
+        long t0 = System.nanoTime();
+        Files.createDirectories(out);
+        try (BufferedWriter bars = Files.newBufferedWriter(out.resolve("bars.jsonl"), StandardCharsets.UTF_8);
+             BufferedWriter hits = Files.newBufferedWriter(out.resolve("hits.jsonl"), StandardCharsets.UTF_8)) {
+            Output output = new Output(bars, hits);
+            MarketModel model = new MarketModel(config, conditions, output);
+            long[] malformedLogged = {0};
+            ReadStats stats;
+            try {
+                stats = TickFiles.read(tickFiles, model::onTick, (file, line, reason) -> {
+                    if (malformedLogged[0]++ < LOGGED_MALFORMED) {
+                        log.warn("{}:{}: malformed tick rejected: {}", file, line, reason);
+                    } else if (malformedLogged[0] == LOGGED_MALFORMED + 1) {
+                        log.warn("more than {} malformed lines; counting the rest without logging them", LOGGED_MALFORMED);
+                    }
+                });
+                model.closeAll();
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            Map<String, Long> rejected = new LinkedHashMap<>();
+            rejected.put("malformed", stats.malformed());
+            for (TickOutcome o : TickOutcome.values()) {
+                if (o != TickOutcome.ACCEPTED) {
+                    rejected.put(o.key(), model.count(o));
+                }
+            }
+            Summary summary = new Summary(stats.lines(), model.count(TickOutcome.ACCEPTED), rejected,
+                    output.barCount, output.hitCount, elapsed, elapsed > 0 ? stats.lines() / elapsed : 0);
+            bars.flush();
+            hits.flush();
+            writeSummary(out.resolve("summary.json"), summary);
+            return summary;
+        }
+    }
+
+    private static void writeSummary(Path file, Summary s) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ticks_read", s.ticksRead());
+        m.put("ticks_accepted", s.ticksAccepted());
+        m.put("ticks_rejected", s.ticksRejected());
+        m.put("bars", s.bars());
+        m.put("hits", s.hits());
+        m.put("elapsed_seconds", Math.round(s.elapsedSeconds() * 1000) / 1000.0);
+        m.put("ticks_per_second", Math.round(s.ticksPerSecond()));
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), m);
+    }
+
+    /** Writes closed bars and hits as they come; I/O errors end the run. */
+    private static final class Output implements ModelListener {
+        private final BufferedWriter bars;
+        private final BufferedWriter hits;
+        long barCount;
+        long hitCount;
+
+        Output(BufferedWriter bars, BufferedWriter hits) {
+            this.bars = bars;
+            this.hits = hits;
+        }
+
+        @Override
+        public void onBarClosed(SymbolState symbol, long barStart, double[] values) {
+            barCount++;
+            write(bars, BarJson.line(symbol.symbol(), symbol.market(), barStart, values));
+        }
+
+        @Override
+        public void onHit(Hit hit) {
+            hitCount++;
+            write(hits, HitJson.line(hit));
+        }
+
+        private static void write(BufferedWriter w, String line) {
+            try {
+                w.write(line);
+                w.write('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

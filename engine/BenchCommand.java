@@ -1,0 +1,19 @@
+package engine;
+
+import java.util.List;
+import java.util.Set;
+
+/** {@code bench model}: the model alone. {@code bench node}: a running node's full path. */
+final class BenchCommand {
+    private BenchCommand() {
+    }
+
+    static int run(List<String> args) {
+        String what = args.isEmpty() ? "" : args.get(0);
+        List<String> rest = args.isEmpty() ? args : args.subList(1, args.size());
+        return switch (what) {
+            case "model" -> ModelBench.run(new Args(rest, Set.of("ticks", "symbols", "rounds"), Set.of()));
+            default -> throw new Args.UsageException("bench needs what to measure: model");
+        };
+    }
+}

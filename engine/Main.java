@@ -1,0 +1,109 @@
+package engine;
+
+import conditions.BarInterval;
+import conditions.ConditionException;
+import conditions.ConditionParser;
+import conditions.ConditionSet;
+import conditions.ModelConfig;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import persistence.TickGenerator;
+
+/**
+ * The command line: {@code run} (the default) starts a node; {@code backtest} replays tick files;
+ * {@code generate} writes a synthetic tick file; {@code bench} measures. Exit status 0 on success,
+ * 2 for a usage error, an unreadable file or invalid conditions, 1 for anything else.
+ */
+public final class Main {
+    static final String USAGE = """
+            usage: java -jar tickwatch.jar [run]                 start a node (embedded H2 in ./data, admin API on 127.0.0.1:8080)
+                   java -jar tickwatch.jar backtest --ticks FILE... --conditions FILE --out DIR [--interval 5m] [--extended-hours]
+                   java -jar tickwatch.jar generate --out FILE --ticks N [--symbols 500] [--seed 1]
+                   java -jar tickwatch.jar bench model [--ticks 5000000] [--symbols 500] [--rounds 5]
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String[] argv) {
+        List<String> args = Arrays.asList(argv);
+        String command = args.isEmpty() || args.get(0).startsWith("--") ? "run" : args.get(0);
+        List<String> rest = args.isEmpty() || args.get(0).startsWith("--") ? args : args.subList(1, args.size());
+        try {
+            return switch (command) {
+                case "run" -> NodeCommand.run(rest);
+                case "backtest" -> backtest(new Args(rest, Set.of("ticks", "conditions", "out", "interval"),
+                        Set.of("extended-hours")));
+                case "generate" -> generate(new Args(rest, Set.of("out", "ticks", "symbols", "seed"), Set.of()));
+                case "bench" -> BenchCommand.run(rest);
+                case "help", "--help", "-h" -> {
+                    System.out.print(USAGE);
+                    yield 0;
+                }
+                default -> throw new Args.UsageException("unknown command \"" + command + "\"");
+            };
+        } catch (Args.UsageException | IllegalArgumentException e) {
+            System.err.println("tickwatch: " + e.getMessage());
+            System.err.print(USAGE);
+            return 2;
+        } catch (ConditionException e) {
+            System.err.println("tickwatch: invalid conditions:");
+            e.problems().forEach(p -> System.err.println("  " + p));
+            return 2;
+        } catch (NoSuchFileException e) {
+            System.err.println("tickwatch: no such file: " + e.getFile());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("tickwatch: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static int backtest(Args a) throws IOException {
+        List<Path> ticks = a.all("ticks").stream().map(Path::of).toList();
+        if (ticks.isEmpty()) {
+            throw new Args.UsageException("--ticks needs at least one file");
+        }
+        ConditionSet conditions = loadConditions(Path.of(a.required("conditions")));
+        Path out = Path.of(a.required("out"));
+        BarInterval interval = BarInterval.parse(a.one("interval", "5m"));
+        ModelConfig config = new ModelConfig(interval, !a.has("extended-hours"), ModelConfig.DEFAULT.history());
+        Backtest.Summary s = Backtest.run(ticks, conditions, config, out);
+        System.out.printf("backtest: %,d ticks read, %,d accepted, rejected %s; %,d bars, %,d hits in %.2f s (%,.0f ticks/s) -> %s%n",
+                s.ticksRead(), s.ticksAccepted(), s.ticksRejected(), s.bars(), s.hits(), s.elapsedSeconds(),
+                s.ticksPerSecond(), out);
+        return 0;
+    }
+
+    /** Reads and validates a conditions file (either form); a missing or invalid file is an error. */
+    static ConditionSet loadConditions(Path file) throws IOException {
+        String json = Files.readString(file, StandardCharsets.UTF_8);
+        try {
+            return ConditionParser.parseSet(json);
+        } catch (ConditionException e) {
+            throw new ConditionException(e.problems().stream().map(p -> file + ": " + p).toList());
+        }
+    }
+
+    private static int generate(Args a) throws IOException {
+        Path out = Path.of(a.required("out"));
+        long ticks = a.number("ticks", 1_000_000);
+        int symbols = (int) a.number("symbols", 500);
+        long seed = a.number("seed", 1);
+        long t0 = System.nanoTime();
+        long written = TickGenerator.generate(out, ticks, symbols, seed);
+        System.out.printf("generate: %,d ticks for %d symbols in %.2f s -> %s%n", written, symbols,
+                (System.nanoTime() - t0) / 1e9, out);
+        return 0;
+    }
+}

@@ -1,0 +1,373 @@
+package engine;
+
+import actors.ConditionRegistry;
+import actors.FileSink;
+import actors.HitRouter;
+import actors.LogSink;
+import actors.RecentHits;
+import actors.HitSink;
+import actors.Sources;
+import actors.TickerEntity;
+import actors.TickerEntity.IngestResult;
+import actors.TickerEntity.TickerStatus;
+import actors.TickerRegistry;
+import actors.TickerSettings;
+import com.fasterxml.jackson.databind.JsonNode;
+import conditions.Condition;
+import conditions.ConditionException;
+import conditions.ConditionSet;
+import conditions.Hit;
+import conditions.Tick;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import persistence.Schema;
+import persistence.WatchedTicker;
+
+/**
+ * A running tickwatch node: an actor system in cluster mode with ticker entities sharded by symbol,
+ * the ticker registry (a cluster singleton), the hit router and its sinks, on the configured
+ * database. The HTTP API and the tools drive it through the methods below; every call is
+ * non-blocking unless it says otherwise.
+ *
+ * <pre>{@code
+ * Node node = Node.start(NodeSettings.load());
+ * node.ingest(ticks).thenAccept(r -> ...);
+ * node.stop();
+ * }</pre>
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+    private final NodeSettings settings;
+    private final ActorSystem<Void> system;
+    private final ConditionRegistry conditions;
+    private final RecentHits recent;
+    private final Sources sources;
+    private final ClusterSharding sharding;
+    private final ActorRef<TickerRegistry.Command> registry;
+    /** Symbols known to be in the registry (so ingest asks the registry once per new symbol). */
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
+
+    private Node(NodeSettings settings, ActorSystem<Void> system, ConditionRegistry conditions, RecentHits recent,
+                 List<HitSink> sinks) {
+        this.settings = settings;
+        this.system = system;
+        this.conditions = conditions;
+        this.recent = recent;
+        this.sources = Sources.defaults(this::ingest);
+        this.sharding = ClusterSharding.get(system);
+        ActorRef<HitRouter.Command> router = system.systemActorOf(
+                HitRouter.create(sinks, recent, settings.ticker().ackTimeout().multipliedBy(4)), "hit-router",
+                Props.empty());
+        TickerEntity.init(sharding, new TickerEntity.Deps(conditions, router, settings.ticker()));
+        this.registry = TickerRegistry.init(ClusterSingleton.get(system), sources, new TickerRegistry.Watcher() {
+            @Override
+            public void wake(WatchedTicker t) {
+                sharding.entityRefFor(TickerEntity.KEY, t.symbol()).tell(TickerEntity.Wake.INSTANCE);
+            }
+
+            @Override
+            public void stop(WatchedTicker t) {
+                sharding.entityRefFor(TickerEntity.KEY, t.symbol()).tell(TickerEntity.Stop.INSTANCE);
+            }
+        }, settings.wakeInterval());
+    }
+
+    /** Starts a node with the {@code log} and {@code file} sinks. Blocks until it is up. */
+    public static Node start(NodeSettings settings) {
+        return start(settings, List.of());
+    }
+
+    /**
+     * Starts a node: loads the conditions (an invalid file refuses the start with the parser's
+     * messages), opens the alerts file, starts the actor system, joins the cluster (itself when no
+     * seed nodes are configured), creates the journal tables when missing, and starts the entities,
+     * the registry (which resumes every watched ticker) and the router. Blocks until the schema is
+     * there and, for a single node, the node is up.
+     *
+     * @param extraSinks sinks besides {@code log} and {@code file} (a sink of the same name replaces it)
+     * @throws IllegalStateException when the conditions, the alerts file, the database or the cluster fail
+     */
+    public static Node start(NodeSettings settings, List<HitSink> extraSinks) {
+        ConditionRegistry conditions;
+        try {
+            conditions = ConditionRegistry.load(settings.conditionsFile());
+        } catch (ConditionException e) {
+            throw new IllegalStateException("cannot start: " + settings.conditionsFile() + " has invalid conditions:\n"
+                    + String.join("\n", e.problems()), e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start: reading " + settings.conditionsFile() + ": " + e, e);
+        }
+        RecentHits recent = new RecentHits(settings.recentHits());
+        Map<String, HitSink> sinks = new LinkedHashMap<>();
+        try {
+            Files.createDirectories(settings.dataDir());
+            if (settings.db().h2Directory() != null) {
+                Files.createDirectories(settings.db().h2Directory());
+            }
+            FileSink file = FileSink.open(settings.alertsFile(), 100_000, settings.recentHits());
+            recent.addAll(file.recentAtOpen());
+            sinks.put(LogSink.NAME, new LogSink());
+            sinks.put(FileSink.NAME, file);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start: " + e, e);
+        }
+        for (HitSink s : extraSinks) {
+            sinks.put(s.name(), s);
+        }
+        LOG.info("starting tickwatch node: {}; {} condition(s)", settings, conditions.current().size());
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "tickwatch", settings.pekkoConfig());
+        try {
+            Duration wait = settings.startTimeout();
+            Cluster cluster = Cluster.get(system);
+            if (settings.seedNodes().isEmpty()) {
+                cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            }
+            Schema.createIfNotExists(system, settings.db()).toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            Node node = new Node(settings, system, conditions, recent, List.copyOf(sinks.values()));
+            if (settings.seedNodes().isEmpty()) {
+                long deadline = System.nanoTime() + wait.toNanos();
+                while (cluster.selfMember().status() != MemberStatus.up()) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the node did not come up within " + wait);
+                    }
+                    Thread.sleep(20);
+                }
+            }
+            node.refreshKnown().toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.info("tickwatch node up at {} with {} watched ticker(s)", cluster.selfMember().address(),
+                    node.known.size());
+            return node;
+        } catch (Exception e) {
+            system.terminate();
+            try {
+                system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // already failing
+            }
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("cannot start on " + settings.db().describe() + ": " + cause, cause);
+        }
+    }
+
+    private CompletionStage<Void> refreshKnown() {
+        return tickers().thenAccept(ts -> ts.forEach(t -> known.add(t.symbol())));
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    public NodeSettings settings() {
+        return settings;
+    }
+
+    // ---- ticks ----
+
+    /**
+     * Offers ticks: malformed ones ({@link Tick#problem()}) are counted and dropped, the rest are
+     * grouped by symbol (keeping their order) and each symbol's entity is asked in batches of
+     * {@code tickwatch.ingest.max-batch}, one batch at a time per symbol, at most
+     * {@code tickwatch.ingest.parallelism} asks in flight. A symbol not watched yet is added to the
+     * registry with source {@code push} first. Completes when every tick is stored.
+     */
+    public CompletionStage<IngestResult> ingest(List<Tick> ticks) {
+        Map<String, List<Tick>> bySymbol = new LinkedHashMap<>();
+        long malformed = 0;
+        for (Tick t : ticks) {
+            if (t == null || t.problem() != null) {
+                malformed++;
+            } else {
+                bySymbol.computeIfAbsent(t.symbol(), s -> new ArrayList<>()).add(t);
+            }
+        }
+        IngestResult start = IngestResult.of(0, 0, 0, 0, malformed);
+        if (bySymbol.isEmpty()) {
+            return CompletableFuture.completedFuture(start);
+        }
+        return Source.from(bySymbol.entrySet())
+                .mapAsyncUnordered(settings.parallelism(), e -> ingestSymbol(e.getKey(), e.getValue()))
+                .runWith(Sink.fold(start, IngestResult::plus), system);
+    }
+
+    private CompletionStage<IngestResult> ingestSymbol(String symbol, List<Tick> ticks) {
+        CompletionStage<IngestResult> chain = ensureWatched(symbol).thenApply(x -> IngestResult.NONE);
+        int batch = settings.maxBatch();
+        for (int from = 0; from < ticks.size(); from += batch) {
+            List<Tick> part = List.copyOf(ticks.subList(from, Math.min(ticks.size(), from + batch)));
+            chain = chain.thenCompose(sum -> sharding.entityRefFor(TickerEntity.KEY, symbol)
+                    .<IngestResult>ask(reply -> new TickerEntity.Ingest(part, reply), settings.askTimeout())
+                    .thenApply(sum::plus));
+        }
+        return chain;
+    }
+
+    private CompletionStage<Void> ensureWatched(String symbol) {
+        if (known.contains(symbol)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return addTicker(symbol, Sources.PUSH).thenAccept(r -> {
+            if (r instanceof TickerRegistry.InvalidSymbol || r instanceof TickerRegistry.UnknownSource) {
+                throw new IllegalArgumentException("cannot watch " + symbol + ": " + r);
+            }
+        });
+    }
+
+    // ---- tickers ----
+
+    /** Every watched ticker, by symbol. */
+    public CompletionStage<List<WatchedTicker>> tickers() {
+        return AskPattern.<TickerRegistry.Command, TickerRegistry.Tickers>ask(registry,
+                TickerRegistry.ListTickers::new, settings.askTimeout(), system.scheduler())
+                .thenApply(TickerRegistry.Tickers::tickers);
+    }
+
+    /** Watches a ticker: {@code Added}, {@code AlreadyExists}, {@code UnknownSource} (with the known names) or {@code InvalidSymbol}. */
+    public CompletionStage<TickerRegistry.AddResult> addTicker(String symbol, String source) {
+        return AskPattern.<TickerRegistry.Command, TickerRegistry.AddResult>ask(registry,
+                reply -> new TickerRegistry.Add(symbol, source, reply), settings.askTimeout(), system.scheduler())
+                .thenApply(r -> {
+                    if (r instanceof TickerRegistry.Added || r instanceof TickerRegistry.AlreadyExists) {
+                        known.add(symbol);
+                    }
+                    return r;
+                });
+    }
+
+    /** Stops watching a ticker (its entity stops; its journal stays): {@code Removed} or {@code NotFound}. */
+    public CompletionStage<TickerRegistry.RemoveResult> removeTicker(String symbol) {
+        known.remove(symbol);
+        return AskPattern.ask(registry, reply -> new TickerRegistry.Remove(symbol, reply), settings.askTimeout(),
+                system.scheduler());
+    }
+
+    /** The source names {@link #addTicker} accepts. */
+    public List<String> sources() {
+        return sources.names();
+    }
+
+    /** A watched ticker's status; empty when the symbol is not watched. */
+    public CompletionStage<Optional<TickerStatus>> status(String symbol) {
+        return whenWatched(symbol, () -> sharding.entityRefFor(TickerEntity.KEY, symbol)
+                .ask(TickerEntity.GetStatus::new, settings.askTimeout()));
+    }
+
+    /**
+     * A watched ticker's last {@code limit} closed bars (all kept when {@code limit <= 0}), oldest
+     * first, each in the {@code persistence.BarJson} shape; empty when the symbol is not watched.
+     */
+    public CompletionStage<Optional<List<Map<String, Object>>>> bars(String symbol, int limit) {
+        return whenWatched(symbol, () -> sharding.entityRefFor(TickerEntity.KEY, symbol)
+                .<TickerEntity.Bars>ask(reply -> new TickerEntity.GetBars(limit, reply), settings.askTimeout())
+                .thenApply(TickerEntity.Bars::bars));
+    }
+
+    private <T> CompletionStage<Optional<T>> whenWatched(String symbol,
+                                                         java.util.function.Supplier<CompletionStage<T>> query) {
+        return tickers().thenCompose(ts -> ts.stream().anyMatch(t -> t.symbol().equals(symbol))
+                ? query.get().thenApply(Optional::of)
+                : CompletableFuture.completedFuture(Optional.empty()));
+    }
+
+    // ---- conditions ----
+
+    /** The conditions every entity on this node evaluates now. */
+    public ConditionSet conditions() {
+        return conditions.current();
+    }
+
+    /**
+     * Adds or replaces a condition (native form, or jazzstock {@code {"NAME": {...}}}); written to
+     * the conditions file before it takes effect, from the next tick on.
+     *
+     * @throws ConditionException   with the parser's messages when the body is invalid
+     * @throws UncheckedIOException when the conditions file cannot be written (nothing changes)
+     */
+    public Condition putCondition(String name, JsonNode body) {
+        try {
+            return conditions.put(name, body);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + conditions.file(), e);
+        }
+    }
+
+    /** Removes a condition; false when there is none of that name. */
+    public boolean deleteCondition(String name) {
+        try {
+            return conditions.delete(name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + conditions.file(), e);
+        }
+    }
+
+    // ---- hits ----
+
+    /**
+     * Up to {@code limit} hits this node delivered, newest first, of one symbol (or all when
+     * {@code symbol} is null); after a restart, seeded from the alerts file.
+     */
+    public List<Hit> recentHits(String symbol, int limit) {
+        return recent.recent(symbol, limit);
+    }
+
+    // ---- health ----
+
+    /** True when this node is an Up cluster member and the database answers. */
+    public CompletionStage<Boolean> ready() {
+        if (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return Schema.ping(system);
+    }
+
+    /** Leaves the cluster and stops the actor system (sinks are closed). */
+    public CompletionStage<Done> stop() {
+        system.terminate();
+        return system.getWhenTerminated();
+    }
+
+    /** {@link #stop()} and wait for it. */
+    @Override
+    public void close() {
+        try {
+            stop().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("stopping the node: {}", e.toString());
+        }
+    }
+
+    /** The ticker settings the entities run with (grace, snapshots, model). */
+    public TickerSettings tickerSettings() {
+        return settings.ticker();
+    }
+}

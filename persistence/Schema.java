@@ -1,0 +1,103 @@
+package persistence;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.persistence.jdbc.db.SlickExtension;
+import org.apache.pekko.persistence.jdbc.db.SlickExtensionImpl;
+import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
+
+/**
+ * The journal's tables: created on start when missing, and checked for readiness.
+ *
+ * <p>The DDL is pekko-persistence-jdbc's own; a copy ships in our jar under
+ * {@code persistence/schema/{h2,postgres}/} for operators who create tables by hand. On the default
+ * schema {@link SchemaUtils#createIfNotExists} runs the plugin's script (each statement is
+ * {@code IF NOT EXISTS} or fails harmlessly); on another PostgreSQL schema the shipped copy runs with
+ * {@code public.} replaced. Either way the tables are then read once, so a database that cannot be
+ * reached or written fails the start loudly instead of being swallowed by the script runner.
+ */
+public final class Schema {
+    /** The config block whose shared database the scripts run on (every plugin shares it). */
+    private static final String PLUGIN = "jdbc-journal";
+
+    private Schema() {
+    }
+
+    public static CompletionStage<Done> createIfNotExists(ActorSystem<?> system, DbSettings db) {
+        CompletionStage<Done> created;
+        if (db.kind() == DbSettings.Kind.POSTGRES && !db.schema().equals("public")) {
+            String script = "CREATE SCHEMA IF NOT EXISTS " + db.schema() + ";\n"
+                    + shipped("postgres/postgres-create-schema.sql").replace("public.", db.schema() + ".");
+            created = SchemaUtils.applyScript(script, ";", PLUGIN, system);
+        } else {
+            created = SchemaUtils.createIfNotExists(system);
+        }
+        return created.thenCompose(d -> onConnection(system, c -> {
+            try (Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + table(db, "event_journal") + " WHERE 1 = 0")) {
+                r.next();
+            }
+            try (Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("SELECT COUNT(*) FROM " + table(db, "snapshot") + " WHERE 1 = 0")) {
+                r.next();
+            }
+            return Done.getInstance();
+        }));
+    }
+
+    /** Whether the database answers {@code SELECT 1} through the plugins' pool. */
+    public static CompletionStage<Boolean> ping(ActorSystem<?> system) {
+        return onConnection(system, c -> {
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT 1")) {
+                return r.next();
+            }
+        }).exceptionally(e -> false);
+    }
+
+    /** The DDL shipped under {@code persistence/schema/}, e.g. {@code h2/h2-create-schema.sql}. */
+    public static String shipped(String path) {
+        try (InputStream in = Schema.class.getClassLoader().getResourceAsStream("persistence/schema/" + path)) {
+            if (in == null) {
+                throw new IllegalStateException("persistence/schema/" + path + " is not on the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String table(DbSettings db, String name) {
+        return db.kind() == DbSettings.Kind.H2 ? "PUBLIC.\"" + name + "\"" : name;
+    }
+
+    /** Something to do with one pooled connection. */
+    public interface ConnectionWork<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} on a connection of the plugins' shared pool, on the blocking dispatcher. */
+    public static <T> CompletionStage<T> onConnection(ActorSystem<?> system, ConnectionWork<T> work) {
+        Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+        return CompletableFuture.supplyAsync(() -> {
+            SlickExtensionImpl slick = (SlickExtensionImpl) SlickExtension.get(system.classicSystem());
+            try (Connection c = slick.database(system.settings().config().getConfig(PLUGIN)).database().source()
+                    .createConnection()) {
+                return work.apply(c);
+            } catch (SQLException e) {
+                throw new IllegalStateException("database: " + e.getMessage(), e);
+            }
+        }, blocking);
+    }
+}

@@ -1,0 +1,33 @@
+package persistence;
+
+import java.util.List;
+
+/** What one ticker entity stores in the journal. Each record is small and explicit. */
+public sealed interface TickerEvent extends CborSerializable {
+
+    /**
+     * The accepted ticks of one command, in order, and how many it rejected by reason. Replaying it
+     * offers the ticks to the symbol without conditions and adds the counts, which rebuilds exactly
+     * the same bars whatever the conditions are now.
+     *
+     * @param market the symbol's market (decides the symbol's session when it has no state yet)
+     */
+    record TicksApplied(String market, List<StoredTick> ticks, long outsideSession, long duplicate, long late)
+            implements TickerEvent {
+        public TicksApplied {
+            ticks = List.copyOf(ticks);
+        }
+    }
+
+    /** The feed clock passed the end of the forming bar that starts at {@code barStart}: it closed. */
+    record BarClosedByClock(long barStart) implements TickerEvent {
+    }
+
+    /** A condition hit; stays pending until {@link HitDelivered}. */
+    record HitRecorded(StoredHit hit) implements TickerEvent {
+    }
+
+    /** Every sink the hit names has durably handled it. */
+    record HitDelivered(String hitId) implements TickerEvent {
+    }
+}

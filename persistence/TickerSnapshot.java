@@ -1,0 +1,17 @@
+package persistence;
+
+import conditions.SymbolSnapshot;
+import java.util.List;
+
+/**
+ * A ticker entity's snapshot: the symbol's whole model state and the hits not yet delivered (so
+ * they survive when events older than the snapshot are deleted).
+ *
+ * @param symbol  the model state, or {@code null} before the first tick
+ * @param pending undelivered hits, oldest first
+ */
+public record TickerSnapshot(SymbolSnapshot symbol, List<StoredHit> pending) implements CborSerializable {
+    public TickerSnapshot {
+        pending = pending == null ? List.of() : List.copyOf(pending);
+    }
+}

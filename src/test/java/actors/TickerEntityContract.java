@@ -1,0 +1,349 @@
+package actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import actors.Fixtures.ProbeSink;
+import actors.Fixtures.Reference;
+import actors.TickerEntity.Bars;
+import actors.TickerEntity.IngestResult;
+import actors.TickerEntity.TickerStatus;
+import com.typesafe.config.Config;
+import conditions.ConditionParser;
+import conditions.ConditionSet;
+import conditions.Hit;
+import conditions.Tick;
+import conditions.TickOutcome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import persistence.Schema;
+import persistence.TestDb;
+
+/**
+ * What a ticker entity must do, on a real database: run by {@link TickerEntityH2Test} and
+ * {@link TickerEntityPostgresTest}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class TickerEntityContract {
+    static final Duration LONG_GRACE = Duration.ofMinutes(10);
+    static final Duration WAIT = Duration.ofSeconds(15);
+
+    Path dir;
+    TestDb.Db db;
+    Config config;
+    ActorTestKit kit;
+
+    abstract TestDb.Db openDb(Path dir);
+
+    abstract String label();
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = Files.createTempDirectory("tickwatch-entity-");
+        db = openDb(dir);
+        config = Fixtures.config(db);
+        kit = ActorTestKit.create("entity", config);
+        Schema.createIfNotExists(kit.system(), db.settings()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        if (kit != null) {
+            kit.shutdownTestKit();
+        }
+        if (db != null) {
+            db.drop();
+        }
+        if (dir != null) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    // ---- helpers ----
+
+    /** An entity and the router it sends hits to, in {@code k}. */
+    record Rig(ActorRef<TickerEntity.Command> entity, ActorRef<HitRouter.Command> router, ActorTestKit kit) {
+        IngestResult ingest(List<Tick> ticks) {
+            return AskPattern.<TickerEntity.Command, IngestResult>ask(entity, r -> new TickerEntity.Ingest(ticks, r),
+                    WAIT, kit.system().scheduler()).toCompletableFuture().join();
+        }
+
+        /** Sends {@code ticks} in batches, up to {@code parallel} asks in flight, and sums the results. */
+        IngestResult ingestBatched(List<Tick> ticks, int batch, int parallel) {
+            List<List<Tick>> parts = new ArrayList<>();
+            for (int i = 0; i < ticks.size(); i += batch) {
+                parts.add(List.copyOf(ticks.subList(i, Math.min(ticks.size(), i + batch))));
+            }
+            CompletionStage<IngestResult> done = Source.from(parts)
+                    .mapAsync(parallel, p -> AskPattern.<TickerEntity.Command, IngestResult>ask(entity,
+                            r -> new TickerEntity.Ingest(p, r), WAIT, kit.system().scheduler()))
+                    .runWith(Sink.fold(IngestResult.NONE, IngestResult::plus), kit.system());
+            return done.toCompletableFuture().join();
+        }
+
+        TickerStatus status() {
+            TestProbe<TickerStatus> p = kit.createTestProbe();
+            entity.tell(new TickerEntity.GetStatus(p.ref()));
+            return p.receiveMessage(WAIT);
+        }
+
+        List<Map<String, Object>> bars() {
+            TestProbe<Bars> p = kit.createTestProbe();
+            entity.tell(new TickerEntity.GetBars(0, p.ref()));
+            return p.receiveMessage(WAIT).bars();
+        }
+    }
+
+    Rig rig(ActorTestKit k, String symbol, TickerSettings settings, ConditionSet conditions, List<HitSink> sinks) {
+        ActorRef<HitRouter.Command> router = k.spawn(HitRouter.create(sinks, new RecentHits(100), Duration.ofSeconds(30)));
+        ActorRef<TickerEntity.Command> e = k.spawn(TickerEntity.create(symbol, PersistenceId.of("Ticker", symbol),
+                new TickerEntity.Deps(ConditionRegistry.inMemory(conditions), router, settings)));
+        return new Rig(e, router, k);
+    }
+
+    static void assertCounts(Reference ref, IngestResult r, TickerStatus s) {
+        assertEquals(ref.model.count(TickOutcome.ACCEPTED), r.accepted(), "accepted");
+        assertEquals(ref.model.count(TickOutcome.ACCEPTED), s.accepted(), "accepted in status");
+        for (TickOutcome o : List.of(TickOutcome.OUTSIDE_SESSION, TickOutcome.DUPLICATE, TickOutcome.LATE)) {
+            assertEquals(ref.model.count(o), r.rejected(o.key()), o.key());
+            assertEquals(ref.model.count(o), s.rejected().get(o.key()), o.key() + " in status");
+        }
+    }
+
+    long rows(String table, String symbol) throws Exception {
+        String t = db.settings().kind() == persistence.DbSettings.Kind.H2 ? "PUBLIC.\"" + table + "\"" : table;
+        String col = db.settings().kind() == persistence.DbSettings.Kind.H2 ? "\"persistence_id\"" : "persistence_id";
+        try (Connection c = db.connect();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + t + " WHERE " + col + " = ?")) {
+            ps.setString(1, "Ticker|" + symbol);
+            try (ResultSet r = ps.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    static ConditionSet everyBar(String sinks) {
+        return ConditionParser.parseSet("{\"up\": {\"when\": [\"CLOSE\", \">\", 0], \"sinks\": " + sinks + "}}");
+    }
+
+    static List<String> lines(Path file) throws IOException {
+        return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> !l.isBlank()).toList() : List.of();
+    }
+
+    // ---- tests ----
+
+    @Test
+    void buildsTheBarsBacktestBuildsAndCountsRejects() {
+        List<Tick> ticks = Fixtures.krxDay("005930", "2026-11-20", 4000, 1);
+        Reference ref = Reference.of(ticks, ConditionSet.EMPTY);
+        Rig rig = rig(kit, "005930", Fixtures.settings(LONG_GRACE, 100), ConditionSet.EMPTY, List.of());
+
+        IngestResult r = rig.ingestBatched(ticks, 100, 4);
+
+        assertTrue(ref.model.count(TickOutcome.DUPLICATE) > 0 && ref.model.count(TickOutcome.LATE) > 0
+                && ref.model.count(TickOutcome.OUTSIDE_SESSION) > 0, "the fixture has every kind of reject");
+        TickerStatus s = rig.status();
+        assertCounts(ref, r, s);
+        assertEquals(ref.lastBars(120), rig.bars());
+        assertEquals(ref.bars.size(), s.barsClosed());
+        assertEquals(ref.bars.get(ref.bars.size() - 1), s.lastBar());
+        assertTrue(s.forming() != null, "the last bar stays open until a later tick or the clock");
+    }
+
+    @Test
+    void restartRecoversTheSameStateFromSnapshotAndEvents() throws Exception {
+        String sym = "000660";
+        List<Tick> ticks = Fixtures.krxDay(sym, "2026-11-19", 3000, 2);
+        int half = ticks.size() / 2;
+        TickerSettings settings = Fixtures.settings(LONG_GRACE, 7);
+        ConditionSet conds = everyBar("[\"probe\"]");
+        Reference ref = Reference.of(ticks, conds);
+
+        ActorTestKit first = ActorTestKit.create("first", config);
+        List<Map<String, Object>> barsBefore;
+        TickerStatus statusBefore;
+        try {
+            Rig a = rig(first, sym, settings, conds, List.of(new ProbeSink("probe")));
+            a.ingestBatched(ticks.subList(0, half), 50, 2);
+            barsBefore = a.bars();
+            // let every hit be confirmed, so the status compared below is settled
+            kit.createTestProbe().awaitAssert(WAIT, () -> {
+                assertEquals(List.of(), a.status().pendingHits());
+                return null;
+            });
+            statusBefore = a.status();
+        } finally {
+            first.shutdownTestKit();
+        }
+        assertTrue(rows("snapshot", sym) >= 1, "a snapshot was taken");
+        long events = rows("event_journal", sym);
+        // ~30 ingest events and ~2 per hit were written; snapshots every 7 keep 2 snapshots' worth
+        assertTrue(events >= 1 && events <= 3 * 7 + 1, "old events were deleted, newer ones kept: " + events);
+
+        ProbeSink probe = new ProbeSink("probe");
+        Rig b = rig(kit, sym, settings, conds, List.of(probe));
+        assertEquals(barsBefore, b.bars(), "bars after recovery");
+        assertEquals(statusBefore, b.status(), "status after recovery");
+
+        IngestResult rest = b.ingestBatched(ticks.subList(half, ticks.size()), 50, 2);
+        assertEquals(ref.lastBars(120), b.bars(), "recovered state goes on exactly like one that never stopped");
+        assertEquals(ref.model.count(TickOutcome.ACCEPTED), b.status().accepted());
+        assertTrue(rest.accepted() > 0);
+        // the hits after the restart are the reference's hits after the first half, each once
+        List<String> refIds = ref.hits.stream().map(Hit::id).toList();
+        kit.createTestProbe().awaitAssert(WAIT, () -> {
+            List<String> got = probe.delivered.stream().map(Hit::id).toList();
+            assertEquals(refIds.subList(refIds.size() - got.size(), refIds.size()), got);
+            assertEquals(List.of(), b.status().pendingHits());
+            return null;
+        });
+        assertTrue(probe.delivered.size() > 0, "hits after the restart");
+    }
+
+    @Test
+    void hitsArePersistedRoutedToEverySinkAndConfirmed() throws Exception {
+        String sym = "035720";
+        Path alerts = dir.resolve("hits-" + sym + ".jsonl");
+        List<Tick> ticks = Fixtures.krxDay(sym, "2026-11-18", 1500, 3);
+        ConditionSet conds = everyBar("[\"file\", \"probe\", \"nosuch\"]");
+        Reference ref = Reference.of(ticks, conds);
+        ProbeSink probe = new ProbeSink("probe");
+        FileSink file = FileSink.open(alerts, 1000, 10);
+        Rig rig = rig(kit, sym, Fixtures.settings(LONG_GRACE, 100), conds, List.of(file, probe));
+
+        rig.ingestBatched(ticks, 100, 1);
+
+        List<String> refIds = ref.hits.stream().map(Hit::id).toList();
+        assertTrue(refIds.size() > 50, "the fixture makes many hits: " + refIds.size());
+        kit.createTestProbe().awaitAssert(WAIT, () -> {
+            assertEquals(List.of(), rig.status().pendingHits(), "every hit confirmed");
+            return null;
+        });
+        assertEquals(refIds, probe.delivered.stream().map(Hit::id).toList(), "same hits as backtest, in order, once");
+        List<String> fileLines = lines(alerts);
+        assertEquals(refIds.size(), fileLines.size());
+        for (int i = 0; i < refIds.size(); i++) {
+            assertTrue(fileLines.get(i).startsWith("{\"id\":\"" + refIds.get(i) + "\""), fileLines.get(i));
+        }
+        assertEquals(persistence.HitJson.line(ref.hits.get(0)), fileLines.get(0), "the backtest hit shape");
+    }
+
+    @Test
+    void anUnconfirmedHitIsDeliveredOnceAfterARestart() throws Exception {
+        String sym = "051910";
+        Path alerts = dir.resolve("restart-" + sym + ".jsonl");
+        ConditionSet conds = everyBar("[\"file\", \"gate\"]");
+        TickerSettings settings = Fixtures.settings(LONG_GRACE, 100);
+        long t0 = Fixtures.krx("2026-11-17T09:00");
+        List<Tick> ticks = List.of(new Tick(sym, t0 + 1000, 100, 1), new Tick(sym, t0 + 300_000, 101, 1));
+        String id = sym + "/up/" + t0;
+
+        ActorTestKit first = ActorTestKit.create("first", config);
+        ProbeSink downGate = new ProbeSink("gate");
+        downGate.failing.set(true);
+        try {
+            FileSink file = FileSink.open(alerts, 1000, 10);
+            Rig a = rig(first, sym, settings, conds, List.of(file, downGate));
+            assertEquals(2, a.ingest(ticks).accepted());
+            first.createTestProbe().awaitAssert(WAIT, () -> {
+                assertEquals(1, lines(alerts).size(), "the file sink wrote it");
+                assertTrue(downGate.attempts.get() >= 2, "the entity retried the gate");
+                return null;
+            });
+            assertEquals(List.of(id), a.status().pendingHits().stream().map(h -> h.id()).toList(), "still pending");
+        } finally {
+            first.shutdownTestKit();
+        }
+
+        ProbeSink gate = new ProbeSink("gate");
+        FileSink file = FileSink.open(alerts, 1000, 10);
+        Rig b = rig(kit, sym, settings, conds, List.of(file, gate));
+        kit.createTestProbe().awaitAssert(WAIT, () -> {
+            assertEquals(List.of(), b.status().pendingHits(), "delivered after the restart");
+            return null;
+        });
+        assertEquals(List.of(id), gate.delivered.stream().map(Hit::id).toList(), "the gate got it once");
+        List<String> inFile = lines(alerts);
+        assertEquals(1, inFile.size(), "the alert file holds it exactly once: " + inFile);
+        assertTrue(inFile.get(0).contains(id));
+    }
+
+    @Test
+    void theClockClosesABarWithoutANextTick() throws Exception {
+        String sym = "CLOCK" + label().toUpperCase();
+        long t0 = Fixtures.utc("2026-11-16T10:00");
+        ConditionSet conds = everyBar("[\"probe\"]");
+        ProbeSink probe = new ProbeSink("probe");
+        Rig rig = rig(kit, sym, Fixtures.settings(Duration.ofMillis(300), 100), conds, List.of(probe));
+        // ticks up to 200 ms (feed time) before the bar's end: it is due 500 ms after the last one arrives
+        List<Tick> ticks = List.of(new Tick(sym, t0 + 1_000, 10, 1), new Tick(sym, t0 + 150_000, 12, 1),
+                new Tick(sym, t0 + 299_800, 11, 1));
+        long sent = System.nanoTime();
+        assertEquals(3, rig.ingest(ticks).accepted());
+        assertEquals(0, rig.status().barsClosed());
+
+        Hit hit = probe.delivered.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        long waitedMs = (System.nanoTime() - sent) / 1_000_000;
+        assertTrue(hit != null, "a hit at bar close, with no later tick");
+        assertEquals(sym + "/up/" + t0, hit.id());
+        assertTrue(waitedMs >= 450, "not before the feed clock passed end + grace: " + waitedMs + " ms");
+        TickerStatus s = rig.status();
+        assertEquals(1, s.barsClosed());
+        assertEquals(null, s.forming());
+        assertEquals(12.0, ((Number) s.lastBar().get("high")).doubleValue());
+        kit.createTestProbe().awaitAssert(WAIT, () -> {
+            assertEquals(List.of(), rig.status().pendingHits());
+            return null;
+        });
+        // a tick of the closed bar is late now; one of the next bar starts a new bar
+        IngestResult r = rig.ingest(List.of(new Tick(sym, t0 + 299_900, 11, 1), new Tick(sym, t0 + 300_100, 13, 1)));
+        assertEquals(1, r.rejected(TickOutcome.LATE.key()));
+        assertEquals(1, r.accepted());
+    }
+
+    @Test
+    void twentyThousandTicksInBatchesLoseNothing() {
+        String sym = "BULK" + label().toUpperCase();
+        List<Tick> ticks = Fixtures.crypto(sym, Fixtures.utc("2026-11-16T00:00"), 20_000, 50, 4);
+        Reference ref = Reference.of(ticks, ConditionSet.EMPTY);
+        Rig rig = rig(kit, sym, Fixtures.settings(LONG_GRACE, 100), ConditionSet.EMPTY, List.of());
+
+        long t = System.nanoTime();
+        IngestResult r = rig.ingestBatched(ticks, 100, 8);
+        double secs = (System.nanoTime() - t) / 1e9;
+        System.out.printf("THROUGHPUT %s: %d ticks into one entity, batches of 100, 8 asks in flight: %.2f s, %.0f ticks/s%n",
+                label(), ticks.size(), secs, ticks.size() / secs);
+
+        assertEquals(20_000, r.accepted());
+        assertEquals(0, r.rejectedTotal());
+        TickerStatus s = rig.status();
+        assertEquals(20_000, s.accepted());
+        assertEquals(ref.lastBars(120), rig.bars());
+    }
+}

@@ -1,0 +1,99 @@
+package actors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import persistence.Schema;
+import persistence.TestDb;
+import persistence.WatchedTicker;
+
+class TickerRegistryTest {
+    static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    /** Records what the registry asks of entities. */
+    static final class Recorder implements TickerRegistry.Watcher {
+        final List<String> woken = new CopyOnWriteArrayList<>();
+        final List<String> stopped = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void wake(WatchedTicker t) {
+            woken.add(t.symbol());
+        }
+
+        @Override
+        public void stop(WatchedTicker t) {
+            stopped.add(t.symbol());
+        }
+    }
+
+    @Test
+    void addRemoveListAndEverythingSurvivesARestart() throws Exception {
+        TestDb.Db db = TestDb.h2(dir);
+        Config config = Fixtures.config(db);
+        Sources sources = Sources.defaults(ticks -> null);
+
+        ActorTestKit first = ActorTestKit.create("registry1", config);
+        Recorder w1 = new Recorder();
+        try {
+            Schema.createIfNotExists(first.system(), db.settings()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            ActorRef<TickerRegistry.Command> reg = first.spawn(TickerRegistry.create(sources, w1, Duration.ofMinutes(5)));
+            TestProbe<TickerRegistry.AddResult> add = first.createTestProbe();
+            TestProbe<TickerRegistry.RemoveResult> remove = first.createTestProbe();
+
+            reg.tell(new TickerRegistry.Add("005930", "push", add.ref()));
+            assertInstanceOf(TickerRegistry.Added.class, add.receiveMessage(WAIT));
+            reg.tell(new TickerRegistry.Add("005930", "push", add.ref()));
+            assertInstanceOf(TickerRegistry.AlreadyExists.class, add.receiveMessage(WAIT));
+            reg.tell(new TickerRegistry.Add("BTCUSDT", "push", add.ref()));
+            assertInstanceOf(TickerRegistry.Added.class, add.receiveMessage(WAIT));
+            reg.tell(new TickerRegistry.Add("000660", "push", add.ref()));
+            assertInstanceOf(TickerRegistry.Added.class, add.receiveMessage(WAIT));
+            reg.tell(new TickerRegistry.Add("000660X", "crawler", add.ref()));
+            TickerRegistry.UnknownSource u = (TickerRegistry.UnknownSource) add.receiveMessage(WAIT);
+            assertEquals(List.of("push"), u.known());
+            reg.tell(new TickerRegistry.Add("bad symbol", "push", add.ref()));
+            assertInstanceOf(TickerRegistry.InvalidSymbol.class, add.receiveMessage(WAIT));
+
+            reg.tell(new TickerRegistry.Remove("000660", remove.ref()));
+            assertInstanceOf(TickerRegistry.Removed.class, remove.receiveMessage(WAIT));
+            reg.tell(new TickerRegistry.Remove("000660", remove.ref()));
+            assertInstanceOf(TickerRegistry.NotFound.class, remove.receiveMessage(WAIT));
+            assertEquals(List.of("005930", "BTCUSDT", "000660"), w1.woken);
+            assertEquals(List.of("000660"), w1.stopped);
+        } finally {
+            first.shutdownTestKit();
+        }
+
+        ActorTestKit second = ActorTestKit.create("registry2", config);
+        try {
+            Recorder w2 = new Recorder();
+            ActorRef<TickerRegistry.Command> reg = second.spawn(TickerRegistry.create(sources, w2, Duration.ofMillis(200)));
+            TestProbe<TickerRegistry.Tickers> list = second.createTestProbe();
+            reg.tell(new TickerRegistry.ListTickers(list.ref()));
+            List<WatchedTicker> ts = list.receiveMessage(WAIT).tickers();
+            assertEquals(List.of("005930", "BTCUSDT"), ts.stream().map(WatchedTicker::symbol).toList());
+            assertEquals("push", ts.get(0).source());
+            // resumed at start, then woken again periodically
+            list.awaitAssert(WAIT, () -> {
+                assertEquals(List.of("005930", "BTCUSDT", "005930", "BTCUSDT"), w2.woken.subList(0, 4));
+                return null;
+            });
+        } finally {
+            second.shutdownTestKit();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the built {@code target/tickwatch.jar} the way the README tells a user to. */
+class JarIT {
+    static final Path JAR = Path.of(System.getProperty("tickwatch.jar", "target/tickwatch.jar"));
+
+    static Process start(Path dir, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("out.log").toFile()).start();
+    }
+
+    static int runToEnd(Path dir, String... args) throws Exception {
+        Process p = start(dir, args);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "finished in time");
+        return p.exitValue();
+    }
+
+    @Test
+    void backtestFromTheJarWritesBarsHitsAndSummary(@TempDir Path dir) throws Exception {
+        assertEquals(0, runToEnd(dir, "generate", "--out", "ticks.csv", "--ticks", "200000", "--symbols", "20"),
+                Files.readString(dir.resolve("out.log")));
+        Files.writeString(dir.resolve("conditions.json"), """
+                {"cross": {"when": ["MACD", "crosses_above", "MACD_SIGNAL"]},
+                 "jazz":  {"STOCH_K": ["BETWEEN", 0, 20]}}
+                """);
+        int code = runToEnd(dir, "backtest", "--ticks", "ticks.csv", "--conditions", "conditions.json", "--out", "out");
+        String log = Files.readString(dir.resolve("out.log"));
+        assertEquals(0, code, log);
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve("out/summary.json").toFile());
+        assertEquals(200_000, summary.get("ticks_read").asLong());
+        assertEquals(200_000, summary.get("ticks_accepted").asLong());
+        long bars = Files.lines(dir.resolve("out/bars.jsonl")).count();
+        assertEquals(summary.get("bars").asLong(), bars);
+        assertTrue(bars > 20 * 78, "at least a full day of bars for every symbol: " + bars);
+        long hits = Files.lines(dir.resolve("out/hits.jsonl")).count();
+        assertEquals(summary.get("hits").asLong(), hits);
+        assertTrue(hits > 0, "the conditions hit on a random walk");
+    }
+
+    @Test
+    void invalidConditionsExitTwoWithTheReason(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("ticks.csv"), "time,symbol,price,volume\n2026-11-20T09:00:00+09:00,005930,70000,1\n");
+        Files.writeString(dir.resolve("bad.json"), "{\"dip\": {\"when\": [\"RSI15\", \"<\", 30]}}");
+        int code = runToEnd(dir, "backtest", "--ticks", "ticks.csv", "--conditions", "bad.json", "--out", "out");
+        String log = Files.readString(dir.resolve("out.log"), StandardCharsets.UTF_8);
+        assertEquals(2, code, log);
+        assertTrue(log.contains("condition \"dip\": when[0]: unknown field \"RSI15\""), log);
+        Files.writeString(dir.resolve("good.json"), "{\"dip\": {\"when\": [\"RSI14\", \"<\", 30]}}");
+        assertEquals(2, runToEnd(dir, "backtest", "--ticks", "missing.csv", "--conditions", "good.json", "--out", "o"));
+        assertTrue(Files.readString(dir.resolve("out.log")).contains("missing.csv"));
+    }
+}

@@ -1,0 +1,156 @@
+package engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import actors.TickerEntity.IngestResult;
+import actors.TickerEntity.TickerStatus;
+import actors.TickerRegistry;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import conditions.ConditionException;
+import conditions.Hit;
+import conditions.Tick;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import persistence.TestDb;
+import persistence.WatchedTicker;
+
+/** A whole node on an H2 file database in a temporary directory. */
+class NodeTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    /** Settings for a test node: its own data dir and conditions file, a free port, the given database. */
+    static NodeSettings settings(Path dir, TestDb.Db db) {
+        return NodeSettings.load(ConfigFactory.parseString(
+                        "tickwatch.data-dir = \"" + dir.resolve("data") + "\"\n"
+                                + "tickwatch.conditions.file = \"" + dir.resolve("conditions.json") + "\"\n"
+                                + "pekko.remote.artery.canonical.port = 0\n"
+                                + "tickwatch.hits.ack-timeout = 1s\n")
+                .withFallback(db.overlay()));
+    }
+
+    static <T> T get(CompletionStage<T> s) throws Exception {
+        return s.toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    static long krx(String local) {
+        return LocalDateTime.parse(local).toInstant(ZoneOffset.ofHours(9)).toEpochMilli();
+    }
+
+    /** One tick a minute for {@code minutes} minutes from 09:00. */
+    static List<Tick> ticks(String symbol, int minutes) {
+        List<Tick> out = new ArrayList<>();
+        long t0 = krx("2026-11-20T09:00");
+        for (int i = 0; i < minutes; i++) {
+            out.add(new Tick(symbol, t0 + i * 60_000L + 500, 1000 + i, 10, 10L * (i + 1), null));
+        }
+        return out;
+    }
+
+    @Test
+    void startsOnH2InATempDirServesTheApiAndResumesAfterARestart() throws Exception {
+        Files.writeString(dir.resolve("conditions.json"),
+                "{\"up\": {\"when\": [\"CLOSE\", \">\", 0], \"sinks\": [\"file\", \"log\"]}}");
+        NodeSettings s = settings(dir, TestDb.h2(dir.resolve("data")));
+        List<Tick> batch = new ArrayList<>(ticks("005930", 31));
+        batch.addAll(ticks("000660", 12));
+        batch.add(new Tick("005930", krx("2026-11-20T09:40"), -1, 1)); // malformed
+        TickerStatus before;
+        try (Node node = Node.start(s)) {
+            assertTrue(Files.exists(dir.resolve("data/tickwatch.mv.db")), "H2 created on first start");
+            assertTrue(get(node.ready()));
+            assertEquals(List.of("push"), node.sources());
+
+            IngestResult r = get(node.ingest(batch));
+            assertEquals(43, r.accepted());
+            assertEquals(1, r.rejected("malformed"));
+            assertEquals(List.of("000660", "005930"),
+                    get(node.tickers()).stream().map(WatchedTicker::symbol).toList(), "added with source push");
+
+            before = get(node.status("005930")).orElseThrow();
+            assertEquals(31, before.accepted());
+            assertEquals(6, before.barsClosed());
+            assertEquals(Optional.empty(), get(node.status("NOPE")));
+            List<Map<String, Object>> bars = get(node.bars("005930", 2)).orElseThrow();
+            assertEquals(2, bars.size());
+            assertEquals("2026-11-20T09:25:00+09:00", bars.get(1).get("start"));
+            assertEquals(6, get(node.bars("005930", 0)).orElseThrow().size());
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (node.recentHits(null, 100).size() < 8 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            List<Hit> recent = node.recentHits("005930", 100);
+            assertEquals(6, recent.size());
+            assertEquals("005930/up/" + krx("2026-11-20T09:25"), recent.get(0).id(), "newest first");
+            assertEquals(8, Files.readAllLines(s.alertsFile()).size());
+
+            node.putCondition("dip", JSON.readTree("{\"when\": [\"RSI14\", \"<\", 30]}"));
+            assertEquals(2, node.conditions().size());
+            assertThrows(ConditionException.class, () -> node.putCondition("bad", JSON.readTree("{\"when\": 1}")));
+            assertTrue(node.deleteCondition("up"));
+            assertFalse(node.deleteCondition("up"));
+
+            assertInstanceOf(TickerRegistry.UnknownSource.class, get(node.addTicker("BTCUSDT", "crawler")));
+            assertInstanceOf(TickerRegistry.Added.class, get(node.addTicker("BTCUSDT", "push")));
+            assertInstanceOf(TickerRegistry.Removed.class, get(node.removeTicker("000660")));
+            assertInstanceOf(TickerRegistry.NotFound.class, get(node.removeTicker("000660")));
+        }
+
+        try (Node node = Node.start(s)) {
+            assertTrue(get(node.ready()));
+            assertEquals(List.of("005930", "BTCUSDT"), get(node.tickers()).stream().map(WatchedTicker::symbol).toList());
+            assertEquals(before, get(node.status("005930")).orElseThrow(), "recovered");
+            assertEquals(List.of("dip"), node.conditions().all().stream().map(c -> c.name()).toList(),
+                    "condition changes survive the restart");
+            assertEquals(6, node.recentHits("005930", 100).size(), "recent hits read back from the alerts file");
+            IngestResult more = get(node.ingest(ticks("005930", 32).subList(31, 32)));
+            assertEquals(1, more.accepted());
+        }
+    }
+
+    @Test
+    void refusesToStartWithInvalidConditions() throws Exception {
+        Files.writeString(dir.resolve("conditions.json"), "{\"dip\": {\"when\": [\"RSI15\", \"<\", 30]}}");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Node.start(settings(dir, TestDb.h2(dir.resolve("data")))));
+        assertTrue(e.getMessage().contains("condition \"dip\"") && e.getMessage().contains("RSI15"), e.getMessage());
+    }
+
+    @Test
+    void settingsComeFromConfigAndEnvironmentKeys() {
+        NodeSettings s = NodeSettings.load(ConfigFactory.parseString("""
+                tickwatch.data-dir = "/tmp/tw-node"
+                tickwatch.cluster.seed-nodes = "pekko://tickwatch@10.0.0.1:25520, pekko://tickwatch@10.0.0.2:25520"
+                tickwatch.clock.grace = 500ms
+                tickwatch.model.interval = 1m
+                """));
+        assertEquals(Path.of("/tmp/tw-node/alerts.jsonl"), s.alertsFile());
+        assertEquals(List.of("pekko://tickwatch@10.0.0.1:25520", "pekko://tickwatch@10.0.0.2:25520"), s.seedNodes());
+        assertEquals(s.seedNodes(), s.pekkoConfig().getStringList("pekko.cluster.seed-nodes"));
+        assertEquals(Duration.ofMillis(500), s.ticker().clockGrace());
+        assertEquals(1, s.ticker().model().interval().minutes());
+        assertEquals("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider",
+                s.pekkoConfig().getString("pekko.cluster.downing-provider-class"));
+        assertEquals("jdbc:h2:file:/tmp/tw-node/tickwatch;DATABASE_TO_UPPER=false;DB_CLOSE_ON_EXIT=FALSE",
+                s.pekkoConfig().getString("pekko-persistence-jdbc.shared-databases.slick.db.url"));
+    }
+}

@@ -1,0 +1,111 @@
+package persistence;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import conditions.ConditionSet;
+import conditions.Field;
+import conditions.Market;
+import conditions.ModelConfig;
+import conditions.ModelListener;
+import conditions.SymbolSnapshot;
+import conditions.SymbolState;
+import conditions.Tick;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** Every stored record goes through the serializer the journal uses (jackson-cbor) and comes back equal. */
+class SerializationTest {
+    static final ActorTestKit kit = ActorTestKit.create("ser",
+            ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+
+    @AfterAll
+    static void shutdown() {
+        kit.shutdownTestKit();
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T roundTrip(T value) {
+        Serialization ser = SerializationExtension.get(kit.system().classicSystem());
+        var serializer = ser.findSerializerFor(value);
+        assertEquals("jackson-cbor", ser.settings().config().getString(
+                "pekko.actor.serialization-bindings.\"persistence.CborSerializable\""));
+        assertTrue(serializer.getClass().getName().contains("Jackson"), serializer.getClass().getName());
+        byte[] bytes = ser.serialize(value).get();
+        String manifest = Serializers.manifestFor(serializer, value);
+        return (T) ser.deserialize(bytes, serializer.identifier(), manifest).get();
+    }
+
+    static StoredHit hit() {
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("RSI14", 28.5);
+        values.put("CLOSE", 70100.0);
+        return new StoredHit("dip", "005930", 1_700_000_000_000L, "KRX", values, List.of("log", "file"));
+    }
+
+    @Test
+    void eventsRoundTrip() {
+        List<CborSerializable> events = List.of(
+                new TickerEvent.TicksApplied("KRX", List.of(new StoredTick(1L, 70000.5, 10, 123), new StoredTick(2L, 70001, 0, Tick.NO_CUM)), 1, 2, 3),
+                new TickerEvent.BarClosedByClock(1_700_000_000_000L),
+                new TickerEvent.HitRecorded(hit()),
+                new TickerEvent.HitDelivered(hit().id()),
+                new RegistryEvent.TickerAdded(new WatchedTicker("005930", "push", 42L)),
+                new RegistryEvent.TickerRemoved("005930"));
+        for (Object e : events) {
+            assertEquals(e, roundTrip(e), e.toString());
+        }
+        StoredHit back = ((TickerEvent.HitRecorded) roundTrip(new TickerEvent.HitRecorded(hit()))).hit();
+        assertEquals(List.of("RSI14", "CLOSE"), List.copyOf(back.values().keySet()), "value order kept");
+        assertEquals(hit().toHit(), back.toHit());
+    }
+
+    @Test
+    void snapshotsRoundTripExactly() {
+        SymbolState s = new SymbolState("005930", Market.KRX, ModelConfig.DEFAULT);
+        long open = java.time.LocalDateTime.parse("2026-11-20T09:00").toInstant(java.time.ZoneOffset.ofHours(9)).toEpochMilli();
+        double p = 70000;
+        for (int i = 0; i < 250 * 20; i++) { // more bars than the history keeps
+            p += ((i * 7919) % 11 - 5) * 10;
+            s.offer(new Tick("005930", open + i * 15_000L, p, 1 + i % 17), ConditionSet.EMPTY, ModelListener.NONE);
+        }
+        s.recordHit("dip", open);
+        TickerSnapshot snap = new TickerSnapshot(s.snapshot(), List.of(hit()));
+
+        TickerSnapshot back = roundTrip(snap);
+
+        assertEquals(snap.pending(), back.pending());
+        SymbolSnapshot a = snap.symbol();
+        SymbolSnapshot b = back.symbol();
+        assertEquals(a.barCount(), b.barCount());
+        assertArrayEquals(a.barStart(), b.barStart());
+        assertArrayEquals(a.close(), b.close());
+        assertArrayEquals(a.signal(), b.signal());
+        assertArrayEquals(a.hitConditions(), b.hitConditions());
+        SymbolState restored = SymbolState.restore(b, ModelConfig.DEFAULT);
+        double[] x = new double[Field.COUNT];
+        double[] y = new double[Field.COUNT];
+        for (long seq = s.history().firstShown(); seq < s.history().count(); seq++) {
+            s.history().compute(seq, x);
+            restored.history().compute(seq, y);
+            assertArrayEquals(x, y, "bar " + seq);
+        }
+        assertEquals(s.formingBar(), restored.formingBar());
+        assertEquals(s.accepted(), restored.accepted());
+
+        List<WatchedTicker> ts = new ArrayList<>(List.of(new WatchedTicker("A", "push", 1), new WatchedTicker("B", "push", 2)));
+        assertEquals(new RegistrySnapshot(ts), roundTrip(new RegistrySnapshot(ts)));
+        assertInstanceOf(TickerSnapshot.class, roundTrip(new TickerSnapshot(null, List.of())));
+    }
+}
