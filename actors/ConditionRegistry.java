@@ -6,7 +6,9 @@ import conditions.ConditionException;
 import conditions.ConditionParser;
 import conditions.ConditionSet;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.concurrent.atomic.AtomicReference;
 import persistence.ConditionsFile;
 
@@ -15,33 +17,59 @@ import persistence.ConditionsFile;
  * {@link #current()}, so a change applies from the next tick on, without a restart.
  *
  * <p>Durable through the conditions file: a change is written (atomically) before it takes effect,
- * so what the node evaluates is always what it would load after a restart. Changes are serialized;
- * reads are a volatile load.
+ * so what the node evaluates is always what it would load after a restart.
+ *
+ * <p>Versioned for the cluster ({@link ConditionSync}): every set has a version, the time it was
+ * made (epoch millis, kept as the file's modification time, so a file edited by hand while the node
+ * was down is newer too). Nodes exchange their sets and each keeps the newest: last writer wins.
+ * Changes are serialized; reads are a volatile load.
  */
 public final class ConditionRegistry {
-    private final AtomicReference<ConditionSet> current;
+
+    /**
+     * A set with its version and its file form.
+     *
+     * @param set     the parsed conditions
+     * @param version when it was made, epoch millis (0 for "no file")
+     * @param json    the set as the conditions file holds it ({@link ConditionsFile#render})
+     */
+    public record Versioned(ConditionSet set, long version, String json) {
+        /** Whether this set wins over {@code o}: newer, or as new with a larger text (so every node picks the same). */
+        boolean newerThan(Versioned o) {
+            return version != o.version ? version > o.version : json.compareTo(o.json) > 0;
+        }
+    }
+
+    private final AtomicReference<Versioned> current;
     private final Path file;
 
-    private ConditionRegistry(ConditionSet initial, Path file) {
+    private ConditionRegistry(Versioned initial, Path file) {
         this.current = new AtomicReference<>(initial);
         this.file = file;
     }
 
     /**
-     * Loads {@code file} (a missing file is an empty set).
+     * Loads {@code file} (a missing file is an empty set, version 0).
      *
      * @throws ConditionException with the parser's messages when the file is invalid
      */
     public static ConditionRegistry load(Path file) throws IOException {
-        return new ConditionRegistry(ConditionsFile.load(file), file);
+        ConditionSet set = ConditionsFile.load(file);
+        long version = Files.exists(file) ? Files.getLastModifiedTime(file).toMillis() : 0;
+        return new ConditionRegistry(new Versioned(set, version, ConditionsFile.render(set)), file);
     }
 
     /** A registry that keeps changes in memory only (tests, tools). */
     public static ConditionRegistry inMemory(ConditionSet initial) {
-        return new ConditionRegistry(initial, null);
+        return new ConditionRegistry(new Versioned(initial, 0, ConditionsFile.render(initial)), null);
     }
 
     public ConditionSet current() {
+        return current.get().set();
+    }
+
+    /** The current set with its version. */
+    public Versioned versioned() {
         return current.get();
     }
 
@@ -58,13 +86,13 @@ public final class ConditionRegistry {
      */
     public synchronized Condition put(String name, JsonNode body) throws IOException {
         Condition c = ConditionParser.parseOne(name, body);
-        replace(current.get().with(c));
+        replace(current.get().set().with(c));
         return c;
     }
 
     /** Removes the condition {@code name}; false when there is none. */
     public synchronized boolean delete(String name) throws IOException {
-        ConditionSet before = current.get();
+        ConditionSet before = current.get().set();
         ConditionSet after = before.without(name);
         if (after == before) {
             return false;
@@ -73,11 +101,33 @@ public final class ConditionRegistry {
         return true;
     }
 
-    /** Replaces the whole set. */
+    /** Replaces the whole set (a new version). */
     public synchronized void replace(ConditionSet set) throws IOException {
-        if (file != null) {
-            ConditionsFile.save(file, set);
+        long version = Math.max(System.currentTimeMillis(), current.get().version() + 1);
+        install(new Versioned(set, version, ConditionsFile.render(set)));
+    }
+
+    /**
+     * Takes a set another node has, if it is newer than ours.
+     *
+     * @return true when it was taken
+     * @throws ConditionException when {@code json} does not parse (a node with other condition rules)
+     */
+    public synchronized boolean offer(String json, long version) throws IOException {
+        Versioned theirs = new Versioned(null, version, json);
+        if (!theirs.newerThan(current.get())) {
+            return false;
         }
-        current.set(set);
+        ConditionSet set = ConditionParser.parseSet(json);
+        install(new Versioned(set, version, json));
+        return true;
+    }
+
+    private void install(Versioned v) throws IOException {
+        if (file != null) {
+            ConditionsFile.save(file, v.set());
+            Files.setLastModifiedTime(file, FileTime.fromMillis(v.version()));
+        }
+        current.set(v);
     }
 }

@@ -66,6 +66,7 @@ public final class HitRouter extends AbstractBehavior<HitRouter.Command> {
         }
     }
 
+    private final List<HitSink> sinkList;
     private final Map<String, ActorRef<SinkActor.Deliver>> sinks = new LinkedHashMap<>();
     private final RecentHits recent;
     private final Duration forgetAfter;
@@ -87,6 +88,7 @@ public final class HitRouter extends AbstractBehavior<HitRouter.Command> {
 
     private HitRouter(ActorContext<Command> ctx, List<HitSink> sinkList, RecentHits recent, Duration forgetAfter) {
         super(ctx);
+        this.sinkList = List.copyOf(sinkList);
         this.recent = recent;
         this.forgetAfter = forgetAfter;
         for (HitSink s : sinkList) {
@@ -96,11 +98,8 @@ public final class HitRouter extends AbstractBehavior<HitRouter.Command> {
             String actorName = "sink-" + URLEncoder.encode(s.name(), StandardCharsets.UTF_8);
             sinks.put(s.name(), ctx.spawn(b, actorName, DispatcherSelector.blocking()));
         }
-        this.sinkList = List.copyOf(sinkList);
         ctx.getLog().info("hit router up with sinks {}", sinks.keySet());
     }
-
-    private final List<HitSink> sinkList;
 
     @Override
     public Receive<Command> createReceive() {

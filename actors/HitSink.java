@@ -26,6 +26,6 @@ public interface HitSink extends AutoCloseable {
     }
 
     @Override
-    default void close() throws Exception {
+    default void close() throws java.io.IOException {
     }
 }

@@ -100,8 +100,13 @@ public final class TickerEntity
         INSTANCE
     }
 
-    /** Stops the entity (sharding's stop message; the ticker was removed or the node leaves). */
+    /** Stops the entity (sharding's stop message, on hand-off or when the node leaves). */
     public enum Stop implements Command {
+        INSTANCE
+    }
+
+    /** The ticker was removed: the entity asks its shard to passivate it (its journal stays). */
+    public enum Passivate implements Command {
         INSTANCE
     }
 
@@ -208,13 +213,20 @@ public final class TickerEntity
     /** Registers the entity type with sharding on this node. */
     public static void init(ClusterSharding sharding, Deps deps) {
         sharding.init(Entity.of(KEY, ctx -> create(ctx.getEntityId(),
-                        PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()), deps))
+                        PersistenceId.of(ctx.getEntityTypeKey().name(), ctx.getEntityId()), deps, ctx.getShard()))
                 .withStopMessage(Stop.INSTANCE));
     }
 
-    /** The entity's behavior (also used unsharded in tests). */
+    /** The entity's behavior, unsharded (tests). */
     public static Behavior<Command> create(String symbol, PersistenceId id, Deps deps) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new TickerEntity(symbol, id, deps, ctx, timers)));
+        return create(symbol, id, deps, null);
+    }
+
+    /** The entity's behavior; {@code shard} is the shard it runs in, or null when it is not sharded. */
+    public static Behavior<Command> create(String symbol, PersistenceId id, Deps deps,
+                                           ActorRef<ClusterSharding.ShardCommand> shard) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new TickerEntity(symbol, id, deps, ctx, timers, shard)));
     }
 
     private static final String CLOCK = "clock";
@@ -225,6 +237,7 @@ public final class TickerEntity
     private final TickerSettings settings;
     private final ActorContext<Command> ctx;
     private final TimerScheduler<Command> timers;
+    private final ActorRef<ClusterSharding.ShardCommand> shard;
     /** Hits sent to the router and not yet answered (not state: an incarnation's bookkeeping). */
     private final Set<String> inFlight = new HashSet<>();
     // The feed clock: latest accepted tick time, and System.nanoTime() when it arrived.
@@ -232,13 +245,14 @@ public final class TickerEntity
     private long clockArrivedNanos;
 
     private TickerEntity(String symbol, PersistenceId id, Deps deps, ActorContext<Command> ctx,
-                         TimerScheduler<Command> timers) {
+                         TimerScheduler<Command> timers, ActorRef<ClusterSharding.ShardCommand> shard) {
         super(id, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
         this.symbol = symbol;
         this.deps = deps;
         this.settings = deps.settings();
         this.ctx = ctx;
         this.timers = timers;
+        this.shard = shard;
     }
 
     @Override
@@ -284,6 +298,13 @@ public final class TickerEntity
                 .onCommand(GetBars.class, (s, c) -> Effect().reply(c.replyTo(), bars(s, c.limit())))
                 .onCommand(Wake.class, (s, c) -> Effect().noReply())
                 .onCommand(Stop.class, (s, c) -> Effect().stop().thenNoReply())
+                .onCommand(Passivate.class, (s, c) -> {
+                    if (shard == null) {
+                        return Effect().stop().thenNoReply();
+                    }
+                    shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+                    return Effect().noReply();
+                })
                 .onCommand(ClockTick.class, (s, c) -> onClock(s))
                 .onCommand(HitAcked.class, this::onHitAcked)
                 .onCommand(HitNotAcked.class, this::onHitNotAcked)

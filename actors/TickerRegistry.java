@@ -100,7 +100,7 @@ public final class TickerRegistry
         /** Wakes the ticker's entity (at start, on add, then every wake interval). */
         void wake(WatchedTicker ticker);
 
-        /** Stops the ticker's entity (it was removed). */
+        /** Passivates the ticker's entity (it was removed). */
         void stop(WatchedTicker ticker);
     }
 

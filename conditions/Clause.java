@@ -15,8 +15,12 @@ sealed interface Clause {
     /** Adds every field this clause reads. */
     void inputs(Set<Field> into);
 
-    default boolean readsPrevious() {
-        return false;
+    /**
+     * Adds every field this clause reads on the bar before (only crosses do). Readiness is checked
+     * per field and bar: before, any cross made every input of the condition need the previous
+     * bar, so e.g. "CLOSE crosses_above PSMA5 and RSI14 > 50" missed the first bar with RSI14.
+     */
+    default void previousInputs(Set<Field> into) {
     }
 
     record All(List<Clause> parts) implements Clause {
@@ -33,8 +37,8 @@ sealed interface Clause {
             parts.forEach(p -> p.inputs(into));
         }
 
-        public boolean readsPrevious() {
-            return parts.stream().anyMatch(Clause::readsPrevious);
+        public void previousInputs(Set<Field> into) {
+            parts.forEach(p -> p.previousInputs(into));
         }
     }
 
@@ -52,8 +56,8 @@ sealed interface Clause {
             parts.forEach(p -> p.inputs(into));
         }
 
-        public boolean readsPrevious() {
-            return parts.stream().anyMatch(Clause::readsPrevious);
+        public void previousInputs(Set<Field> into) {
+            parts.forEach(p -> p.previousInputs(into));
         }
     }
 
@@ -66,8 +70,8 @@ sealed interface Clause {
             part.inputs(into);
         }
 
-        public boolean readsPrevious() {
-            return part.readsPrevious();
+        public void previousInputs(Set<Field> into) {
+            part.previousInputs(into);
         }
     }
 
@@ -122,8 +126,8 @@ sealed interface Clause {
             addField(into, right);
         }
 
-        public boolean readsPrevious() {
-            return true;
+        public void previousInputs(Set<Field> into) {
+            inputs(into);
         }
     }
 

@@ -25,7 +25,7 @@ public final class Condition {
     private final String form;
     private final JsonNode source;
     private final int[] inputs;
-    private final boolean readsPrevious;
+    private final int[] previousInputs; // fields read on the bar before (by crosses)
 
     Condition(String name, Set<String> symbols, Clause when, long cooldownMillis, List<String> sinks,
               boolean onUpdate, String form, JsonNode source) {
@@ -40,7 +40,9 @@ public final class Condition {
         Set<Field> fields = EnumSet.noneOf(Field.class);
         when.inputs(fields);
         this.inputs = fields.stream().mapToInt(Enum::ordinal).toArray();
-        this.readsPrevious = when.readsPrevious();
+        Set<Field> previous = EnumSet.noneOf(Field.class);
+        when.previousInputs(previous);
+        this.previousInputs = previous.stream().mapToInt(Enum::ordinal).toArray();
     }
 
     /** Unique name; hits carry it. */
@@ -85,7 +87,12 @@ public final class Condition {
     /** Whether the condition holds on {@code now}, given {@code before} (the bar before it). */
     public boolean test(double[] now, double[] before) {
         for (int i : inputs) {
-            if (Double.isNaN(now[i]) || (readsPrevious && Double.isNaN(before[i]))) {
+            if (Double.isNaN(now[i])) {
+                return false;
+            }
+        }
+        for (int i : previousInputs) {
+            if (Double.isNaN(before[i])) {
                 return false;
             }
         }

@@ -8,12 +8,13 @@ final class BenchCommand {
     private BenchCommand() {
     }
 
-    static int run(List<String> args) {
+    static int run(List<String> args) throws Exception {
         String what = args.isEmpty() ? "" : args.get(0);
         List<String> rest = args.isEmpty() ? args : args.subList(1, args.size());
         return switch (what) {
             case "model" -> ModelBench.run(new Args(rest, Set.of("ticks", "symbols", "rounds"), Set.of()));
-            default -> throw new Args.UsageException("bench needs what to measure: model");
+            case "node" -> NodeBench.run(new Args(rest, Set.of("db", "symbols", "seconds", "rate", "tickers", "clients"), Set.of()));
+            default -> throw new Args.UsageException("bench needs what to measure: model or node");
         };
     }
 }

@@ -26,6 +26,7 @@ public final class Main {
                    java -jar tickwatch.jar backtest --ticks FILE... --conditions FILE --out DIR [--interval 5m] [--extended-hours]
                    java -jar tickwatch.jar generate --out FILE --ticks N [--symbols 500] [--seed 1]
                    java -jar tickwatch.jar bench model [--ticks 5000000] [--symbols 500] [--rounds 5]
+                   java -jar tickwatch.jar bench node [--db h2|postgres] [--symbols 1000] [--seconds 20] [--rate 10000] [--tickers 20000] [--clients 4]
             """;
 
     private Main() {
@@ -66,6 +67,9 @@ public final class Main {
         } catch (IOException e) {
             System.err.println("tickwatch: " + e.getMessage());
             return 2;
+        } catch (Exception e) {
+            System.err.println("tickwatch: " + e);
+            return 1;
         }
     }
 

@@ -1,6 +1,7 @@
 package engine;
 
 import actors.ConditionRegistry;
+import actors.ConditionSync;
 import actors.FileSink;
 import actors.HitRouter;
 import actors.LogSink;
@@ -11,7 +12,6 @@ import actors.TickerEntity;
 import actors.TickerEntity.IngestResult;
 import actors.TickerEntity.TickerStatus;
 import actors.TickerRegistry;
-import actors.TickerSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import conditions.Condition;
 import conditions.ConditionException;
@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -72,6 +73,7 @@ public final class Node implements AutoCloseable {
     private final Sources sources;
     private final ClusterSharding sharding;
     private final ActorRef<TickerRegistry.Command> registry;
+    private final ActorRef<ConditionSync.Command> conditionSync;
     /** Symbols known to be in the registry (so ingest asks the registry once per new symbol). */
     private final Set<String> known = ConcurrentHashMap.newKeySet();
 
@@ -87,6 +89,8 @@ public final class Node implements AutoCloseable {
                 HitRouter.create(sinks, recent, settings.ticker().ackTimeout().multipliedBy(4)), "hit-router",
                 Props.empty());
         TickerEntity.init(sharding, new TickerEntity.Deps(conditions, router, settings.ticker()));
+        this.conditionSync = system.systemActorOf(ConditionSync.create(conditions, settings.conditionsSync()),
+                "condition-sync", Props.empty());
         this.registry = TickerRegistry.init(ClusterSingleton.get(system), sources, new TickerRegistry.Watcher() {
             @Override
             public void wake(WatchedTicker t) {
@@ -95,7 +99,7 @@ public final class Node implements AutoCloseable {
 
             @Override
             public void stop(WatchedTicker t) {
-                sharding.entityRefFor(TickerEntity.KEY, t.symbol()).tell(TickerEntity.Stop.INSTANCE);
+                sharding.entityRefFor(TickerEntity.KEY, t.symbol()).tell(TickerEntity.Passivate.INSTANCE);
             }
         }, settings.wakeInterval());
     }
@@ -110,7 +114,7 @@ public final class Node implements AutoCloseable {
      * messages), opens the alerts file, starts the actor system, joins the cluster (itself when no
      * seed nodes are configured), creates the journal tables when missing, and starts the entities,
      * the registry (which resumes every watched ticker) and the router. Blocks until the schema is
-     * there and, for a single node, the node is up.
+     * there, the node is an Up member and the registry answers (at most {@code tickwatch.start-timeout}).
      *
      * @param extraSinks sinks besides {@code log} and {@code file} (a sink of the same name replaces it)
      * @throws IllegalStateException when the conditions, the alerts file, the database or the cluster fail
@@ -140,10 +144,20 @@ public final class Node implements AutoCloseable {
             throw new IllegalStateException("cannot start: " + e, e);
         }
         for (HitSink s : extraSinks) {
-            sinks.put(s.name(), s);
+            HitSink replaced = sinks.put(s.name(), s);
+            if (replaced != null) {
+                closeQuietly(replaced);
+            }
         }
         LOG.info("starting tickwatch node: {}; {} condition(s)", settings, conditions.current().size());
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "tickwatch", settings.pekkoConfig());
+        ActorSystem<Void> system;
+        try {
+            system = ActorSystem.create(Behaviors.empty(), "tickwatch", settings.pekkoConfig());
+        } catch (RuntimeException e) {
+            sinks.values().forEach(Node::closeQuietly);
+            throw new IllegalStateException("cannot start the actor system: " + e, e);
+        }
+        Node node = null;
         try {
             Duration wait = settings.startTimeout();
             Cluster cluster = Cluster.get(system);
@@ -151,15 +165,14 @@ public final class Node implements AutoCloseable {
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
             }
             Schema.createIfNotExists(system, settings.db()).toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            Node node = new Node(settings, system, conditions, recent, List.copyOf(sinks.values()));
-            if (settings.seedNodes().isEmpty()) {
-                long deadline = System.nanoTime() + wait.toNanos();
-                while (cluster.selfMember().status() != MemberStatus.up()) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("the node did not come up within " + wait);
-                    }
-                    Thread.sleep(20);
+            node = new Node(settings, system, conditions, recent, List.copyOf(sinks.values()));
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (cluster.selfMember().status() != MemberStatus.up()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the node did not join the cluster (seed nodes "
+                            + settings.seedNodes() + ") within " + wait);
                 }
+                Thread.sleep(20);
             }
             node.refreshKnown().toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info("tickwatch node up at {} with {} watched ticker(s)", cluster.selfMember().address(),
@@ -172,11 +185,22 @@ public final class Node implements AutoCloseable {
             } catch (Exception ignored) {
                 // already failing
             }
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+            if (node == null) { // else the router closed them when it stopped
+                sinks.values().forEach(Node::closeQuietly);
+            }
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             throw new IllegalStateException("cannot start on " + settings.db().describe() + ": " + cause, cause);
+        }
+    }
+
+    private static void closeQuietly(HitSink s) {
+        try {
+            s.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("closing sink {}: {}", s.name(), e.toString());
         }
     }
 
@@ -308,14 +332,17 @@ public final class Node implements AutoCloseable {
 
     /**
      * Adds or replaces a condition (native form, or jazzstock {@code {"NAME": {...}}}); written to
-     * the conditions file before it takes effect, from the next tick on.
+     * the conditions file before it takes effect, from the next tick on, then published to the
+     * other nodes of the cluster.
      *
      * @throws ConditionException   with the parser's messages when the body is invalid
      * @throws UncheckedIOException when the conditions file cannot be written (nothing changes)
      */
     public Condition putCondition(String name, JsonNode body) {
         try {
-            return conditions.put(name, body);
+            Condition c = conditions.put(name, body);
+            conditionSync.tell(ConditionSync.Publish.INSTANCE);
+            return c;
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + conditions.file(), e);
         }
@@ -324,7 +351,11 @@ public final class Node implements AutoCloseable {
     /** Removes a condition; false when there is none of that name. */
     public boolean deleteCondition(String name) {
         try {
-            return conditions.delete(name);
+            boolean deleted = conditions.delete(name);
+            if (deleted) {
+                conditionSync.tell(ConditionSync.Publish.INSTANCE);
+            }
+            return deleted;
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + conditions.file(), e);
         }
@@ -364,10 +395,5 @@ public final class Node implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("stopping the node: {}", e.toString());
         }
-    }
-
-    /** The ticker settings the entities run with (grace, snapshots, model). */
-    public TickerSettings tickerSettings() {
-        return settings.ticker();
     }
 }

@@ -27,10 +27,12 @@ import persistence.DbSettings;
  * @param maxBatch       ticks per entity ask
  * @param recentHits     hits kept for {@link Node#recentHits}
  * @param wakeInterval   how often the registry wakes every watched ticker
+ * @param conditionsSync how often each node publishes its conditions to the others
  */
 public record NodeSettings(Config config, Path dataDir, Path conditionsFile, Path alertsFile, TickerSettings ticker,
                            DbSettings db, List<String> seedNodes, Duration askTimeout, Duration startTimeout,
-                           int parallelism, int maxBatch, int recentHits, Duration wakeInterval) {
+                           int parallelism, int maxBatch, int recentHits, Duration wakeInterval,
+                           Duration conditionsSync) {
 
     /** The default config: {@code application.conf}, system properties, environment. */
     public static NodeSettings load() {
@@ -59,7 +61,8 @@ public record NodeSettings(Config config, Path dataDir, Path conditionsFile, Pat
                 alerts.isBlank() ? dataDir.resolve("alerts.jsonl") : Path.of(alerts).toAbsolutePath().normalize(),
                 TickerSettings.from(c), DbSettings.from(c), List.copyOf(seeds), t.getDuration("ask-timeout"),
                 t.getDuration("start-timeout"), t.getInt("ingest.parallelism"), t.getInt("ingest.max-batch"),
-                t.getInt("hits.recent"), t.getDuration("registry.wake-interval"));
+                t.getInt("hits.recent"), t.getDuration("registry.wake-interval"),
+                t.getDuration("conditions.sync-interval"));
     }
 
     /** The config the actor system starts with: the database's plugin settings and the seed nodes on top. */
@@ -70,7 +73,7 @@ public record NodeSettings(Config config, Path dataDir, Path conditionsFile, Pat
 
     public NodeSettings withTicker(TickerSettings t) {
         return new NodeSettings(config, dataDir, conditionsFile, alertsFile, t, db, seedNodes, askTimeout,
-                startTimeout, parallelism, maxBatch, recentHits, wakeInterval);
+                startTimeout, parallelism, maxBatch, recentHits, wakeInterval, conditionsSync);
     }
 
     @Override

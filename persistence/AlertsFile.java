@@ -161,7 +161,7 @@ public final class AlertsFile implements AutoCloseable {
             Map<String, Double> values = new LinkedHashMap<>();
             JsonNode v = n.get("values");
             if (v != null) {
-                v.fields().forEachRemaining(e -> values.put(e.getKey(), e.getValue().isNumber()
+                v.properties().forEach(e -> values.put(e.getKey(), e.getValue().isNumber()
                         ? e.getValue().asDouble() : Double.NaN));
             }
             return new Hit(n.get("condition").asText(), symbol, bar.toInstant().toEpochMilli(), market, values, List.of());

@@ -11,8 +11,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -21,10 +20,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -50,8 +47,8 @@ import java.util.zip.GZIPInputStream;
  *   <li>{@code time} is ISO-8601 with an offset, {@code 2026-11-20T09:00:03.120+09:00} or
  *       {@code 2026-11-20T00:00:03Z}: the fraction is optional with 0 to 9 digits (truncated to
  *       milliseconds), the offset is {@code Z} or {@code +HH:MM}/{@code -HH:MM} (also {@code +HH}
- *       and {@code +HH:MM:SS}), i.e. what {@link java.time.OffsetDateTime#parse} accepts for
- *       four-digit years.</li>
+ *       and {@code +HH:MM:SS}); seconds may be left out: what {@link java.time.OffsetDateTime#parse}
+ *       accepts for four-digit years.</li>
  *   <li>{@code price} is a decimal number ({@code 70000}, {@code 27785.05}); {@code volume} and
  *       {@code cum_volume} are integers. An empty (CSV) or null (JSON) {@code cum_volume} means the
  *       tick carries none ({@link Tick#NO_CUM}); an empty or null {@code market} means "derive it from
@@ -74,7 +71,8 @@ import java.util.zip.GZIPInputStream;
  *
  * <p>Parsing happens on a background thread (when the machine has more than one core) that hands
  * batches of ticks to the calling thread; the consumer and the malformed-line callback are always
- * called on the thread that called {@link #read}, one at a time, in file order.
+ * called on the thread that called {@link #read}, one at a time, in the order the lines were read.
+ * All the files are open at once (merging needs them), each with a read buffer of up to 1 MiB.
  */
 public final class TickFiles {
 
@@ -93,10 +91,13 @@ public final class TickFiles {
     }
 
     /** A {@link MalformedLine} that drops the reports (they are still counted in {@link ReadStats}). */
-    public static final MalformedLine IGNORE = (file, line, reason) -> {
+    public static final MalformedLine IGNORE = new MalformedLine() {
+        @Override
+        public void report(String file, long line, String reason) {
+        }
     };
 
-    /** Read buffer per file; a line longer than this grows it. */
+    /** Read buffer per file (less when merging many files); a line longer than this grows it. */
     static final int BUFFER_SIZE = 1 << 20;
     /** Ticks per batch handed from the parsing thread to the caller. */
     static final int BATCH = 4096;
@@ -105,9 +106,10 @@ public final class TickFiles {
     /** Symbols remembered per read; more distinct symbols than this are still read, just not shared. */
     static final int MAX_CACHED_SYMBOLS = 1 << 16;
 
-    private static final JsonFactory JSON = JsonFactory.builder().build();
-    /** Reads 8 bytes of a byte array as a little-endian long. */
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Jackson, loaded only when a JSON Lines file is read (it takes tens of milliseconds to start). */
+    private static final class JacksonHolder {
+        static final JsonFactory FACTORY = JsonFactory.builder().build();
+    }
 
     /**
      * Reads one file; see {@link #read(List, Consumer, MalformedLine)}.
@@ -139,23 +141,25 @@ public final class TickFiles {
         MalformedLine report = onMalformed == null ? IGNORE : onMalformed;
         Source[] sources = open(files);
         if (!background || sources.length == 0) {
-            try {
-                Out direct = new Out() {
-                    @Override
-                    public void tick(Tick t) {
-                        consumer.accept(t);
-                    }
+            Out direct = new Out() {
+                @Override
+                public void tick(Tick t) {
+                    consumer.accept(t);
+                }
 
-                    @Override
-                    public void malformed(String file, long line, String reason) {
-                        report.report(file, line, reason);
-                    }
-                };
+                @Override
+                public void malformed(String file, long line, String reason) {
+                    report.report(file, line, reason);
+                }
+            };
+            try {
                 pump(sources, direct);
-                return stats(sources);
-            } finally {
-                closeAll(sources);
+            } catch (IOException | RuntimeException | Error e) {
+                closeAll(sources, e);
+                throw e;
             }
+            closeAll(sources);
+            return stats(sources);
         }
         return new Pipeline(sources, consumer, report).run();
     }
@@ -186,23 +190,32 @@ public final class TickFiles {
         return null;
     }
 
+    /** The read buffer per file when merging {@code files} files: less when there are many. */
+    static int bufferSize(int files) {
+        if (files <= 16) {
+            return BUFFER_SIZE;
+        }
+        return Math.max(1 << 16, Integer.highestOneBit((16 * BUFFER_SIZE) / files));
+    }
+
     private static Source[] open(List<Path> files) throws IOException {
         Source[] sources = new Source[files.size()];
         SymbolCache symbols = new SymbolCache();
+        int bufferSize = bufferSize(files.size());
         int i = 0;
         try {
             for (Path file : files) {
-                sources[i] = open(file, symbols);
+                sources[i] = open(file, symbols, bufferSize);
                 i++;
             }
         } catch (IOException | RuntimeException | Error e) {
-            closeAll(sources);
+            closeAll(sources, e);
             throw e;
         }
         return sources;
     }
 
-    private static Source open(Path file, SymbolCache symbols) throws IOException {
+    private static Source open(Path file, SymbolCache symbols, int bufferSize) throws IOException {
         String name = file.toString();
         Kind kind = kindOf(file);
         if (kind == null) {
@@ -230,7 +243,9 @@ public final class TickFiles {
                     throw new IOException("cannot read tick file " + name + ": not gzip data (" + e.getMessage() + ")", e);
                 }
             }
-            Source s = kind.format() == Format.CSV ? new CsvSource(name, in, symbols) : new JsonlSource(name, in);
+            Source s = kind.format() == Format.CSV
+                    ? new CsvSource(name, in, symbols, bufferSize)
+                    : new JsonlSource(name, in, symbols, bufferSize);
             s.start();
             return s;
         } catch (IOException | RuntimeException | Error e) {
@@ -240,6 +255,19 @@ public final class TickFiles {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        }
+    }
+
+    /** Closes the sources after {@code failure}, which gets any exception from closing as suppressed. */
+    private static void closeAll(Source[] sources, Throwable failure) {
+        for (Source s : sources) {
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (IOException | RuntimeException e) {
+                    failure.addSuppressed(e);
+                }
+            }
         }
     }
 
@@ -449,7 +477,7 @@ public final class TickFiles {
                 end = current;
                 end.stats = stats(sources);
             } catch (Cancelled c) {
-                closeQuietly();
+                closeAll(sources, c);
                 return;
             } catch (Throwable e) {
                 end = current;
@@ -472,16 +500,13 @@ public final class TickFiles {
             }
         }
 
-        private void closeQuietly() {
-            try {
-                closeAll(sources);
-            } catch (IOException ignored) {
-                // the caller has already failed
-            }
-        }
-
         ReadStats run() throws IOException {
-            Thread parser = new Thread(this::produce, "tick-file-reader");
+            Thread parser = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    produce();
+                }
+            }, "tick-file-reader");
             parser.setDaemon(true);
             parser.start();
             boolean done = false;
@@ -560,7 +585,12 @@ public final class TickFiles {
     abstract static class Source implements Closeable {
         final String name;
         private final InputStream in;
-        byte[] buf = new byte[BUFFER_SIZE];
+        byte[] buf;
+        /**
+         * {@link #buf} for reading 8 bytes at a time, little-endian (a heap buffer's {@code getLong}
+         * compiles to one load, and unlike a VarHandle costs nothing to set up).
+         */
+        ByteBuffer view;
         int pos;
         int limit;
         boolean eof;
@@ -574,9 +604,11 @@ public final class TickFiles {
         long malformed;
         Out out;
 
-        Source(String name, InputStream in) {
+        Source(String name, InputStream in, int bufferSize) {
             this.name = name;
             this.in = in;
+            this.buf = new byte[bufferSize];
+            this.view = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
         }
 
         /** Called once after opening, on the opening thread: reads whatever must be checked up front. */
@@ -596,6 +628,7 @@ public final class TickFiles {
             }
             if (limit == buf.length) {
                 buf = Arrays.copyOf(buf, buf.length * 2);
+                view = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
             }
             try {
                 // Read until the buffer is full or the file ends: gzip hands out small pieces.
@@ -702,6 +735,8 @@ public final class TickFiles {
         private int[] commas = new int[0];
         /** What each column holds, {@code K_*}. */
         private byte[] kinds;
+        /** A {@code LAYOUT_*} when the columns come in the usual order, else 0. */
+        private int layout;
 
         private static final byte K_OTHER = 0;
         private static final byte K_TIME = 1;
@@ -710,11 +745,17 @@ public final class TickFiles {
         private static final byte K_VOLUME = 4;
         private static final byte K_CUM = 5;
         private static final byte K_MARKET = 6;
+        /** {@link #layout}s: columns time,symbol,price,volume then nothing, cum_volume, or both. */
+        private static final int LAYOUT_PLAIN = 1;
+        private static final int LAYOUT_CUM = 2;
+        private static final int LAYOUT_CUM_MARKET = 3;
+        /** The markets by the codes {@link #fastMarket} returns: 0 for an empty field, then 1, 2. */
+        private static final Market[] MARKET_CODES = {null, Market.KRX, Market.CRYPTO};
         /** Refill when fewer bytes than this are left, so that lines rarely cross the buffer's end. */
         private static final int WINDOW = 1 << 13;
 
-        CsvSource(String name, InputStream in, SymbolCache symbols) {
-            super(name, in);
+        CsvSource(String name, InputStream in, SymbolCache symbols, int bufferSize) {
+            super(name, in, bufferSize);
             this.symbols = symbols;
         }
 
@@ -785,13 +826,24 @@ public final class TickFiles {
             if (colMarket >= 0) {
                 kinds[colMarket] = K_MARKET;
             }
+            if (colTime == 0 && colSymbol == 1 && colPrice == 2 && colVolume == 3) {
+                if (fields == 4) {
+                    layout = LAYOUT_PLAIN;
+                } else if (fields == 5 && colCum == 4) {
+                    layout = LAYOUT_CUM;
+                } else if (fields == 6 && colCum == 4 && colMarket == 5) {
+                    layout = LAYOUT_CUM_MARKET;
+                }
+            }
         }
 
-        private int fieldStart(int i, int s) {
+        /** Where column {@code i} starts on a line starting at {@code s}, after {@link #slow()} found the commas. */
+        private int columnStart(int i, int s) {
             return i == 0 ? s : commas[i - 1] + 1;
         }
 
-        private int fieldEnd(int i, int e) {
+        /** Where column {@code i} ends on a line ending at {@code e}, after {@link #slow()} found the commas. */
+        private int columnEnd(int i, int e) {
             return i == fields - 1 ? e : commas[i];
         }
 
@@ -887,6 +939,9 @@ public final class TickFiles {
          * null (consuming nothing) when anything is unusual, so that {@link #slow()} takes it.
          */
         private Tick fast(byte[] b, int s, int lim) {
+            if (layout != 0) {
+                return fastInOrder(b, s, lim);
+            }
             final byte[] k = kinds;
             final int last = k.length - 1;
             long time = 0;
@@ -906,28 +961,7 @@ public final class TickFiles {
                         }
                     }
                     case K_SYMBOL -> {
-                        int q = p;
-                        long f = 0;
-                        long w = 0;
-                        if (p + 8 <= lim) {
-                            // Up to 7 symbol bytes in one word: flag the ASCII bytes below '-' (the
-                            // delimiters; symbol characters are all above ','); the lowest flag is exact.
-                            w = (long) LONG_LE.get(b, p);
-                            f = (w - 0x2D2D2D2D2D2D2D2DL) & ~w & 0x8080808080808080L;
-                        }
-                        if (f != 0 && (q = p + (Long.numberOfTrailingZeros(f) >>> 3)) > p) {
-                            long key = w & ((1L << ((q - p) << 3)) - 1);
-                            slot = symbols.findWord(key, b, p, q - p);
-                        } else {
-                            q = p;
-                            int h = 0;
-                            byte x;
-                            while (q < lim && (x = b[q]) > ',') {
-                                h = 31 * h + x;
-                                q++;
-                            }
-                            slot = symbols.find(b, p, q - p, h);
-                        }
+                        slot = fastSymbol(b, p, lim);
                         if (slot < 0) {
                             return null;
                         }
@@ -935,7 +969,6 @@ public final class TickFiles {
                         if (market == null) {
                             market = symbols.markets[slot];
                         }
-                        at = q;
                     }
                     case K_PRICE -> {
                         price = fastDecimal(b, p, lim);
@@ -959,21 +992,14 @@ public final class TickFiles {
                         }
                     }
                     case K_MARKET -> {
-                        int q = p;
-                        while (q < lim && b[q] > ',') {
-                            q++;
-                        }
-                        int n = q - p;
-                        if (n == 3 && b[p] == 'K' && b[p + 1] == 'R' && b[p + 2] == 'X') {
-                            market = Market.KRX;
-                        } else if (n == 6 && b[p] == 'C' && b[p + 1] == 'R' && b[p + 2] == 'Y' && b[p + 3] == 'P'
-                                && b[p + 4] == 'T' && b[p + 5] == 'O') {
-                            market = Market.CRYPTO;
-                        } else if (n != 0) {
+                        int m = fastMarket(b, p, lim);
+                        if (m < 0) {
                             return null;
                         }
+                        if (m > 0) {
+                            market = MARKET_CODES[m];
+                        }
                         // empty: keep the symbol's market (a symbol column further on fills it in)
-                        at = q;
                     }
                     default -> {
                         int q = p;
@@ -985,42 +1011,160 @@ public final class TickFiles {
                     }
                 }
                 p = at;
-                if (p >= lim) {
-                    if (eof && c == last) {
-                        pos = lim;
-                        break;
-                    }
-                    return null;
-                }
-                byte d = b[p];
                 if (c == last) {
-                    if (d == '\n') {
-                        pos = p + 1;
-                        break;
-                    }
-                    if (d == '\r' && p + 1 < lim && b[p + 1] == '\n') {
-                        pos = p + 2;
-                        break;
-                    }
-                    if (d == '\r' && p + 1 == lim && eof) {
-                        pos = lim;
-                        break;
-                    }
-                    return null;
+                    break;
                 }
-                if (d != ',') {
+                if (p >= lim || b[p] != ',') {
                     return null;
                 }
                 p++;
             }
+            int next = afterLineEnd(b, p, lim);
+            if (next < 0) {
+                return null;
+            }
             // Tick.problem(), with the symbol's part decided once per symbol (see SymbolCache.valid)
             if (!(price > 0 && price < Double.POSITIVE_INFINITY && volume >= 0 && cum >= Tick.NO_CUM)
                     || !symbols.valid[slot]) {
-                pos = s; // let the careful path report it
-                return null;
+                return null; // let the careful path report it
             }
+            pos = next;
             return new Tick(symbol, time, price, volume, cum, market);
         }
+        /**
+         * {@link #fast} for the usual layout, {@code time,symbol,price,volume[,cum_volume[,market]]}:
+         * the same checks, field after field without the per-column dispatch.
+         */
+        private Tick fastInOrder(byte[] b, int s, int lim) {
+            long time = fastTime(b, s, lim);
+            int p = at;
+            if (time == BAD_TIME || p >= lim || b[p] != ',') {
+                return null;
+            }
+            p++;
+            int slot = fastSymbol(b, p, lim);
+            p = at;
+            if (slot < 0 || p >= lim || b[p] != ',') {
+                return null;
+            }
+            p++;
+            double price = fastDecimal(b, p, lim);
+            p = at;
+            if (Double.isNaN(price) || p >= lim || b[p] != ',') {
+                return null;
+            }
+            p++;
+            long volume = fastInteger(b, p, lim);
+            if (volume == BAD_LONG || at == p) {
+                return null;
+            }
+            p = at;
+            long cum = Tick.NO_CUM;
+            Market market = symbols.markets[slot];
+            if (layout >= LAYOUT_CUM) {
+                if (p >= lim || b[p] != ',') {
+                    return null;
+                }
+                p++;
+                cum = fastInteger(b, p, lim);
+                if (cum == BAD_LONG) {
+                    return null;
+                }
+                if (at == p) {
+                    cum = Tick.NO_CUM;
+                }
+                p = at;
+                if (layout == LAYOUT_CUM_MARKET) {
+                    if (p >= lim || b[p] != ',') {
+                        return null;
+                    }
+                    p++;
+                    int m = fastMarket(b, p, lim);
+                    if (m < 0) {
+                        return null;
+                    }
+                    if (m > 0) {
+                        market = MARKET_CODES[m];
+                    }
+                    p = at;
+                }
+            }
+            int next = afterLineEnd(b, p, lim);
+            if (next < 0) {
+                return null;
+            }
+            // Tick.problem(), with the symbol's part decided once per symbol (see SymbolCache.valid)
+            if (!(price > 0 && price < Double.POSITIVE_INFINITY && volume >= 0 && cum >= Tick.NO_CUM)
+                    || !symbols.valid[slot]) {
+                return null; // let the careful path report it
+            }
+            pos = next;
+            return new Tick(symbols.names[slot], time, price, volume, cum, market);
+        }
+
+        /** Where the next line starts if a line ends at {@code p}, else -1. */
+        private int afterLineEnd(byte[] b, int p, int lim) {
+            if (p >= lim) {
+                return eof ? lim : -1;
+            }
+            byte d = b[p];
+            if (d == '\n') {
+                return p + 1;
+            }
+            if (d == '\r') {
+                if (p + 1 < lim) {
+                    return b[p + 1] == '\n' ? p + 2 : -1;
+                }
+                return eof ? lim : -1;
+            }
+            return -1;
+        }
+
+        /** The symbol field at {@code p}: its cache entry, or -1; sets {@link #at}. */
+        private int fastSymbol(byte[] b, int p, int lim) {
+            if (p + 8 <= lim) {
+                // Up to 7 symbol bytes in one word: flag the ASCII bytes below '-' (the delimiters;
+                // symbol characters are all above ','); the lowest flag is exact.
+                long w = view.getLong(p);
+                long f = (w - 0x2D2D2D2D2D2D2D2DL) & ~w & 0x8080808080808080L;
+                int n = Long.numberOfTrailingZeros(f) >>> 3;
+                if (f != 0 && n > 0) {
+                    at = p + n;
+                    return symbols.findWord(w & ((1L << (n << 3)) - 1), b, p, n);
+                }
+            }
+            int q = p;
+            int h = 0;
+            byte x;
+            while (q < lim && (x = b[q]) > ',') {
+                h = 31 * h + x;
+                q++;
+            }
+            at = q;
+            return symbols.find(b, p, q - p, h);
+        }
+
+        /**
+         * The market field at {@code p}: 0 when empty, 1 for KRX, 2 for CRYPTO (see
+         * {@link #MARKET_CODES}), -1 for anything else; sets {@link #at}.
+         */
+        private int fastMarket(byte[] b, int p, int lim) {
+            int q = p;
+            while (q < lim && b[q] > ',') {
+                q++;
+            }
+            at = q;
+            int n = q - p;
+            if (n == 3 && b[p] == 'K' && b[p + 1] == 'R' && b[p + 2] == 'X') {
+                return 1;
+            }
+            if (n == 6 && b[p] == 'C' && b[p + 1] == 'R' && b[p + 2] == 'Y' && b[p + 3] == 'P' && b[p + 4] == 'T'
+                    && b[p + 5] == 'O') {
+                return 2;
+            }
+            return n == 0 ? 0 : -1;
+        }
+
         /** End of a field that starts at {@code p}: the next comma or line break. */
         private static int fieldEnd(byte[] b, int p, int lim) {
             byte x;
@@ -1046,7 +1190,7 @@ public final class TickFiles {
         private long fastTime(byte[] b, int p, int lim) {
             if (p + 24 <= lim && b[p + 4] == '-' && b[p + 7] == '-' && b[p + 10] == 'T' && b[p + 13] == ':'
                     && b[p + 16] == ':' && b[p + 19] == '.') {
-                long dateWord = (long) LONG_LE.get(b, p);
+                long dateWord = view.getLong(p);
                 int dayDigits = (b[p + 8] & 0xFF) | (b[p + 9] & 0xFF) << 8;
                 if ((dateWord != lastDateWord || dayDigits != lastDayDigits) && !date(b, p, dateWord, dayDigits)) {
                     return BAD_TIME;
@@ -1129,7 +1273,7 @@ public final class TickFiles {
         private double fastDecimal(byte[] b, int p, int lim) {
             if (p + 8 <= lim) {
                 // Up to 8 integer digits, then maybe '.' and up to 7 fraction digits, 8 bytes at a time.
-                long t = (long) LONG_LE.get(b, p) - ZEROS;
+                long t = view.getLong(p) - ZEROS;
                 long f = nonDigits(t);
                 int n = Long.numberOfTrailingZeros(f) >>> 3;
                 if (f != 0 && n > 0) {
@@ -1140,7 +1284,7 @@ public final class TickFiles {
                         return digits(t, n);
                     }
                     if (x == '.' && q + 9 <= lim) {
-                        long u = (long) LONG_LE.get(b, q + 1) - ZEROS;
+                        long u = view.getLong(q + 1) - ZEROS;
                         long g = nonDigits(u);
                         int k = Long.numberOfTrailingZeros(g) >>> 3;
                         int r = q + 1 + k;
@@ -1185,7 +1329,7 @@ public final class TickFiles {
          */
         private long fastInteger(byte[] b, int p, int lim) {
             if (p + 8 <= lim) {
-                long t = (long) LONG_LE.get(b, p) - ZEROS;
+                long t = view.getLong(p) - ZEROS;
                 long f = nonDigits(t);
                 if (f != 0) {
                     int n = Long.numberOfTrailingZeros(f) >>> 3;
@@ -1223,8 +1367,8 @@ public final class TickFiles {
             }
             lines++;
             // time
-            int fs = fieldStart(colTime, s);
-            int fe = fieldEnd(colTime, e);
+            int fs = columnStart(colTime, s);
+            int fe = columnEnd(colTime, e);
             long time = parseTime(b, fs, fe, null);
             if (time == BAD_TIME) {
                 if (isHeaderAgain(b, s, e)) {
@@ -1236,8 +1380,8 @@ public final class TickFiles {
                 return bad("time " + quote(b, trimStart(b, fs, fe), trimEnd(b, fs, fe)) + " is not ISO-8601 with an offset: " + why[0]);
             }
             // symbol
-            fs = trimStart(b, fieldStart(colSymbol, s), fieldEnd(colSymbol, e));
-            fe = trimEnd(b, fs, fieldEnd(colSymbol, e));
+            fs = trimStart(b, columnStart(colSymbol, s), columnEnd(colSymbol, e));
+            fe = trimEnd(b, fs, columnEnd(colSymbol, e));
             String symbol;
             Market derived;
             int slot = symbols.find(b, fs, fe - fs);
@@ -1249,15 +1393,15 @@ public final class TickFiles {
                 derived = Market.forSymbol(symbol);
             }
             // price
-            fs = fieldStart(colPrice, s);
-            fe = fieldEnd(colPrice, e);
+            fs = columnStart(colPrice, s);
+            fe = columnEnd(colPrice, e);
             double price = parseDecimal(b, fs, fe);
             if (Double.isNaN(price)) {
                 return bad(numberError("price", b, fs, fe, false));
             }
             // volume
-            fs = fieldStart(colVolume, s);
-            fe = fieldEnd(colVolume, e);
+            fs = columnStart(colVolume, s);
+            fe = columnEnd(colVolume, e);
             long volume = parseInteger(b, fs, fe);
             if (volume == BAD_LONG) {
                 return bad(numberError("volume", b, fs, fe, true));
@@ -1265,8 +1409,8 @@ public final class TickFiles {
             // cum_volume
             long cum = Tick.NO_CUM;
             if (colCum >= 0) {
-                fs = trimStart(b, fieldStart(colCum, s), fieldEnd(colCum, e));
-                fe = trimEnd(b, fs, fieldEnd(colCum, e));
+                fs = trimStart(b, columnStart(colCum, s), columnEnd(colCum, e));
+                fe = trimEnd(b, fs, columnEnd(colCum, e));
                 if (fe > fs) {
                     cum = parseInteger(b, fs, fe);
                     if (cum == BAD_LONG) {
@@ -1277,8 +1421,8 @@ public final class TickFiles {
             // market
             Market market = derived;
             if (colMarket >= 0) {
-                fs = trimStart(b, fieldStart(colMarket, s), fieldEnd(colMarket, e));
-                fe = trimEnd(b, fs, fieldEnd(colMarket, e));
+                fs = trimStart(b, columnStart(colMarket, s), columnEnd(colMarket, e));
+                fe = trimEnd(b, fs, columnEnd(colMarket, e));
                 if (fe > fs) {
                     market = market(b, fs, fe);
                     if (market == null) {
@@ -1322,10 +1466,12 @@ public final class TickFiles {
     // JSON Lines
 
     static final class JsonlSource extends Source {
-        private final Map<String, String> symbols = new HashMap<>();
+        private final SymbolCache symbols;
+        private byte[] symbolBytes = new byte[32];
 
-        JsonlSource(String name, InputStream in) {
-            super(name, in);
+        JsonlSource(String name, InputStream in, SymbolCache symbols, int bufferSize) {
+            super(name, in, bufferSize);
+            this.symbols = symbols;
         }
 
         @Override
@@ -1353,7 +1499,7 @@ public final class TickFiles {
             boolean hasVolume = false;
             long cum = Tick.NO_CUM;
             Market market = null;
-            try (JsonParser p = JSON.createParser(b, s, e - s)) {
+            try (JsonParser p = JacksonHolder.FACTORY.createParser(b, s, e - s)) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
                     return bad("not a JSON object");
                 }
@@ -1402,7 +1548,11 @@ public final class TickFiles {
                                 market = null;
                             } else if (v == JsonToken.VALUE_STRING) {
                                 String m = p.getText();
-                                if (m.isBlank()) {
+                                if (m.equals("KRX")) {
+                                    market = Market.KRX;
+                                } else if (m.equals("CRYPTO")) {
+                                    market = Market.CRYPTO;
+                                } else if (m.isBlank()) {
                                     market = null;
                                 } else {
                                     try {
@@ -1446,13 +1596,30 @@ public final class TickFiles {
                 parseTime(tb, 0, tb.length, why);
                 return bad("time " + quote(time) + " is not ISO-8601 with an offset: " + why[0]);
             }
-            String shared = symbols.size() < MAX_CACHED_SYMBOLS ? symbols.computeIfAbsent(symbol, x -> x) : symbol;
+            String shared = share(symbol);
             Tick tick = new Tick(shared, ms, price, volume, cum, market);
             String problem = tick.problem();
             if (problem != null) {
                 return bad(problem);
             }
             return tick;
+        }
+
+        /** The cache's instance of an ASCII symbol (shared with the other files), else the symbol itself. */
+        private String share(String symbol) {
+            int n = symbol.length();
+            if (n > symbolBytes.length) {
+                symbolBytes = new byte[Math.max(n, 2 * symbolBytes.length)];
+            }
+            for (int i = 0; i < n; i++) {
+                char c = symbol.charAt(i);
+                if (c >= 0x80) {
+                    return symbol;
+                }
+                symbolBytes[i] = (byte) c;
+            }
+            int entry = symbols.find(symbolBytes, 0, n);
+            return entry < 0 ? symbol : symbols.names[entry];
         }
 
         private static String describe(JsonParser p, JsonToken v) throws IOException {
@@ -1472,6 +1639,11 @@ public final class TickFiles {
     // ---------------------------------------------------------------------------------------------
     // Symbols: the same bytes give the same String instance, without allocating
 
+    /**
+     * Symbols met during one read, shared by all its files: the same bytes give the same
+     * {@code String} instance (so the model's map lookups hit on identity) without allocating, plus
+     * the symbol's derived market and whether it is a valid symbol, computed once.
+     */
     static final class SymbolCache {
         // Entries, numbered in order of arrival: what a lookup returns.
         String[] names = new String[64];

@@ -42,4 +42,26 @@ class ConditionRegistryTest {
         assertEquals(1, ConditionRegistry.load(f).current().size());
         assertTrue(Files.readString(f).contains("PSMAR5"));
     }
+
+    @Test
+    void takesOnlyNewerSetsFromOtherNodes() throws Exception {
+        Path f = dir.resolve("c.json");
+        ConditionRegistry reg = ConditionRegistry.load(f);
+        reg.put("dip", JSON.readTree("{\"when\": [\"RSI14\", \"<\", 30]}"));
+        long v = reg.versioned().version();
+        assertEquals(v, Files.getLastModifiedTime(f).toMillis(), "the version is the file's time");
+
+        ConditionRegistry other = ConditionRegistry.inMemory(ConditionSet.EMPTY);
+        other.put("up", JSON.readTree("{\"when\": [\"CLOSE\", \">\", 0]}"));
+        assertFalse(reg.offer(other.versioned().json(), v - 1), "older: ignored");
+        assertEquals(1, reg.current().size());
+        assertTrue(reg.current().get("dip") != null);
+
+        assertTrue(reg.offer(other.versioned().json(), v + 5), "newer: taken");
+        assertTrue(reg.current().get("up") != null && reg.current().get("dip") == null);
+        assertEquals(v + 5, ConditionRegistry.load(f).versioned().version(), "and kept across a reload");
+        assertFalse(reg.offer(other.versioned().json(), v + 5), "the same again: nothing to do");
+        assertThrows(ConditionException.class, () -> reg.offer("{\"x\": {\"when\": 1}}", v + 9));
+        assertTrue(reg.current().get("up") != null, "an invalid set changes nothing");
+    }
 }

@@ -2,7 +2,6 @@ package conditions;
 
 import static conditions.TestSupport.MIN;
 import static conditions.TestSupport.Recorder;
-import static conditions.TestSupport.SEC;
 import static conditions.TestSupport.config;
 import static conditions.TestSupport.krx;
 import static conditions.TestSupport.tick;
@@ -13,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -319,13 +317,10 @@ class BarAggregationTest {
         SymbolState s = new SymbolState(SAMSUNG, Market.KRX, config(5, false, 120));
         offer(s, at("15:27"), 100, 1);
         assertEquals(at("15:31"), s.formingEnd());
-        // Close it when the clock says so, then the auction print arrives: it belongs to that bar.
-        List<TickOutcome> outcomes = new ArrayList<>();
-        if (s.formingEnd() <= at("15:30:30")) {
-            s.closeForming(ConditionSet.EMPTY, rec);
-        }
-        outcomes.add(offer(s, at("15:30:30"), 101, 1));
-        assertEquals(List.of(TickOutcome.ACCEPTED), outcomes);
+        // A clock that closes the bar at formingEnd has not closed it yet when the print arrives.
+        assertTrue(s.formingEnd() > at("15:30:30"));
+        assertEquals(TickOutcome.ACCEPTED, offer(s, at("15:30:30"), 101, 1));
+        assertEquals(at("15:25"), s.formingBar().start());
 
         SymbolState h = new SymbolState(SAMSUNG, Market.KRX, config(60, false, 120));
         offer(h, at("15:10"), 100, 1);
@@ -382,6 +377,6 @@ class BarAggregationTest {
         model.closeAll();
         assertEquals(2, rec.bars.size());
         assertEquals(2, model.symbol("005930").accepted());
-        assertEquals(SEC * 0, model.symbol("000660").history().start(0) - at("09:00"));
+        assertEquals(at("09:00"), model.symbol("000660").history().start(0));
     }
 }

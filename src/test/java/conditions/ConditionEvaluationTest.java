@@ -106,6 +106,22 @@ class ConditionEvaluationTest {
         assertEquals(List.of(5, 6, 7), hits("{\"not\": {\"all\": [[\"CLOSE\", \">\", 100], [\"PSMA5\", \">\", 0]]}}", cs));
         assertEquals(List.of(), hits("{\"not\": [\"RSI14\", \">\", 50]}", cs));
         assertEquals(List.of(5, 6, 7), hits("[\"CLOSE\", \">\", {\"of\": \"PSMA5\", \"times\": 0.5}]", cs));
+        // a cross on the first bar has no bar before it: not ready, so false under not too
+        assertEquals(List.of(2, 3, 4, 5, 6, 7), hits("{\"not\": [\"CLOSE\", \"crosses_above\", 100]}", cs));
+    }
+
+    @Test
+    void onlyCrossesNeedThePreviousBarReady() {
+        // Bars 1-13 rise by 1, bar 14 dips under PSMA5, bar 15 jumps over it: CLOSE crosses above
+        // PSMA5 at bar 15, the first bar with RSI14 (79.4). Every input of the condition is ready at
+        // bar 15 (the cross reads bars 14 and 15, RSI14 > 50 reads bar 15), so it hits there.
+        double[] cs = {10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 15, 30};
+        Feeder f = run("""
+                {"c": {"when": {"all": [["CLOSE", "crosses_above", "PSMA5"], ["RSI14", ">", 50]]}},
+                 "notYet": {"when": {"all": [["CLOSE", "crosses_above", "PSMA5"], ["RSI14", "crosses_above", 50]]}}}""", cs);
+        assertEquals(100 - 100 / (1 + 27.0 / 7), f.rec.at(15, Field.RSI14), 1e-9);
+        assertEquals(List.of(15), f.hitBars("c"));
+        assertEquals(List.of(), f.hitBars("notYet"), "a cross of RSI14 needs RSI14 on the bar before");
     }
 
     @Test

@@ -240,9 +240,9 @@ class IndicatorsReferenceTest {
     static Stream<Arguments> cases() {
         return Stream.of(
                 Arguments.of("continuous walk, history 120", continuousWalk(3000, 1), 120, false),
-                Arguments.of("continuous walk, history 2", continuousWalk(3000, 2), 2, false),
+                Arguments.of("continuous walk, history 2", continuousWalk(1500, 2), 2, false),
                 Arguments.of("integer walk, history 120, update condition", integerWalk(2000, 3), 120, true),
-                Arguments.of("integer walk, history 2, update condition", integerWalk(2000, 4), 2, true));
+                Arguments.of("integer walk, history 2, update condition", integerWalk(1200, 4), 2, true));
     }
 
     /** A check:"update" condition that reads every field, so its hits show the forming bar's values. */

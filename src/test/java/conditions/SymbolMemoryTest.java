@@ -21,6 +21,8 @@ class SymbolMemoryTest {
         // JOL normally self-attaches an agent to learn field offsets; JDK 17 refuses self-attach by
         // default. The "magic field offset" mode reads them through Unsafe instead, no agent needed.
         System.setProperty("jol.magicFieldOffset", "true");
+        System.setProperty("jol.skipDynamicAttach", "true");
+        System.setProperty("jol.skipHotspotSAAttach", "true");
     }
 
     private static Feeder fullState(ConditionSet set, int bars) {

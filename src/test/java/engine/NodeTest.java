@@ -102,6 +102,8 @@ class NodeTest {
             assertEquals(6, recent.size());
             assertEquals("005930/up/" + krx("2026-11-20T09:25"), recent.get(0).id(), "newest first");
             assertEquals(8, Files.readAllLines(s.alertsFile()).size());
+            before = get(node.status("005930")).orElseThrow();
+            assertEquals(List.of(), before.pendingHits(), "every hit confirmed");
 
             node.putCondition("dip", JSON.readTree("{\"when\": [\"RSI14\", \"<\", 30]}"));
             assertEquals(2, node.conditions().size());

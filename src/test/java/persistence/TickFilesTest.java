@@ -348,6 +348,22 @@ class TickFilesTest {
         Result r = read(background, file);
         assertEquals(List.of(), r.reports());
         assertEquals(expected, r.ticks());
+
+        // The same through the per-column path (columns in another order) ...
+        Path reordered = write("big-reordered.csv", permute(Files.readString(file), new int[] {5, 2, 1, 0, 4, 3}));
+        r = read(background, reordered);
+        assertEquals(List.of(), r.reports());
+        assertEquals(expected, r.ticks());
+
+        // ... and with only the four required columns.
+        StringBuilder plain = new StringBuilder("time,symbol,price,volume\n");
+        for (String line : Files.readAllLines(file).subList(1, expected.size() + 1)) {
+            String[] f = line.split(",");
+            plain.append(f[0]).append(',').append(f[1]).append(',').append(f[2]).append(',').append(f[3]).append('\n');
+        }
+        r = read(background, write("big-plain.csv", plain.toString()));
+        assertEquals(List.of(), r.reports());
+        assertEquals(expected.stream().map(x -> new Tick(x.symbol(), x.time(), x.price(), x.volume())).toList(), r.ticks());
     }
 
     /** A line longer than the whole read buffer still reads, and so do the lines after it. */
@@ -367,9 +383,29 @@ class TickFilesTest {
         assertTrue(r.reports().get(0).reason().startsWith("expected 5 fields"), r.reports().get(0).reason());
     }
 
+    /** Reorders the fields of every 6-field line of a CSV text. */
+    static String permute(String text, int[] order) {
+        StringBuilder out = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            String[] f = line.split(",", -1);
+            if (f.length == 6) {
+                String[] g = new String[6];
+                for (int i = 0; i < 6; i++) {
+                    g[i] = f[order[i]];
+                }
+                line = String.join(",", g);
+            }
+            out.append(line).append('\n');
+        }
+        out.setLength(out.length() - 1);
+        return out.toString();
+    }
+
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void malformedCsvLinesAreReportedAndSkipped(boolean background) throws IOException {
+    @ValueSource(strings = {"0,1,2,3,4,5 sync", "0,1,2,3,4,5 background", "1,0,5,3,2,4 sync", "1,0,5,3,2,4 background"})
+    void malformedCsvLinesAreReportedAndSkipped(String how) throws IOException {
+        boolean background = how.endsWith("background");
+        int[] order = java.util.Arrays.stream(how.split(" ")[0].split(",")).mapToInt(Integer::parseInt).toArray();
         String text = HEADER
                 + "2026-11-20T09:00:03.120+09:00,005930,70000,10,10,KRX\n"     // 2 good
                 + "2026-11-20T09:00:04.000+09:00,005930,70000,10\n"            // 3
@@ -392,6 +428,8 @@ class TickFilesTest {
                 + "2026-11-20T09:00:04.000+09:00,0059\u00e930,70000,10,,\n"    // 20
                 + HEADER                                                       // 21 repeated header: skipped
                 + "2026-11-20T09:00:07.000+09:00,BTCUSDT,1.25,2,,CRYPTO";      // 22 good, no line break
+        text = permute(text, order);
+        String header = text.substring(0, text.indexOf('\n'));
         Path file = write("bad.csv", text);
         Result r = read(background, file);
         assertEquals(List.of(
@@ -400,7 +438,7 @@ class TickFilesTest {
                         new Tick("BTCUSDT", ms("2026-11-20T09:00:07.000+09:00"), 1.25, 2, Tick.NO_CUM, Market.CRYPTO)),
                 r.ticks());
         String[][] want = {
-                {"3", "expected 6 fields (time,symbol,price,volume,cum_volume,market), got 4"},
+                {"3", "expected 6 fields (" + header + "), got 4"},
                 {"4", "price \"7O000\" is not a number"},
                 {"5", "volume \"1.5\" is not an integer"},
                 {"6", "time \"2026-11-20 09:00:05\" is not ISO-8601 with an offset"},
@@ -528,16 +566,19 @@ class TickFilesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void mergingManyFilesEqualsAStableSortOfTheirConcatenation(boolean background) throws IOException {
+    @ValueSource(strings = {"7 sync", "7 background", "40 sync", "40 background"})
+    void mergingManyFilesEqualsAStableSortOfTheirConcatenation(String how) throws IOException {
+        boolean background = how.endsWith("background");
+        int count = Integer.parseInt(how.split(" ")[0]);
+        int perFile = count > 16 ? 7_000 : 10_000;
         Random random = new Random(5);
         List<Path> files = new ArrayList<>();
         List<Tick> all = new ArrayList<>();
-        for (int f = 0; f < 7; f++) {
+        for (int f = 0; f < count; f++) {
             long t = ms("2026-11-20T09:00:00.000+09:00");
             Path p = dir.resolve("m" + f + (f % 2 == 0 ? ".csv" : ".csv.gz"));
             try (TickFileWriter w = new TickFileWriter(p)) {
-                int n = f == 3 ? 0 : random.nextInt(20_000);
+                int n = f == 3 ? 0 : random.nextInt(perFile);
                 for (int i = 0; i < n; i++) {
                     t += random.nextInt(5) == 0 ? 0 : random.nextInt(40);
                     Tick tick = new Tick(String.format("%06d", f * 10 + random.nextInt(3)), t, 100 + i, i, i, null);
@@ -553,6 +594,13 @@ class TickFilesTest {
         ReadStats stats = TickFiles.read(files, got::add, null, background);
         assertEquals(expected, got);
         assertEquals(all.size(), stats.ticks());
+        if (count > 16) {
+            long largest = 0;
+            for (Path p : files) {
+                largest = Math.max(largest, Files.size(p));
+            }
+            assertTrue(TickFiles.bufferSize(count) < largest, "lines cross the smaller buffers");
+        }
     }
 
     @ParameterizedTest
@@ -565,11 +613,18 @@ class TickFilesTest {
         Path b = write("b.csv", HEADER
                 + "2026-11-20T09:00:01.500+09:00,005930,100,1,,\n"
                 + "2026-11-20T09:00:04.000+09:00,1000PEPEUSDT,100,1,,\n");
-        List<Tick> ticks = read(background, a, b).ticks();
-        assertEquals(5, ticks.size());
-        assertSame(ticks.get(0).symbol(), ticks.get(1).symbol());
-        assertSame(ticks.get(0).symbol(), ticks.get(2).symbol());
+        Path c = write("c.jsonl",
+                "{\"time\":\"2026-11-20T09:00:05+09:00\",\"symbol\":\"005930\",\"price\":1,\"volume\":1}\n"
+                + "{\"time\":\"2026-11-20T09:00:06+09:00\",\"symbol\":\"1000PEPEUSDT\",\"price\":1,\"volume\":1}\n");
+        List<Tick> ticks = read(background, a, b, c).ticks();
+        assertEquals(7, ticks.size());
+        assertEquals(List.of("005930", "005930", "005930", "1000PEPEUSDT", "1000PEPEUSDT", "005930", "1000PEPEUSDT"),
+                ticks.stream().map(Tick::symbol).toList());
+        for (int i : new int[] {1, 2, 5}) {
+            assertSame(ticks.get(0).symbol(), ticks.get(i).symbol());
+        }
         assertSame(ticks.get(3).symbol(), ticks.get(4).symbol());
+        assertSame(ticks.get(3).symbol(), ticks.get(6).symbol());
     }
 
     @ParameterizedTest

@@ -1,0 +1,116 @@
+package engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import actors.TickerEntity;
+import actors.TickerEntity.IngestResult;
+import actors.TickerEntity.TickerStatus;
+import com.typesafe.config.ConfigFactory;
+import conditions.Tick;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import persistence.TestDb;
+
+/**
+ * Two nodes in one JVM on one database (an H2 file both open in-process): entities spread over
+ * both, so commands and replies cross nodes through the CBOR serializer.
+ */
+class NodeClusterTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoNodesShareTheTickersAndAnswerForEachOther() throws Exception {
+        TestDb.Db db = TestDb.h2(dir.resolve("data"));
+        try (Node a = Node.start(NodeTest.settings(dir.resolve("a"), db))) {
+            String seed = Cluster.get(a.system()).selfMember().address().toString();
+            NodeSettings bs = NodeSettings.load(ConfigFactory.parseString(
+                    "tickwatch.cluster.seed-nodes = \"" + seed + "\"").withFallback(NodeTest.settings(dir.resolve("b"), db)
+                    .config()));
+            try (Node b = Node.start(bs)) {
+                assertTrue(NodeTest.get(b.ready()));
+                List<Tick> ticks = new ArrayList<>();
+                List<String> symbols = new ArrayList<>();
+                for (int i = 0; i < 24; i++) {
+                    String sym = String.format("%06d", 100 + i);
+                    symbols.add(sym);
+                    ticks.addAll(NodeTest.ticks(sym, 11));
+                }
+                IngestResult r = NodeTest.get(b.ingest(ticks));
+                assertEquals(24 * 11, r.accepted());
+
+                Set<String> onA = hosted(a);
+                Set<String> onB = hosted(b);
+                assertEquals(new HashSet<>(symbols), union(onA, onB));
+                assertTrue(!onA.isEmpty() && !onB.isEmpty(), "entities on both nodes: " + onA + " / " + onB);
+
+                for (String sym : symbols) {
+                    TickerStatus fromA = NodeTest.get(a.status(sym)).orElseThrow();
+                    assertEquals(11, fromA.accepted());
+                    assertEquals(2, fromA.barsClosed());
+                    List<Map<String, Object>> barsFromB = NodeTest.get(b.bars(sym, 0)).orElseThrow();
+                    assertEquals(2, barsFromB.size());
+                    assertEquals(fromA.lastBar().get("start"), barsFromB.get(1).get("start"));
+                }
+                assertEquals(24, NodeTest.get(a.tickers()).size());
+
+                // a condition put through A reaches B's registry and file, and the entities on both nodes
+                a.putCondition("up", new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                        "{\"when\": [\"CLOSE\", \">\", 0], \"sinks\": [\"log\"]}"));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                while (b.conditions().get("up") == null && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertTrue(b.conditions().get("up") != null, "B took A's condition");
+                assertTrue(java.nio.file.Files.readString(bs.conditionsFile()).contains("\"up\""), "and wrote it");
+                List<Tick> next = new ArrayList<>();
+                for (String sym : symbols) {
+                    next.add(NodeTest.ticks(sym, 16).get(15)); // 09:15: closes the 09:10 bar
+                }
+                assertEquals(24, NodeTest.get(a.ingest(next)).accepted());
+                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                Set<String> hitSymbols = new HashSet<>();
+                while (hitSymbols.size() < 24 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                    hitSymbols.clear();
+                    a.recentHits(null, 100).forEach(h -> hitSymbols.add(h.symbol()));
+                    b.recentHits(null, 100).forEach(h -> hitSymbols.add(h.symbol()));
+                }
+                assertEquals(new HashSet<>(symbols), hitSymbols, "every entity, on either node, used the new condition");
+            }
+        }
+    }
+
+    static Set<String> union(Set<String> x, Set<String> y) {
+        Set<String> s = new HashSet<>(x);
+        s.addAll(y);
+        return s;
+    }
+
+    /** The ticker entities running on a node. */
+    static Set<String> hosted(Node n) throws Exception {
+        ActorRef<ClusterShardingQuery> shardState = ClusterSharding.get(n.system()).shardState();
+        ShardRegion.CurrentShardRegionState st = AskPattern.<ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
+                shardState, reply -> new GetShardRegionState(TickerEntity.KEY, reply), Duration.ofSeconds(5),
+                n.system().scheduler()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Set<String> out = new HashSet<>();
+        st.getShards().forEach(s -> out.addAll(s.getEntityIds()));
+        return out;
+    }
+}
