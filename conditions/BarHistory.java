@@ -81,6 +81,15 @@ public final class BarHistory {
         return (int) (seq % cap);
     }
 
+    /**
+     * The slot after {@code i}, wrapping without a branch: a branch that is never taken until the
+     * ring first wraps makes the JIT throw away and recompile the whole hot path mid-run.
+     */
+    private int next(int i) {
+        int j = i + 1;
+        return j & ((j - cap) >> 31);
+    }
+
     private int rslot(long seq) {
         return (int) (seq % rcap);
     }
@@ -166,9 +175,7 @@ public final class BarHistory {
         double sum = 0;
         for (int k = 0; k < n; k++) {
             sum += ring[i];
-            if (++i == cap) {
-                i = 0;
-            }
+            i = next(i);
         }
         return sum / n;
     }
@@ -178,9 +185,7 @@ public final class BarHistory {
         double sum = 0;
         for (int k = 0; k < n; k++) {
             sum += volume[i];
-            if (++i == cap) {
-                i = 0;
-            }
+            i = next(i);
         }
         return sum / n;
     }
@@ -247,7 +252,7 @@ public final class BarHistory {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         int i = slot(seq - 19);
-        for (int k = 0; k < 20; k++, i = i + 1 == cap ? 0 : i + 1) {
+        for (int k = 0; k < 20; k++, i = next(i)) {
             double x = close[i];
             double d = x - mean;
             ss += d * d;
@@ -304,7 +309,7 @@ public final class BarHistory {
         double hh = Double.NEGATIVE_INFINITY;
         double ll = Double.POSITIVE_INFINITY;
         int i = slot(seq - 11);
-        for (int k = 0; k < 12; k++, i = i + 1 == cap ? 0 : i + 1) {
+        for (int k = 0; k < 12; k++, i = next(i)) {
             hh = Math.max(hh, high[i]);
             ll = Math.min(ll, low[i]);
         }

@@ -30,6 +30,14 @@ public record Tick(String symbol, long time, double price, long volume, long cum
     }
 
     /**
+     * The numeric half of {@link #problem()}, for parsers' fast paths: they decide the symbol once
+     * per symbol and must not drift from the rules here.
+     */
+    public static boolean numbersValid(double price, long volume, long cumVolume) {
+        return price > 0 && price < Double.POSITIVE_INFINITY && volume >= 0 && cumVolume >= NO_CUM;
+    }
+
+    /**
      * Why this tick cannot be used at all, or {@code null} when it is well formed. Parsers and the
      * API call this so a bad tick is rejected as {@code malformed} with a reason before it reaches
      * any state.

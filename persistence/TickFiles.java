@@ -1024,8 +1024,7 @@ public final class TickFiles {
                 return null;
             }
             // Tick.problem(), with the symbol's part decided once per symbol (see SymbolCache.valid)
-            if (!(price > 0 && price < Double.POSITIVE_INFINITY && volume >= 0 && cum >= Tick.NO_CUM)
-                    || !symbols.valid[slot]) {
+            if (!Tick.numbersValid(price, volume, cum) || !symbols.valid[slot]) {
                 return null; // let the careful path report it
             }
             pos = next;
@@ -1094,8 +1093,7 @@ public final class TickFiles {
                 return null;
             }
             // Tick.problem(), with the symbol's part decided once per symbol (see SymbolCache.valid)
-            if (!(price > 0 && price < Double.POSITIVE_INFINITY && volume >= 0 && cum >= Tick.NO_CUM)
-                    || !symbols.valid[slot]) {
+            if (!Tick.numbersValid(price, volume, cum) || !symbols.valid[slot]) {
                 return null; // let the careful path report it
             }
             pos = next;

@@ -1,7 +1,6 @@
 package engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -52,6 +51,17 @@ import persistence.TestDb;
  * holds every hit of a {@code file}-sink condition exactly once - the same hits backtest finds, line
  * for line. Checked again after a third kill and restart with nothing in flight. On H2 and on
  * PostgreSQL (gated by {@link TestDb#requirePostgres()}).
+ *
+ * <p>Which bars the node has closed: backtest closes every forming bar at the end of its input; the
+ * node closes a bar when a later tick comes, or when its feed clock (latest tick time plus real time
+ * since) passes the bar's end plus the 2 s grace. The stream runs far faster than real time, so no
+ * bar closes by the clock mid-stream. At the end, half the symbols (group A) stop at 14:04:59, so the
+ * clock closes their 14:00 bar about 3 s later: all their bars must equal backtest's. The others
+ * (group B) have one tick in the 14:05 bar, which stays forming for minutes: their closed bars must
+ * equal backtest's but the last, and their forming bar ({@code GET /api/tickers/{symbol}}) backtest's
+ * last. Alerts expected: backtest's hits of the {@code file}-sink conditions on the bars the node
+ * closed, plus (for the {@code "check": "update"} condition, which hits while a bar forms) on its
+ * forming bar too.
  *
  * <p>Work files (node logs {@code out-N.log}, data, backtest output) are kept under
  * {@code target/crash-restart-it/<db>/} for diagnosis; the logs are printed when the test fails.
@@ -687,6 +697,8 @@ class CrashRestartIT {
         final Thread thread = new Thread(this, "crash-restart-producer");
         final List<String> events = Collections.synchronizedList(new ArrayList<>());
         final long[] ackedAt;
+        /** Ticks of each batch that are not the generator's deliberate duplicates. */
+        final long[] fresh;
         volatile int acked;
         volatile int inFlight = -1;
         volatile int failedAttempts;
@@ -698,6 +710,16 @@ class CrashRestartIT {
             this.batches = batches;
             this.bodies = batches.stream().map(CrashRestartIT::body).toList();
             this.ackedAt = new long[batches.size()];
+            this.fresh = new long[batches.size()];
+            Map<String, Long> lastCum = new HashMap<>();
+            for (int i = 0; i < batches.size(); i++) {
+                for (GenTick t : batches.get(i)) {
+                    Long prev = lastCum.put(t.symbol(), t.cum());
+                    if (prev == null || t.cum() > prev) {
+                        fresh[i]++;
+                    }
+                }
+            }
             thread.setDaemon(true);
         }
 
@@ -724,8 +746,10 @@ class CrashRestartIT {
                             HttpResponse<String> r = api.post("/api/ticks", bodies.get(i));
                             if (r.statusCode() == 200) {
                                 if (attempts > 0) {
+                                    long stored = fresh[i] - JSON.readTree(r.body()).get("accepted").asLong();
                                     events.add("batch " + i + " acknowledged after " + attempts + " failed attempt(s): "
-                                            + r.body() + " (duplicate/late here: ticks an unacknowledged attempt had stored)");
+                                            + r.body() + "; " + stored + " of its " + fresh[i] + " new ticks had been stored"
+                                            + " by an unacknowledged attempt (now rejected as duplicate or late)");
                                 }
                                 ackedAt[i] = System.nanoTime();
                                 acked = i + 1;

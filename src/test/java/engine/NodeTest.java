@@ -152,7 +152,7 @@ class NodeTest {
         assertEquals(1, s.ticker().model().interval().minutes());
         assertEquals("org.apache.pekko.cluster.sbr.SplitBrainResolverProvider",
                 s.pekkoConfig().getString("pekko.cluster.downing-provider-class"));
-        assertEquals("jdbc:h2:file:/tmp/tw-node/tickwatch;DATABASE_TO_UPPER=false;DB_CLOSE_ON_EXIT=FALSE",
+        assertEquals("jdbc:h2:file:/tmp/tw-node/tickwatch;DATABASE_TO_UPPER=false;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0",
                 s.pekkoConfig().getString("pekko-persistence-jdbc.shared-databases.slick.db.url"));
     }
 }

@@ -20,7 +20,7 @@ class DbSettingsTest {
     void h2IsTheDefaultUnderTheDataDir() {
         DbSettings db = DbSettings.from(load("tickwatch.data-dir = \"/tmp/tw-x\"\ntickwatch.db.kind = h2"));
         assertEquals(DbSettings.Kind.H2, db.kind());
-        assertEquals("jdbc:h2:file:/tmp/tw-x/tickwatch;DATABASE_TO_UPPER=false;DB_CLOSE_ON_EXIT=FALSE", db.url());
+        assertEquals("jdbc:h2:file:/tmp/tw-x/tickwatch;DATABASE_TO_UPPER=false;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0", db.url());
         assertEquals(Path.of("/tmp/tw-x"), db.h2Directory());
         Config plugin = db.pluginConfig();
         assertEquals("slick.jdbc.H2Profile$", plugin.getString("pekko-persistence-jdbc.shared-databases.slick.profile"));
