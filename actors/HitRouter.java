@@ -96,7 +96,7 @@ public final class HitRouter extends AbstractBehavior<HitRouter.Command> {
                     .onFailure(Exception.class, SupervisorStrategy.restartWithBackoff(
                             Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
             String actorName = "sink-" + URLEncoder.encode(s.name(), StandardCharsets.UTF_8);
-            sinks.put(s.name(), ctx.spawn(b, actorName, DispatcherSelector.blocking()));
+            sinks.put(s.name(), ctx.spawn(b, actorName, DispatcherSelector.fromConfig("tickwatch.hits.sink-dispatcher")));
         }
         ctx.getLog().info("hit router up with sinks {}", sinks.keySet());
     }

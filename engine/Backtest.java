@@ -30,7 +30,10 @@ import persistence.TickFiles;
  * {@code hits.jsonl} and {@code summary.json} to an output folder.
  */
 public final class Backtest {
-    private static final Logger log = LoggerFactory.getLogger(Backtest.class);
+    /** Created on the first malformed line: starting the logging system costs a clean run ~0.2 s. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(Backtest.class);
+    }
     /** Malformed lines logged one by one; past this, only counted (a broken file must not flood the log). */
     static final int LOGGED_MALFORMED = 1000;
 
@@ -55,15 +58,16 @@ public final class Backtest {
             try {
                 stats = TickFiles.read(tickFiles, model::onTick, (file, line, reason) -> {
                     if (malformedLogged[0]++ < LOGGED_MALFORMED) {
-                        log.warn("{}:{}: malformed tick rejected: {}", file, line, reason);
+                        Log.LOG.warn("{}:{}: malformed tick rejected: {}", file, line, reason);
                     } else if (malformedLogged[0] == LOGGED_MALFORMED + 1) {
-                        log.warn("more than {} malformed lines; counting the rest without logging them", LOGGED_MALFORMED);
+                        Log.LOG.warn("more than {} malformed lines; counting the rest without logging them", LOGGED_MALFORMED);
                     }
                 });
                 model.closeAll();
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
+            output.close();
             double elapsed = (System.nanoTime() - t0) / 1e9;
             Map<String, Long> rejected = new LinkedHashMap<>();
             rejected.put("malformed", stats.malformed());
@@ -93,36 +97,106 @@ public final class Backtest {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), m);
     }
 
-    /** Writes closed bars and hits as they come; I/O errors end the run. */
-    private static final class Output implements ModelListener {
+    /**
+     * Hands closed bars and hits to a writer thread, in batches: formatting numbers is half the work
+     * of a backtest, and on its own thread it runs beside the model instead of after it. One
+     * writer keeps both files in the order bars closed. An I/O error ends the run.
+     */
+    private static final class Output implements ModelListener, AutoCloseable {
+        private static final int BATCH = 1024;
+        private static final List<Object> END = List.of();
+
         private final BufferedWriter bars;
         private final BufferedWriter hits;
+        private final java.util.concurrent.BlockingQueue<List<Object>> queue = new java.util.concurrent.ArrayBlockingQueue<>(64);
+        private final Thread writer;
+        private volatile IOException failure;
+        private List<Object> batch = new java.util.ArrayList<>(BATCH);
         long barCount;
         long hitCount;
+
+        private record ClosedBar(String symbol, conditions.Market market, long start, double[] values) {
+        }
 
         Output(BufferedWriter bars, BufferedWriter hits) {
             this.bars = bars;
             this.hits = hits;
+            this.writer = new Thread(this::drain, "backtest-writer");
+            writer.setDaemon(true);
+            writer.start();
         }
 
         @Override
         public void onBarClosed(SymbolState symbol, long barStart, double[] values) {
             barCount++;
-            write(bars, BarJson.line(symbol.symbol(), symbol.market(), barStart, values));
+            add(new ClosedBar(symbol.symbol(), symbol.market(), barStart, values.clone()));
         }
 
         @Override
         public void onHit(Hit hit) {
             hitCount++;
-            write(hits, HitJson.line(hit));
+            add(hit);
         }
 
-        private static void write(BufferedWriter w, String line) {
+        private void add(Object item) {
+            batch.add(item);
+            if (batch.size() == BATCH) {
+                put(batch);
+                batch = new java.util.ArrayList<>(BATCH);
+            }
+        }
+
+        private void put(List<Object> items) {
+            if (failure != null) {
+                throw new UncheckedIOException(failure);
+            }
             try {
-                w.write(line);
-                w.write('\n');
+                queue.put(items);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while writing the backtest output", e);
+            }
+        }
+
+        private void drain() {
+            try {
+                for (List<Object> items = queue.take(); items != END; items = queue.take()) {
+                    if (failure != null) {
+                        continue; // keep taking so the model never blocks on a dead writer
+                    }
+                    for (Object item : items) {
+                        if (item instanceof ClosedBar b) {
+                            bars.write(BarJson.line(b.symbol(), b.market(), b.start(), b.values()));
+                            bars.write('\n');
+                        } else {
+                            hits.write(HitJson.line((Hit) item));
+                            hits.write('\n');
+                        }
+                    }
+                }
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                failure = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Writes what is left and waits for the writer; rethrows its I/O error. */
+        @Override
+        public void close() throws IOException {
+            if (!batch.isEmpty()) {
+                put(batch);
+                batch = new java.util.ArrayList<>();
+            }
+            put(END);
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while writing the backtest output", e);
+            }
+            if (failure != null) {
+                throw failure;
             }
         }
     }

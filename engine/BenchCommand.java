@@ -13,7 +13,7 @@ final class BenchCommand {
         List<String> rest = args.isEmpty() ? args : args.subList(1, args.size());
         return switch (what) {
             case "model" -> ModelBench.run(new Args(rest, Set.of("ticks", "symbols", "rounds"), Set.of()));
-            case "node" -> NodeBench.run(new Args(rest, Set.of("db", "symbols", "seconds", "rate", "tickers", "clients"), Set.of()));
+            case "node" -> NodeBench.run(new Args(rest, Set.of("db", "symbols", "seconds", "rate", "tickers", "clients", "warmup"), Set.of()));
             default -> throw new Args.UsageException("bench needs what to measure: model or node");
         };
     }

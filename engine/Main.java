@@ -24,16 +24,30 @@ public final class Main {
     static final String USAGE = """
             usage: java -jar tickwatch.jar [run]                 start a node (embedded H2 in ./data, admin API on 127.0.0.1:8080)
                    java -jar tickwatch.jar backtest --ticks FILE... --conditions FILE --out DIR [--interval 5m] [--extended-hours]
-                   java -jar tickwatch.jar generate --out FILE --ticks N [--symbols 500] [--seed 1]
+                   java -jar tickwatch.jar generate --out FILE --ticks N [--symbols 500] [--ticks-per-day 1000000] [--seed 1]
                    java -jar tickwatch.jar bench model [--ticks 5000000] [--symbols 500] [--rounds 5]
-                   java -jar tickwatch.jar bench node [--db h2|postgres] [--symbols 1000] [--seconds 20] [--rate 10000] [--tickers 20000] [--clients 4]
+                   java -jar tickwatch.jar bench node [--db h2|postgres] [--symbols 1000] [--seconds 20] [--rate 10000] [--tickers 20000] [--clients 4] [--warmup 30]
             """;
 
     private Main() {
     }
 
     public static void main(String[] args) {
+        useCommonPool();
         System.exit(run(args));
+    }
+
+    /**
+     * On a machine with 2 cores the JDK gives ForkJoinPool's common pool a parallelism of 1, and
+     * then CompletableFuture runs every async stage without an executor on a NEW THREAD. Pekko's
+     * typed ask completes that way, so each hit confirmation started a thread: under load hits
+     * reached their sinks seconds late. Must run before anything touches the common pool.
+     */
+    static void useCommonPool() {
+        String key = "java.util.concurrent.ForkJoinPool.common.parallelism";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, Integer.toString(Math.max(4, Runtime.getRuntime().availableProcessors())));
+        }
     }
 
     static int run(String[] argv) {
@@ -45,7 +59,7 @@ public final class Main {
                 case "run" -> NodeCommand.run(rest);
                 case "backtest" -> backtest(new Args(rest, Set.of("ticks", "conditions", "out", "interval"),
                         Set.of("extended-hours")));
-                case "generate" -> generate(new Args(rest, Set.of("out", "ticks", "symbols", "seed"), Set.of()));
+                case "generate" -> generate(new Args(rest, Set.of("out", "ticks", "symbols", "seed", "ticks-per-day"), Set.of()));
                 case "bench" -> BenchCommand.run(rest);
                 case "help", "--help", "-h" -> {
                     System.out.print(USAGE);
@@ -105,7 +119,8 @@ public final class Main {
         int symbols = (int) a.number("symbols", 500);
         long seed = a.number("seed", 1);
         long t0 = System.nanoTime();
-        long written = TickGenerator.generate(out, ticks, symbols, seed);
+        int perDay = (int) a.number("ticks-per-day", TickGenerator.TICKS_PER_DAY);
+        long written = TickGenerator.generate(out, ticks, symbols, seed, TickGenerator.FIRST_DAY, perDay);
         System.out.printf("generate: %,d ticks for %d symbols in %.2f s -> %s%n", written, symbols,
                 (System.nanoTime() - t0) / 1e9, out);
         return 0;

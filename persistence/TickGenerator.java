@@ -58,7 +58,7 @@ public final class TickGenerator {
     }
 
     /** As {@link #generate(Path, long, int, long, LocalDate)} with a different number of ticks per day. */
-    static long generate(Path out, long ticks, int symbols, long seed, LocalDate firstDay, int ticksPerDay)
+    public static long generate(Path out, long ticks, int symbols, long seed, LocalDate firstDay, int ticksPerDay)
             throws IOException {
         if (ticksPerDay < 1) {
             throw new IllegalArgumentException("ticksPerDay must be positive, got " + ticksPerDay);
