@@ -54,7 +54,7 @@ final class NodeBench {
     static int run(Args a) throws Exception {
         String db = a.one("db", "h2");
         int symbols = (int) a.number("symbols", 1000);
-        int seconds = (int) a.number("seconds", 20);
+        int seconds = (int) a.number("seconds", 30);
         int rate = (int) a.number("rate", 10_000);
         int tickers = (int) a.number("tickers", 20_000);
         int clients = (int) a.number("clients", 4);

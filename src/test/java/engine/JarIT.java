@@ -57,6 +57,34 @@ class JarIT {
     }
 
     @Test
+    void malformedLinesAreLoggedWithFileAndLineCountedAndSkipped(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("ticks.csv"), """
+                time,symbol,price,volume,cum_volume
+                2026-11-20T09:00:01+09:00,005930,70000,10,10
+                2026-11-20T09:00:02+09:00,005930,not-a-price,5,15
+                2026-11-20T09:00:03+09:00,005930,70100,5,10
+                2026-11-20T08:00:00+09:00,005930,69000,1,
+                2026-11-20T09:05:00+09:00,005930,70200,5,20
+                """);
+        Files.writeString(dir.resolve("c.json"), "{\"any\": {\"CLOSE\": [\"BIGGER\", 1]}}");
+        int code = runToEnd(dir, "backtest", "--ticks", "ticks.csv", "--conditions", "c.json", "--out", "out");
+        String log = Files.readString(dir.resolve("out.log"));
+        assertEquals(0, code, log);
+        assertTrue(log.contains("ticks.csv:3"), "the malformed line is named by file and line: " + log);
+        JsonNode summary = new ObjectMapper().readTree(dir.resolve("out/summary.json").toFile());
+        assertEquals(5, summary.get("ticks_read").asLong());
+        assertEquals(2, summary.get("ticks_accepted").asLong());
+        assertEquals(1, summary.get("ticks_rejected").get("malformed").asLong());
+        assertEquals(1, summary.get("ticks_rejected").get("duplicate").asLong());
+        assertEquals(1, summary.get("ticks_rejected").get("outside_session").asLong());
+        assertEquals(2, summary.get("bars").asLong());
+        // the 09:00 bar: the first tick only (the duplicate counted no volume)
+        String first = Files.readAllLines(dir.resolve("out/bars.jsonl")).get(0);
+        assertTrue(first.startsWith("{\"symbol\":\"005930\",\"start\":\"2026-11-20T09:00:00+09:00\",\"open\":70000,"
+                + "\"high\":70000,\"low\":70000,\"close\":70000,\"volume\":10,"), first);
+    }
+
+    @Test
     void invalidConditionsExitTwoWithTheReason(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("ticks.csv"), "time,symbol,price,volume\n2026-11-20T09:00:00+09:00,005930,70000,1\n");
         Files.writeString(dir.resolve("bad.json"), "{\"dip\": {\"when\": [\"RSI15\", \"<\", 30]}}");
