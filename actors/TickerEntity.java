@@ -123,6 +123,11 @@ public final class TickerEntity
     private record RetryHit(String hitId) implements Command {
     }
 
+    /** Time to store the confirmations that no tick write has carried yet. */
+    private enum FlushConfirmed implements Command {
+        INSTANCE
+    }
+
     // ---- replies ----
 
     /**
@@ -230,6 +235,12 @@ public final class TickerEntity
     }
 
     private static final String CLOCK = "clock";
+    private static final String FLUSH = "flush-confirmed";
+    /**
+     * How long a confirmation may wait for the entity's next tick write to carry it. Storing each
+     * one on its own doubled the journal writes of a busy symbol (a hit per bar is a write per bar).
+     */
+    static final Duration FLUSH_AFTER = Duration.ofMillis(500);
     private static final long NONE = Long.MIN_VALUE;
 
     private final String symbol;
@@ -240,6 +251,11 @@ public final class TickerEntity
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     /** Hits sent to the router and not yet answered (not state: an incarnation's bookkeeping). */
     private final Set<String> inFlight = new HashSet<>();
+    /**
+     * Hits every sink has confirmed, whose HitDelivered is not stored yet. Lost on a crash, which is
+     * harmless: those hits are sent again and every sink drops ids it has handled.
+     */
+    private final Set<String> confirmed = new java.util.LinkedHashSet<>();
     // The feed clock: latest accepted tick time, and System.nanoTime() when it arrived.
     private long clockTickTime = NONE;
     private long clockArrivedNanos;
@@ -307,6 +323,7 @@ public final class TickerEntity
                 })
                 .onCommand(ClockTick.class, (s, c) -> onClock(s))
                 .onCommand(HitAcked.class, this::onHitAcked)
+                .onCommand(FlushConfirmed.class, (s, c) -> onFlushConfirmed(s))
                 .onCommand(HitNotAcked.class, this::onHitNotAcked)
                 .onCommand(RetryHit.class, this::onRetryHit)
                 .build();
@@ -370,6 +387,7 @@ public final class TickerEntity
         events.add(new TicksApplied(market.name(), accepted, rejected[TickOutcome.OUTSIDE_SESSION.ordinal()],
                 rejected[TickOutcome.DUPLICATE.ordinal()], rejected[TickOutcome.LATE.ordinal()]));
         List<StoredHit> hits = recorded(found, events);
+        carryConfirmed(s, events);
         return Effect().persist(events)
                 .thenRun(after -> afterWrite(after, hits))
                 .thenReply(cmd.replyTo(), after -> result);
@@ -435,6 +453,7 @@ public final class TickerEntity
         List<TickerEvent> events = new ArrayList<>(1 + found.hits.size());
         events.add(new BarClosedByClock(barStart));
         List<StoredHit> hits = recorded(found, events);
+        carryConfirmed(s, events);
         return Effect().persist(events).thenRun(after -> afterWrite(after, hits)).thenNoReply();
     }
 
@@ -452,10 +471,30 @@ public final class TickerEntity
     private ReplyEffect<TickerEvent, State> onHitAcked(State s, HitAcked a) {
         inFlight.remove(a.hitId());
         timers.cancel(retryKey(a.hitId()));
-        if (!s.pending.containsKey(a.hitId())) {
-            return Effect().noReply();
+        if (s.pending.containsKey(a.hitId())) {
+            confirmed.add(a.hitId());
+            if (!timers.isTimerActive(FLUSH)) {
+                timers.startSingleTimer(FLUSH, FlushConfirmed.INSTANCE, FLUSH_AFTER);
+            }
         }
-        return Effect().persist(new HitDelivered(a.hitId())).thenNoReply();
+        return Effect().noReply();
+    }
+
+    /** Adds a HitDelivered for each confirmed hit to a write that is about to happen anyway. */
+    private void carryConfirmed(State s, List<TickerEvent> events) {
+        for (String id : confirmed) {
+            if (s.pending.containsKey(id)) {
+                events.add(new HitDelivered(id));
+            }
+        }
+        confirmed.clear();
+        timers.cancel(FLUSH);
+    }
+
+    private ReplyEffect<TickerEvent, State> onFlushConfirmed(State s) {
+        List<TickerEvent> events = new ArrayList<>(confirmed.size());
+        carryConfirmed(s, events);
+        return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenNoReply();
     }
 
     private ReplyEffect<TickerEvent, State> onHitNotAcked(State s, HitNotAcked n) {

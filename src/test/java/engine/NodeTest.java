@@ -102,7 +102,12 @@ class NodeTest {
             assertEquals(6, recent.size());
             assertEquals("005930/up/" + krx("2026-11-20T09:25"), recent.get(0).id(), "newest first");
             assertEquals(8, Files.readAllLines(s.alertsFile()).size());
+            // Confirmations are stored with the entity's next write, or within FLUSH_AFTER (500 ms).
             before = get(node.status("005930")).orElseThrow();
+            while (!before.pendingHits().isEmpty() && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(5)) {
+                Thread.sleep(20);
+                before = get(node.status("005930")).orElseThrow();
+            }
             assertEquals(List.of(), before.pendingHits(), "every hit confirmed");
 
             node.putCondition("dip", JSON.readTree("{\"when\": [\"RSI14\", \"<\", 30]}"));
