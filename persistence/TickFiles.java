@@ -1019,17 +1019,23 @@ public final class TickFiles {
                 }
                 p++;
             }
+            return finish(b, p, lim, symbol, slot, time, price, volume, cum, market);
+        }
+        /**
+         * The end both fast paths share: the line must end here, and the tick must pass
+         * {@link Tick#problem()} (its symbol part decided once per symbol, see SymbolCache.valid);
+         * otherwise {@code null} lets the careful path report the line.
+         */
+        private Tick finish(byte[] b, int p, int lim, String symbol, int slot, long time, double price, long volume,
+                            long cum, Market market) {
             int next = afterLineEnd(b, p, lim);
-            if (next < 0) {
+            if (next < 0 || !Tick.numbersValid(price, volume, cum) || !symbols.valid[slot]) {
                 return null;
-            }
-            // Tick.problem(), with the symbol's part decided once per symbol (see SymbolCache.valid)
-            if (!Tick.numbersValid(price, volume, cum) || !symbols.valid[slot]) {
-                return null; // let the careful path report it
             }
             pos = next;
             return new Tick(symbol, time, price, volume, cum, market);
         }
+
         /**
          * {@link #fast} for the usual layout, {@code time,symbol,price,volume[,cum_volume[,market]]}:
          * the same checks, field after field without the per-column dispatch.
@@ -1088,16 +1094,7 @@ public final class TickFiles {
                     p = at;
                 }
             }
-            int next = afterLineEnd(b, p, lim);
-            if (next < 0) {
-                return null;
-            }
-            // Tick.problem(), with the symbol's part decided once per symbol (see SymbolCache.valid)
-            if (!Tick.numbersValid(price, volume, cum) || !symbols.valid[slot]) {
-                return null; // let the careful path report it
-            }
-            pos = next;
-            return new Tick(symbols.names[slot], time, price, volume, cum, market);
+            return finish(b, p, lim, symbols.names[slot], slot, time, price, volume, cum, market);
         }
 
         /** Where the next line starts if a line ends at {@code p}, else -1. */
