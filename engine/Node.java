@@ -120,6 +120,13 @@ public final class Node implements AutoCloseable {
      * @throws IllegalStateException when the conditions, the alerts file, the database or the cluster fail
      */
     public static Node start(NodeSettings settings, List<HitSink> extraSinks) {
+        if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
+            // See Main.useCommonPool: every async stage (each hit confirmation) would start a thread.
+            LOG.warn("the common ForkJoinPool has parallelism {}: start the JVM with "
+                    + "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4 (java -jar tickwatch.jar does); "
+                    + "otherwise each hit confirmation starts a thread and hits reach sinks late under load",
+                    java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
+        }
         ConditionRegistry conditions;
         try {
             conditions = ConditionRegistry.load(settings.conditionsFile());

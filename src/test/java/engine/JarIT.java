@@ -35,7 +35,8 @@ class JarIT {
 
     @Test
     void backtestFromTheJarWritesBarsHitsAndSummary(@TempDir Path dir) throws Exception {
-        assertEquals(0, runToEnd(dir, "generate", "--out", "ticks.csv", "--ticks", "200000", "--symbols", "20"),
+        assertEquals(0, runToEnd(dir, "generate", "--out", "ticks.csv", "--ticks", "200000", "--symbols", "20",
+                        "--ticks-per-day", "100000"),
                 Files.readString(dir.resolve("out.log")));
         Files.writeString(dir.resolve("conditions.json"), """
                 {"cross": {"when": ["MACD", "crosses_above", "MACD_SIGNAL"]},
@@ -49,8 +50,8 @@ class JarIT {
         assertEquals(200_000, summary.get("ticks_accepted").asLong());
         long bars = Files.lines(dir.resolve("out/bars.jsonl")).count();
         assertEquals(summary.get("bars").asLong(), bars);
-        // 10,000 ticks per symbol fill one KRX day: every 5-minute interval of the session has a bar
-        assertEquals(20 * 78, bars, "one full day of bars for every symbol");
+        // 100,000 ticks a day over 20 symbols: two KRX days, every 5-minute interval of each session a bar
+        assertEquals(2 * 20 * 78, bars, "two full days of bars for every symbol");
         long hits = Files.lines(dir.resolve("out/hits.jsonl")).count();
         assertEquals(summary.get("hits").asLong(), hits);
         assertTrue(hits > 0, "the conditions hit on a random walk");
