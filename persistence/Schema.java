@@ -21,12 +21,14 @@ import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 /**
  * The journal's tables: created on start when missing, and checked for readiness.
  *
- * <p>The DDL is pekko-persistence-jdbc's own; a copy ships in our jar under
- * {@code persistence/schema/{h2,postgres}/} for operators who create tables by hand. On the default
- * schema {@link SchemaUtils#createIfNotExists} runs the plugin's script (each statement is
- * {@code IF NOT EXISTS} or fails harmlessly); on another PostgreSQL schema the shipped copy runs with
- * {@code public.} replaced. Either way the tables are then read once, so a database that cannot be
- * reached or written fails the start loudly instead of being swallowed by the script runner.
+ * <p>The scripts ship in our jar under {@code persistence/schema/{h2,postgres}/} for operators who
+ * create tables by hand. PostgreSQL's is pekko-persistence-jdbc's own: on the default schema
+ * {@link SchemaUtils#createIfNotExists} runs the plugin's copy (each statement is {@code IF NOT
+ * EXISTS} or fails harmlessly), on another schema ours runs with {@code public.} replaced. H2's is
+ * the plugin's with the journal laid out for H2's store (the script says how and why); it also gives
+ * a journal made by the plugin's script the larger identity cache. Either way the tables are then
+ * read once, so a database that cannot be reached or written fails the start loudly instead of being
+ * swallowed by the script runner.
  */
 public final class Schema {
     /** The config block whose shared database the scripts run on (every plugin shares it). */
@@ -37,7 +39,9 @@ public final class Schema {
 
     public static CompletionStage<Done> createIfNotExists(ActorSystem<?> system, DbSettings db) {
         CompletionStage<Done> created;
-        if (db.kind() == DbSettings.Kind.POSTGRES && !db.schema().equals("public")) {
+        if (db.kind() == DbSettings.Kind.H2) {
+            created = SchemaUtils.applyScript(shipped("h2/h2-create-schema.sql"), ";", PLUGIN, system);
+        } else if (!db.schema().equals("public")) {
             String script = "CREATE SCHEMA IF NOT EXISTS " + db.schema() + ";\n"
                     + shipped("postgres/postgres-create-schema.sql").replace("public.", db.schema() + ".");
             created = SchemaUtils.applyScript(script, ";", PLUGIN, system);

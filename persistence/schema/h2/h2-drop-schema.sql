@@ -1,5 +1,5 @@
 -- From pekko-persistence-jdbc 1.1.1 (Apache License 2.0), jar path schema/h2/h2-drop-schema.sql, unchanged.
--- tickwatch runs the same script on start when the tables are missing (persistence.Schema).
+-- For operators: drops what h2-create-schema.sql creates.
 DROP TABLE IF EXISTS PUBLIC."event_tag";
 DROP TABLE IF EXISTS PUBLIC."event_journal";
 DROP TABLE IF EXISTS PUBLIC."snapshot";
