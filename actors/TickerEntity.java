@@ -84,8 +84,13 @@ public final class TickerEntity
     public sealed interface Command extends CborSerializable {
     }
 
-    /** Offer ticks (in order, all of this entity's symbol); the reply comes once they are stored. */
-    public record Ingest(List<Tick> ticks, ActorRef<IngestResult> replyTo) implements Command {
+    /**
+     * Offer ticks (in order, all of this entity's symbol); the reply comes once they are stored.
+     *
+     * @param batch the client's id for these ticks (see {@link RecentBatches}), or 0 for none: a
+     *              batch whose id the entity has applied recently is answered as already stored
+     */
+    public record Ingest(List<Tick> ticks, long batch, ActorRef<IngestResult> replyTo) implements Command {
     }
 
     public record GetStatus(ActorRef<TickerStatus> replyTo) implements Command {
@@ -136,18 +141,31 @@ public final class TickerEntity
      * @param accepted ticks folded into bars
      * @param rejected by reason: {@code outside_session}, {@code duplicate}, {@code late},
      *                 {@code malformed} (every key present, in that order)
+     * @param alreadyStored ticks of a batch the entity had applied before (same batch id): neither
+     *                      accepted nor rejected again
      */
-    public record IngestResult(long accepted, Map<String, Long> rejected) implements CborSerializable {
+    public record IngestResult(long accepted, Map<String, Long> rejected, long alreadyStored)
+            implements CborSerializable {
         public static final String MALFORMED = "malformed";
         public static final IngestResult NONE = of(0, 0, 0, 0, 0);
 
         public static IngestResult of(long accepted, long outsideSession, long duplicate, long late, long malformed) {
+            return of(accepted, outsideSession, duplicate, late, malformed, 0);
+        }
+
+        public static IngestResult of(long accepted, long outsideSession, long duplicate, long late, long malformed,
+                                      long alreadyStored) {
             Map<String, Long> m = new LinkedHashMap<>();
             m.put(TickOutcome.OUTSIDE_SESSION.key(), outsideSession);
             m.put(TickOutcome.DUPLICATE.key(), duplicate);
             m.put(TickOutcome.LATE.key(), late);
             m.put(MALFORMED, malformed);
-            return new IngestResult(accepted, m);
+            return new IngestResult(accepted, m, alreadyStored);
+        }
+
+        /** The answer to a batch sent again. */
+        public static IngestResult alreadyStored(long ticks) {
+            return of(0, 0, 0, 0, 0, ticks);
         }
 
         public long rejected(String reason) {
@@ -163,7 +181,7 @@ public final class TickerEntity
                     rejected(TickOutcome.OUTSIDE_SESSION.key()) + o.rejected(TickOutcome.OUTSIDE_SESSION.key()),
                     rejected(TickOutcome.DUPLICATE.key()) + o.rejected(TickOutcome.DUPLICATE.key()),
                     rejected(TickOutcome.LATE.key()) + o.rejected(TickOutcome.LATE.key()),
-                    rejected(MALFORMED) + o.rejected(MALFORMED));
+                    rejected(MALFORMED) + o.rejected(MALFORMED), alreadyStored + o.alreadyStored);
         }
     }
 
@@ -198,6 +216,8 @@ public final class TickerEntity
     public static final class State {
         private SymbolState symbol;
         private final LinkedHashMap<String, StoredHit> pending = new LinkedHashMap<>();
+        /** Made on the first batch with an id: tickers fed without ids never pay for it. */
+        private RecentBatches batches;
 
         /** The symbol's model state, or {@code null} before its first tick. */
         public SymbolState symbol() {
@@ -286,7 +306,8 @@ public final class TickerEntity
         return new SnapshotAdapter<>() {
             @Override
             public Object toJournal(State s) {
-                return new TickerSnapshot(s.symbol == null ? null : s.symbol.snapshot(), List.copyOf(s.pending.values()));
+                return new TickerSnapshot(s.symbol == null ? null : s.symbol.snapshot(), List.copyOf(s.pending.values()),
+                        s.batches == null ? List.of() : s.batches.oldestFirst());
             }
 
             @Override
@@ -298,6 +319,9 @@ public final class TickerEntity
                 }
                 for (StoredHit h : snap.pending()) {
                     s.pending.put(h.id(), h);
+                }
+                if (!snap.batches().isEmpty()) {
+                    s.batches = RecentBatches.of(snap.batches(), settings.rememberedBatches());
                 }
                 return s;
             }
@@ -351,6 +375,9 @@ public final class TickerEntity
 
     private ReplyEffect<TickerEvent, State> onIngest(State s, Ingest cmd) {
         List<Tick> ticks = cmd.ticks();
+        if (cmd.batch() != 0 && s.batches != null && s.batches.contains(cmd.batch())) {
+            return Effect().reply(cmd.replyTo(), IngestResult.alreadyStored(ticks.size()));
+        }
         long malformed = 0;
         Market market = s.symbol != null ? s.symbol.market() : null;
         for (Tick t : ticks) {
@@ -385,7 +412,7 @@ public final class TickerEntity
         }
         List<TickerEvent> events = new ArrayList<>(1 + found.hits.size());
         events.add(new TicksApplied(market.name(), accepted, rejected[TickOutcome.OUTSIDE_SESSION.ordinal()],
-                rejected[TickOutcome.DUPLICATE.ordinal()], rejected[TickOutcome.LATE.ordinal()]));
+                rejected[TickOutcome.DUPLICATE.ordinal()], rejected[TickOutcome.LATE.ordinal()], cmd.batch()));
         List<StoredHit> hits = recorded(found, events);
         carryConfirmed(s, events);
         return Effect().persist(events)
@@ -563,6 +590,12 @@ public final class TickerEntity
         st.countRejected(TickOutcome.OUTSIDE_SESSION, e.outsideSession());
         st.countRejected(TickOutcome.DUPLICATE, e.duplicate());
         st.countRejected(TickOutcome.LATE, e.late());
+        if (e.batch() != 0) {
+            if (s.batches == null) {
+                s.batches = new RecentBatches(settings.rememberedBatches());
+            }
+            s.batches.add(e.batch());
+        }
         return s;
     }
 

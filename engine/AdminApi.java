@@ -109,7 +109,8 @@ public final class AdminApi extends AllDirectives {
                         : respond(StatusCodes.SERVICE_UNAVAILABLE, Map.of("ready", false))))),
                 pathPrefix("api", () -> authorized(() -> concat(
                         pathPrefix("tickers", this::tickers),
-                        path("ticks", () -> post(() -> body(this::ingest))),
+                        path("ticks", () -> post(() -> optionalHeaderValueByName("Idempotency-Key",
+                                key -> body(text -> ingest(text, key.orElse(null)))))),
                         pathPrefix("conditions", this::conditions),
                         path("hits", () -> get(this::hits))))))));
     }
@@ -197,7 +198,12 @@ public final class AdminApi extends AllDirectives {
 
     // ---- ticks ----
 
-    private Route ingest(String text) {
+    /** {@code POST /api/ticks}; {@code key} is the request's Idempotency-Key header, or null. */
+    private Route ingest(String text, String key) {
+        String keyProblem = key == null ? null : BatchIds.problem(key);
+        if (keyProblem != null) {
+            return error(StatusCodes.BAD_REQUEST, keyProblem, null);
+        }
         List<Tick> ticks = new ArrayList<>();
         List<Map<String, Object>> problems = new ArrayList<>();
         String trimmed = text.strip();
@@ -230,16 +236,19 @@ public final class AdminApi extends AllDirectives {
         if (ticks.size() > maxTicks) {
             return error(StatusCodes.PAYLOAD_TOO_LARGE, "at most " + maxTicks + " ticks a request", Map.of("ticks", ticks.size()));
         }
-        return onComplete(node.ingest(ticks), result -> {
+        return onComplete(node.ingest(ticks, key), result -> {
             if (result.isFailure()) {
                 log.warn("ingest of {} ticks failed: {}", ticks.size(), result.failed().get().toString());
-                return error(StatusCodes.SERVICE_UNAVAILABLE, "ingest failed; send the batch again (ticks with cum_volume are never counted twice)",
+                return error(StatusCodes.SERVICE_UNAVAILABLE, key != null
+                                ? "ingest failed; send the batch again with the same Idempotency-Key (what was stored is not counted twice)"
+                                : "ingest failed; send the batch again (only ticks with cum_volume, or a request with an Idempotency-Key, are never counted twice)",
                         result.failed().get().getMessage());
             }
             IngestResult r = result.get();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("accepted", r.accepted());
             m.put("rejected", r.rejected());
+            m.put("already_stored", r.alreadyStored());
             return ok(m);
         });
     }

@@ -233,6 +233,17 @@ public final class Node implements AutoCloseable {
      * registry with source {@code push} first. Completes when every tick is stored.
      */
     public CompletionStage<IngestResult> ingest(List<Tick> ticks) {
+        return ingest(ticks, null);
+    }
+
+    /**
+     * {@link #ingest(List)} with the client's name for the batch ({@code Idempotency-Key}), or null.
+     * Each ask carries an id derived from the key, the symbol and the ask's place in the symbol's
+     * ticks, so sending the same batch again gives every ask the same id, and an entity that stored
+     * that ask answers "already stored" instead of counting its ticks again. That holds whichever
+     * asks of the first attempt got through, as long as {@code tickwatch.ingest.max-batch} is unchanged.
+     */
+    public CompletionStage<IngestResult> ingest(List<Tick> ticks, String idempotencyKey) {
         Map<String, List<Tick>> bySymbol = new LinkedHashMap<>();
         long malformed = 0;
         for (Tick t : ticks) {
@@ -247,17 +258,18 @@ public final class Node implements AutoCloseable {
             return CompletableFuture.completedFuture(start);
         }
         return Source.from(bySymbol.entrySet())
-                .mapAsyncUnordered(settings.parallelism(), e -> ingestSymbol(e.getKey(), e.getValue()))
+                .mapAsyncUnordered(settings.parallelism(), e -> ingestSymbol(e.getKey(), e.getValue(), idempotencyKey))
                 .runWith(Sink.fold(start, IngestResult::plus), system);
     }
 
-    private CompletionStage<IngestResult> ingestSymbol(String symbol, List<Tick> ticks) {
+    private CompletionStage<IngestResult> ingestSymbol(String symbol, List<Tick> ticks, String idempotencyKey) {
         CompletionStage<IngestResult> chain = ensureWatched(symbol).thenApply(x -> IngestResult.NONE);
         int batch = settings.maxBatch();
         for (int from = 0; from < ticks.size(); from += batch) {
             List<Tick> part = List.copyOf(ticks.subList(from, Math.min(ticks.size(), from + batch)));
+            long id = idempotencyKey == null ? 0 : BatchIds.of(idempotencyKey, symbol, from / batch);
             chain = chain.thenCompose(sum -> sharding.entityRefFor(TickerEntity.KEY, symbol)
-                    .<IngestResult>ask(reply -> new TickerEntity.Ingest(part, reply), settings.askTimeout())
+                    .<IngestResult>ask(reply -> new TickerEntity.Ingest(part, id, reply), settings.askTimeout())
                     .thenApply(sum::plus));
         }
         return chain;

@@ -11,9 +11,12 @@ public sealed interface TickerEvent extends CborSerializable {
      * the same bars whatever the conditions are now.
      *
      * @param market the symbol's market (decides the symbol's session when it has no state yet)
+     * @param batch  the id of the client's batch these ticks came in (from its {@code Idempotency-Key}),
+     *               so a batch sent again is recognised; 0 when the client gave none (and in events
+     *               written before batch ids existed)
      */
-    record TicksApplied(String market, List<StoredTick> ticks, long outsideSession, long duplicate, long late)
-            implements TickerEvent {
+    record TicksApplied(String market, List<StoredTick> ticks, long outsideSession, long duplicate, long late,
+                        long batch) implements TickerEvent {
         public TicksApplied {
             ticks = List.copyOf(ticks);
         }

@@ -9,9 +9,13 @@ import java.util.List;
  *
  * @param symbol  the model state, or {@code null} before the first tick
  * @param pending undelivered hits, oldest first
+ * @param batches ids of the latest client batches applied, oldest first (empty in snapshots written
+ *                before batch ids existed)
  */
-public record TickerSnapshot(SymbolSnapshot symbol, List<StoredHit> pending) implements CborSerializable {
+public record TickerSnapshot(SymbolSnapshot symbol, List<StoredHit> pending, List<Long> batches)
+        implements CborSerializable {
     public TickerSnapshot {
         pending = pending == null ? List.of() : List.copyOf(pending);
+        batches = batches == null ? List.of() : List.copyOf(batches);
     }
 }

@@ -40,7 +40,7 @@ final class Fixtures {
 
     static TickerSettings settings(Duration grace, int snapshotEvery) {
         return new TickerSettings(ModelConfig.DEFAULT, grace, snapshotEvery, Duration.ofSeconds(1),
-                Duration.ofMillis(200));
+                Duration.ofMillis(200), 64);
     }
 
     static long krx(String local) {

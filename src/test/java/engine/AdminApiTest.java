@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.junit.jupiter.api.AfterAll;
@@ -59,11 +60,17 @@ class AdminApiTest {
     }
 
     static Answer call(String method, String url, String body, String token) throws Exception {
+        return call(method, url, body, token, Map.of());
+    }
+
+    static Answer call(String method, String url, String body, String token, Map<String, String> headers)
+            throws Exception {
         HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {
             r.header("Authorization", "Bearer " + token);
         }
+        headers.forEach(r::header);
         HttpResponse<String> resp = HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode json = resp.body().isEmpty() ? null : JSON.readTree(resp.body());
         if (json != null) {
@@ -175,6 +182,34 @@ class AdminApiTest {
         assertEquals(2, call("GET", "/api/tickers/BTCUSDT", null).body().get("accepted").asLong());
         assertEquals(400, call("POST", "/api/ticks", "[{\"symbol\": \"bad!\", \"time\": 0, \"price\": 1, \"volume\": 1}]").status());
         assertEquals(400, call("POST", "/api/ticks", "[1, 2").status());
+    }
+
+    /** A client whose request timed out sends it again with the same key: its ticks count once. */
+    @Test
+    void aBatchSentAgainWithItsIdempotencyKeyIsCountedOnce() throws Exception {
+        String ticks = """
+                [{"time": "2026-11-20T09:00:01Z", "symbol": "ETHUSDT", "price": 3100.5, "volume": 2},
+                 {"time": "2026-11-20T09:00:01Z", "symbol": "ETHUSDT", "price": 3100.5, "volume": 2},
+                 {"time": "2026-11-20T09:00:02Z", "symbol": "ETHUSDT", "price": 3101, "volume": 1}]
+                """;
+        Map<String, String> key = Map.of("Idempotency-Key", "feed-7:batch-000123");
+        Answer first = call("POST", open + "/api/ticks", ticks, null, key);
+        assertEquals(200, first.status(), String.valueOf(first.body()));
+        assertEquals(3, first.body().get("accepted").asLong(), "no cum_volume: two equal trades are two trades");
+        assertEquals(0, first.body().get("already_stored").asLong());
+
+        Answer again = call("POST", open + "/api/ticks", ticks, null, key);
+        assertEquals(200, again.status(), String.valueOf(again.body()));
+        assertEquals(0, again.body().get("accepted").asLong());
+        assertEquals(3, again.body().get("already_stored").asLong());
+        JsonNode status = call("GET", "/api/tickers/ETHUSDT", null).body();
+        assertEquals(3, status.get("accepted").asLong());
+        assertEquals(5, status.get("forming").get("volume").asLong());
+
+        Answer badKey = call("POST", open + "/api/ticks", ticks, null, Map.of("Idempotency-Key", "two words"));
+        assertEquals(400, badKey.status());
+        assertTrue(badKey.body().get("error").asText().contains("Idempotency-Key"), badKey.body().toString());
+        assertEquals(3, call("GET", "/api/tickers/ETHUSDT", null).body().get("accepted").asLong());
     }
 
     @Test

@@ -35,6 +35,34 @@ class SerializationTest {
         kit.shutdownTestKit();
     }
 
+    /** Journals and snapshots written before batch ids existed still read: with no batch id. */
+    @Test
+    void recordsWrittenBeforeBatchIdsReadWithout() throws Exception {
+        var cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
+        Map<String, Object> oldEvent = new LinkedHashMap<>();
+        oldEvent.put("market", "KRX");
+        oldEvent.put("ticks", List.of(Map.of("time", 1L, "price", 70000.5, "volume", 10, "cumVolume", 123)));
+        oldEvent.put("outsideSession", 1);
+        oldEvent.put("duplicate", 2);
+        oldEvent.put("late", 3);
+        TickerEvent.TicksApplied e = fromBytes(cbor.writeValueAsBytes(oldEvent), TickerEvent.TicksApplied.class);
+        assertEquals(0L, e.batch());
+        assertEquals(3L, e.late());
+        assertEquals(1, e.ticks().size());
+
+        Map<String, Object> oldSnapshot = new LinkedHashMap<>();
+        oldSnapshot.put("symbol", null);
+        oldSnapshot.put("pending", List.of());
+        assertEquals(List.of(), fromBytes(cbor.writeValueAsBytes(oldSnapshot), TickerSnapshot.class).batches());
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T fromBytes(byte[] bytes, Class<T> type) throws Exception {
+        Serialization ser = SerializationExtension.get(kit.system().classicSystem());
+        var serializer = ser.serializerFor(type);
+        return (T) ser.deserialize(bytes, serializer.identifier(), type.getName()).get();
+    }
+
     @SuppressWarnings("unchecked")
     static <T> T roundTrip(T value) {
         Serialization ser = SerializationExtension.get(kit.system().classicSystem());
@@ -57,7 +85,7 @@ class SerializationTest {
     @Test
     void eventsRoundTrip() {
         List<CborSerializable> events = List.of(
-                new TickerEvent.TicksApplied("KRX", List.of(new StoredTick(1L, 70000.5, 10, 123), new StoredTick(2L, 70001, 0, Tick.NO_CUM)), 1, 2, 3),
+                new TickerEvent.TicksApplied("KRX", List.of(new StoredTick(1L, 70000.5, 10, 123), new StoredTick(2L, 70001, 0, Tick.NO_CUM)), 1, 2, 3, 77L),
                 new TickerEvent.BarClosedByClock(1_700_000_000_000L),
                 new TickerEvent.HitRecorded(hit()),
                 new TickerEvent.HitDelivered(hit().id()),
@@ -81,11 +109,12 @@ class SerializationTest {
             s.offer(new Tick("005930", open + i * 15_000L, p, 1 + i % 17), ConditionSet.EMPTY, ModelListener.NONE);
         }
         s.recordHit("dip", open);
-        TickerSnapshot snap = new TickerSnapshot(s.snapshot(), List.of(hit()));
+        TickerSnapshot snap = new TickerSnapshot(s.snapshot(), List.of(hit()), List.of(5L, -9L, 7L));
 
         TickerSnapshot back = roundTrip(snap);
 
         assertEquals(snap.pending(), back.pending());
+        assertEquals(List.of(5L, -9L, 7L), back.batches());
         SymbolSnapshot a = snap.symbol();
         SymbolSnapshot b = back.symbol();
         assertEquals(a.barCount(), b.barCount());
@@ -106,6 +135,6 @@ class SerializationTest {
 
         List<WatchedTicker> ts = new ArrayList<>(List.of(new WatchedTicker("A", "push", 1), new WatchedTicker("B", "push", 2)));
         assertEquals(new RegistrySnapshot(ts), roundTrip(new RegistrySnapshot(ts)));
-        assertInstanceOf(TickerSnapshot.class, roundTrip(new TickerSnapshot(null, List.of())));
+        assertInstanceOf(TickerSnapshot.class, roundTrip(new TickerSnapshot(null, List.of(), List.of())));
     }
 }
