@@ -323,7 +323,8 @@ public final class AdminApi extends AllDirectives {
 
     private Route hits() {
         return parameterOptional("symbol", symbol -> limit(limit ->
-                ok(node.recentHits(symbol.orElse(null), limit).stream().map(AdminApi::hit).toList())));
+                onSuccess(node.clusterHits(symbol.orElse(null), limit),
+                        hits -> ok(hits.stream().map(AdminApi::hit).toList()))));
     }
 
     static Map<String, Object> hit(Hit h) {

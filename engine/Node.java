@@ -4,6 +4,7 @@ import actors.ConditionRegistry;
 import actors.ConditionSync;
 import actors.FileSink;
 import actors.HitRouter;
+import actors.HitsQuery;
 import actors.LogSink;
 import actors.RecentHits;
 import actors.HitSink;
@@ -39,6 +40,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -49,6 +51,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import persistence.Schema;
+import persistence.StoredHit;
 import persistence.WatchedTicker;
 
 /**
@@ -91,6 +94,7 @@ public final class Node implements AutoCloseable {
         TickerEntity.init(sharding, new TickerEntity.Deps(conditions, router, settings.ticker()));
         this.conditionSync = system.systemActorOf(ConditionSync.create(conditions, settings.conditionsSync()),
                 "condition-sync", Props.empty());
+        system.systemActorOf(HitsQuery.create(recent), "hits-query", Props.empty());
         this.registry = TickerRegistry.init(ClusterSingleton.get(system), sources, new TickerRegistry.Watcher() {
             @Override
             public void wake(WatchedTicker t) {
@@ -388,6 +392,57 @@ public final class Node implements AutoCloseable {
      */
     public List<Hit> recentHits(String symbol, int limit) {
         return recent.recent(symbol, limit);
+    }
+
+    /**
+     * {@link #recentHits} of the whole cluster: this node's and every other node's (each knows the
+     * hits its own router delivered), newest bar first, each hit once. A node that does not answer
+     * within {@code tickwatch.ask-timeout} is left out, with a warning, rather than failing the call.
+     */
+    public CompletionStage<List<Hit>> clusterHits(String symbol, int limit) {
+        List<Hit> local = recentHits(symbol, limit);
+        return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
+                        reply -> Receptionist.find(HitsQuery.KEY, reply), settings.askTimeout(), system.scheduler())
+                .thenCompose(listing -> {
+                    List<CompletableFuture<List<Hit>>> remote = new ArrayList<>();
+                    for (ActorRef<HitsQuery.Command> ref : listing.getServiceInstances(HitsQuery.KEY)) {
+                        if (ref.path().address().hasLocalScope()) {
+                            continue; // this node's: read directly above
+                        }
+                        remote.add(AskPattern.<HitsQuery.Command, HitsQuery.Hits>ask(ref,
+                                        reply -> new HitsQuery.Recent(symbol, limit, reply), settings.askTimeout(),
+                                        system.scheduler())
+                                .thenApply(h -> h.hits().stream().map(StoredHit::toHit).toList())
+                                .exceptionally(e -> {
+                                    LOG.warn("recent hits of {} left out: it did not answer ({})", ref.path().address(),
+                                            e.toString());
+                                    return List.of();
+                                })
+                                .toCompletableFuture());
+                    }
+                    return CompletableFuture.allOf(remote.toArray(CompletableFuture[]::new)).thenApply(x -> {
+                        List<List<Hit>> all = new ArrayList<>();
+                        all.add(local);
+                        remote.forEach(f -> all.add(f.join()));
+                        return newestFirst(all, limit);
+                    });
+                });
+    }
+
+    /**
+     * Merges lists that are each newest first: by bar start, latest first (a bar's time is the one
+     * clock every node agrees on), keeping each list's order among equal bars; each id once.
+     */
+    static List<Hit> newestFirst(List<List<Hit>> lists, int limit) {
+        Map<String, Hit> byId = new LinkedHashMap<>();
+        for (List<Hit> l : lists) {
+            for (Hit h : l) {
+                byId.putIfAbsent(h.id(), h);
+            }
+        }
+        List<Hit> merged = new ArrayList<>(byId.values());
+        merged.sort(java.util.Comparator.comparingLong(Hit::barStart).reversed());
+        return merged.subList(0, Math.min(limit, merged.size()));
     }
 
     // ---- health ----

@@ -93,6 +93,18 @@ class NodeClusterTest {
                     b.recentHits(null, 100).forEach(h -> hitSymbols.add(h.symbol()));
                 }
                 assertEquals(new HashSet<>(symbols), hitSymbols, "every entity, on either node, used the new condition");
+                // each node delivered only its own entities' hits; either node's API shows them all
+                assertTrue(!a.recentHits(null, 100).isEmpty() && !b.recentHits(null, 100).isEmpty(),
+                        "hits delivered on both nodes");
+                for (Node n : List.of(a, b)) {
+                    List<conditions.Hit> all = NodeTest.get(n.clusterHits(null, 100));
+                    assertEquals(new HashSet<>(symbols), all.stream().map(conditions.Hit::symbol)
+                            .collect(java.util.stream.Collectors.toSet()), "cluster-wide hits from either node");
+                    assertEquals(all.size(), all.stream().map(conditions.Hit::id).distinct().count(), "each hit once");
+                    String one = symbols.get(0);
+                    List<conditions.Hit> ofOne = NodeTest.get(n.clusterHits(one, 100));
+                    assertTrue(!ofOne.isEmpty() && ofOne.stream().allMatch(h -> h.symbol().equals(one)), ofOne.toString());
+                }
             }
         }
     }

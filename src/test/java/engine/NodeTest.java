@@ -65,6 +65,19 @@ class NodeTest {
         return out;
     }
 
+    /** How the API merges the recent hits of several nodes. */
+    @Test
+    void clusterHitsAreMergedNewestBarFirstEachOnce() {
+        Hit a1 = hit("A", 3), a2 = hit("A", 1), b1 = hit("B", 2), b2 = hit("B", 1), c1 = hit("C", 3);
+        List<Hit> merged = Node.newestFirst(List.of(List.of(a1, c1, a2), List.of(b1, a2, b2)), 10);
+        assertEquals(List.of(a1, c1, b1, a2, b2), merged, "bar start descending; ties in each node's order; a2 once");
+        assertEquals(List.of(a1, c1), Node.newestFirst(List.of(List.of(a1, c1, a2), List.of(b1, b2)), 2));
+    }
+
+    static Hit hit(String symbol, long bar) {
+        return new Hit("c", symbol, bar * 300_000L, conditions.Market.KRX, Map.of(), List.of("log"));
+    }
+
     @Test
     void startsOnH2InATempDirServesTheApiAndResumesAfterARestart() throws Exception {
         Files.writeString(dir.resolve("conditions.json"),
