@@ -176,6 +176,8 @@ public final class Node implements AutoCloseable {
                 cluster.manager().tell(Join.create(cluster.selfMember().address()));
             }
             Schema.createIfNotExists(system, settings.db()).toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            Schema.checkModel(system, settings.db(), settings.ticker().model()).toCompletableFuture()
+                    .get(wait.toMillis(), TimeUnit.MILLISECONDS);
             node = new Node(settings, system, conditions, recent, List.copyOf(sinks.values()));
             long deadline = System.nanoTime() + wait.toNanos();
             while (cluster.selfMember().status() != MemberStatus.up()) {

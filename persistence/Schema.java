@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import conditions.ModelConfig;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -59,6 +61,49 @@ public final class Schema {
             }
             return Done.getInstance();
         }));
+    }
+
+    /**
+     * Records which bar model the stored tickers are built with ({@code tickwatch_model}, one row,
+     * written by the first start) and fails when the configured one differs. A ticker's snapshot
+     * holds bars of its interval and as many as its history keeps, and the ticks before it are
+     * deleted, so another interval or a longer history cannot be rebuilt from the journal: without
+     * this check every such ticker would fail to recover, one by one, at its first tick.
+     */
+    public static CompletionStage<Done> checkModel(ActorSystem<?> system, DbSettings db, ModelConfig model) {
+        String wanted = "interval=" + model.interval() + " history=" + model.history();
+        String t = table(db, "tickwatch_model");
+        return onConnection(system, c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS " + t + " (id INT PRIMARY KEY, model VARCHAR(200) NOT NULL)");
+            }
+            String stored = storedModel(c, t);
+            if (stored == null) {
+                try (PreparedStatement p = c.prepareStatement("INSERT INTO " + t + " (id, model) VALUES (1, ?)")) {
+                    p.setString(1, wanted);
+                    p.executeUpdate();
+                    return Done.getInstance();
+                } catch (SQLException e) {
+                    stored = storedModel(c, t); // another node of the cluster wrote it first
+                    if (stored == null) {
+                        throw e;
+                    }
+                }
+            }
+            if (!stored.equals(wanted)) {
+                throw new IllegalStateException("this database holds tickers built with " + stored
+                        + ", but tickwatch.model is configured as " + wanted + ". Set tickwatch.model.interval and "
+                        + "tickwatch.model.history back, or start on a fresh database (another tickwatch.data-dir "
+                        + "for H2, another schema for PostgreSQL)");
+            }
+            return Done.getInstance();
+        });
+    }
+
+    private static String storedModel(Connection c, String table) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT model FROM " + table + " WHERE id = 1")) {
+            return r.next() ? r.getString(1) : null;
+        }
     }
 
     /** Whether the database answers {@code SELECT 1} through the plugins' pool. */

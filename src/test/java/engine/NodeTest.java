@@ -147,6 +147,26 @@ class NodeTest {
         }
     }
 
+    /** Stored tickers cannot be rebuilt in another bar model: the node says so at start instead. */
+    @Test
+    void refusesToStartWithAnotherBarModelThanItsDatabaseHolds() throws Exception {
+        TestDb.Db db = TestDb.h2(dir.resolve("data"));
+        try (Node node = Node.start(settings(dir, db))) {
+            assertEquals(12, get(node.ingest(ticks("005930", 12))).accepted());
+        }
+        for (String model : new String[] {"interval = 1m", "history = 240"}) {
+            NodeSettings other = NodeSettings.from(ConfigFactory.parseString("tickwatch.model." + model)
+                    .withFallback(settings(dir, db).config()));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> Node.start(other));
+            assertTrue(e.getMessage().contains("built with interval=5m history=120")
+                    && e.getMessage().contains("configured as interval=" + (model.startsWith("i") ? "1m history=120" : "5m history=240"))
+                    && e.getMessage().contains("fresh database"), e.getMessage());
+        }
+        try (Node node = Node.start(settings(dir, db))) {
+            assertEquals(12, get(node.status("005930")).orElseThrow().accepted(), "the data is untouched");
+        }
+    }
+
     @Test
     void refusesToStartWithInvalidConditions() throws Exception {
         Files.writeString(dir.resolve("conditions.json"), "{\"dip\": {\"when\": [\"RSI15\", \"<\", 30]}}");
