@@ -301,6 +301,26 @@ class CrashRestartIT {
             }
             List<String> alertLines2 = verify(label + " after a 3rd kill and restart", api, alerts, expected);
             assertEquals(alertLines1, alertLines2, "the alerts file did not change across an idle kill and restart");
+            // The log sink, across every kill: each file-sink hit of a condition that also names the log
+            // sink (above-sma5, band-break-now) is in some node's log.
+            Set<String> logged = new HashSet<>();
+            for (NodeProcess p : started) {
+                for (String line : lines(p.log)) {
+                    int at = line.indexOf(" tickwatch.hits - hit ");
+                    if (at >= 0) {
+                        logged.add(JSON.readTree(line.substring(at + " tickwatch.hits - hit ".length())).get("id").asText());
+                    }
+                }
+            }
+            List<String> missing = new ArrayList<>();
+            for (String line : alertLines2) {
+                JsonNode hit = JSON.readTree(line);
+                if (Set.of("above-sma5", "band-break-now").contains(hit.get("condition").asText())
+                        && !logged.contains(hit.get("id").asText())) {
+                    missing.add(hit.get("id").asText());
+                }
+            }
+            assertTrue(logged.size() > 0 && missing.isEmpty(), "hits the log sink confirmed but no log holds: " + missing);
             timings.mark("restart 4 verified");
             log(label, "PASS; " + timings);
         } catch (Throwable e) {
