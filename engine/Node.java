@@ -40,7 +40,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -94,7 +95,7 @@ public final class Node implements AutoCloseable {
         TickerEntity.init(sharding, new TickerEntity.Deps(conditions, router, settings.ticker()));
         this.conditionSync = system.systemActorOf(ConditionSync.create(conditions, settings.conditionsSync()),
                 "condition-sync", Props.empty());
-        system.systemActorOf(HitsQuery.create(recent), "hits-query", Props.empty());
+        system.systemActorOf(HitsQuery.create(recent), HitsQuery.NAME, Props.empty());
         this.registry = TickerRegistry.init(ClusterSingleton.get(system), sources, new TickerRegistry.Watcher() {
             @Override
             public void wake(WatchedTicker t) {
@@ -397,38 +398,32 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * {@link #recentHits} of the whole cluster: this node's and every other node's (each knows the
-     * hits its own router delivered), newest bar first, each hit once. A node that does not answer
-     * within {@code tickwatch.ask-timeout} is left out, with a warning, rather than failing the call.
+     * {@link #recentHits} of the whole cluster: this node's and every other Up member's (each knows
+     * the hits its own router delivered), newest bar first, each hit once. A member that does not
+     * answer within {@code tickwatch.ask-timeout} is left out, with a warning, rather than failing
+     * the call.
      */
     public CompletionStage<List<Hit>> clusterHits(String symbol, int limit) {
-        List<Hit> local = recentHits(symbol, limit);
-        return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
-                        reply -> Receptionist.find(HitsQuery.KEY, reply), settings.askTimeout(), system.scheduler())
-                .thenCompose(listing -> {
-                    List<CompletableFuture<List<Hit>>> remote = new ArrayList<>();
-                    for (ActorRef<HitsQuery.Command> ref : listing.getServiceInstances(HitsQuery.KEY)) {
-                        if (ref.path().address().hasLocalScope()) {
-                            continue; // this node's: read directly above
-                        }
-                        remote.add(AskPattern.<HitsQuery.Command, HitsQuery.Hits>ask(ref,
-                                        reply -> new HitsQuery.Recent(symbol, limit, reply), settings.askTimeout(),
-                                        system.scheduler())
-                                .thenApply(h -> h.hits().stream().map(StoredHit::toHit).toList())
-                                .exceptionally(e -> {
-                                    LOG.warn("recent hits of {} left out: it did not answer ({})", ref.path().address(),
-                                            e.toString());
-                                    return List.of();
-                                })
-                                .toCompletableFuture());
-                    }
-                    return CompletableFuture.allOf(remote.toArray(CompletableFuture[]::new)).thenApply(x -> {
-                        List<List<Hit>> all = new ArrayList<>();
-                        all.add(local);
-                        remote.forEach(f -> all.add(f.join()));
-                        return newestFirst(all, limit);
-                    });
-                });
+        List<CompletableFuture<List<Hit>>> parts = new ArrayList<>();
+        parts.add(CompletableFuture.completedFuture(recentHits(symbol, limit)));
+        Cluster cluster = Cluster.get(system);
+        for (Member m : cluster.state().getMembers()) {
+            if (m.status() != MemberStatus.up() || m.address().equals(cluster.selfMember().address())) {
+                continue;
+            }
+            parts.add(system.classicSystem().actorSelection(m.address() + "/system/" + HitsQuery.NAME)
+                    .resolveOne(settings.askTimeout())
+                    .thenCompose(ref -> AskPattern.<HitsQuery.Command, HitsQuery.Hits>ask(Adapter.toTyped(ref),
+                            reply -> new HitsQuery.Recent(symbol, limit, reply), settings.askTimeout(), system.scheduler()))
+                    .thenApply(h -> h.hits().stream().map(StoredHit::toHit).toList())
+                    .exceptionally(e -> {
+                        LOG.warn("recent hits of {} left out: it did not answer ({})", m.address(), e.toString());
+                        return List.of();
+                    })
+                    .toCompletableFuture());
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(x -> newestFirst(parts.stream().map(CompletableFuture::join).toList(), limit));
     }
 
     /**
