@@ -1,16 +1,20 @@
 package engine;
 
+import conditions.Tick;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 
 /**
  * Batch ids for entities, from a client's {@code Idempotency-Key}.
  *
- * <p>An id is 64 bits of SHA-256 over the key, the symbol and the ask's index, so the same request
- * sent again maps to the same ids, and two different keys collide with odds of about 2^-64 among
- * the few dozen ids a ticker remembers. A hash, not the key itself, because every entity keeps its
+ * <p>An id is 64 bits of SHA-256 over the key, the symbol, the ask's index and its ticks, so the
+ * same request sent again maps to the same ids, and anything else collides with odds of about
+ * 2^-64 among the few dozen ids a ticker remembers. The ticks are in it so that a key used again
+ * for other ticks (a client whose batch counter restarted at 1) stores them instead of answering
+ * "already stored" and losing them. A hash, not the key itself, because every entity keeps its
  * recent ids in its state and snapshot: eight bytes each, whatever the client sends.
  */
 final class BatchIds {
@@ -20,8 +24,11 @@ final class BatchIds {
     private BatchIds() {
     }
 
-    /** The id of the {@code index}-th ask (0-based) of {@code symbol}'s ticks in the batch named {@code key}. */
-    static long of(String key, String symbol, int index) {
+    /**
+     * The id of the {@code index}-th ask (0-based), holding {@code ticks}, of {@code symbol}'s ticks
+     * in the batch named {@code key}.
+     */
+    static long of(String key, String symbol, int index, List<Tick> ticks) {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -31,7 +38,13 @@ final class BatchIds {
         sha.update(key.getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
         sha.update(symbol.getBytes(StandardCharsets.UTF_8));
-        sha.update(ByteBuffer.allocate(4).putInt(0, index).array());
+        ByteBuffer b = ByteBuffer.allocate(4 + ticks.size() * 33);
+        b.putInt(index);
+        for (Tick t : ticks) {
+            b.putLong(t.time()).putDouble(t.price()).putLong(t.volume()).putLong(t.cumVolume())
+                    .put((byte) (t.market() == null ? -1 : t.market().ordinal()));
+        }
+        sha.update(b.array());
         long id = ByteBuffer.wrap(sha.digest()).getLong();
         return id == 0 ? 1 : id; // 0 means "no id"
     }

@@ -245,10 +245,11 @@ public final class Node implements AutoCloseable {
 
     /**
      * {@link #ingest(List)} with the client's name for the batch ({@code Idempotency-Key}), or null.
-     * Each ask carries an id derived from the key, the symbol and the ask's place in the symbol's
-     * ticks, so sending the same batch again gives every ask the same id, and an entity that stored
-     * that ask answers "already stored" instead of counting its ticks again. That holds whichever
-     * asks of the first attempt got through, as long as {@code tickwatch.ingest.max-batch} is unchanged.
+     * Each ask carries an id derived from the key, the symbol, the ask's place in the symbol's ticks
+     * and the ticks themselves ({@link BatchIds}), so sending the same batch again gives every ask
+     * the same id, and an entity that stored that ask answers "already stored" instead of counting
+     * its ticks again. That holds whichever asks of the first attempt got through, as long as
+     * {@code tickwatch.ingest.max-batch} is unchanged.
      */
     public CompletionStage<IngestResult> ingest(List<Tick> ticks, String idempotencyKey) {
         Map<String, List<Tick>> bySymbol = new LinkedHashMap<>();
@@ -274,7 +275,7 @@ public final class Node implements AutoCloseable {
         int batch = settings.maxBatch();
         for (int from = 0; from < ticks.size(); from += batch) {
             List<Tick> part = List.copyOf(ticks.subList(from, Math.min(ticks.size(), from + batch)));
-            long id = idempotencyKey == null ? 0 : BatchIds.of(idempotencyKey, symbol, from / batch);
+            long id = idempotencyKey == null ? 0 : BatchIds.of(idempotencyKey, symbol, from / batch, part);
             chain = chain.thenCompose(sum -> sharding.entityRefFor(TickerEntity.KEY, symbol)
                     .<IngestResult>ask(reply -> new TickerEntity.Ingest(part, id, reply), settings.askTimeout())
                     .thenApply(sum::plus));

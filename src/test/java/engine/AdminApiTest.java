@@ -206,10 +206,16 @@ class AdminApiTest {
         assertEquals(3, status.get("accepted").asLong());
         assertEquals(5, status.get("forming").get("volume").asLong());
 
+        // the same key on other ticks (a client whose counter restarted) stores them: nothing is lost
+        Answer reused = call("POST", open + "/api/ticks",
+                "[{\"time\": \"2026-11-20T09:00:03Z\", \"symbol\": \"ETHUSDT\", \"price\": 3102, \"volume\": 4}]", null, key);
+        assertEquals(1, reused.body().get("accepted").asLong(), reused.body().toString());
+        assertEquals(0, reused.body().get("already_stored").asLong());
+
         Answer badKey = call("POST", open + "/api/ticks", ticks, null, Map.of("Idempotency-Key", "two words"));
         assertEquals(400, badKey.status());
         assertTrue(badKey.body().get("error").asText().contains("Idempotency-Key"), badKey.body().toString());
-        assertEquals(3, call("GET", "/api/tickers/ETHUSDT", null).body().get("accepted").asLong());
+        assertEquals(4, call("GET", "/api/tickers/ETHUSDT", null).body().get("accepted").asLong());
     }
 
     @Test
