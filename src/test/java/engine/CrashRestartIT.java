@@ -156,6 +156,18 @@ class CrashRestartIT {
         return all;
     }
 
+    /**
+     * Whether the node accepts a tick of {@code symbol} with cumulative volume {@code cum} (-1: none)
+     * rather than rejecting it as a duplicate, given the latest one per symbol in {@code lastCum}.
+     */
+    static boolean isNew(Map<String, Long> lastCum, String symbol, long cum) {
+        if (cum < 0) {
+            return true;
+        }
+        Long prev = lastCum.put(symbol, cum);
+        return prev == null || cum > prev;
+    }
+
     static String body(List<GenTick> batch) {
         StringBuilder sb = new StringBuilder(batch.size() * 110).append('[');
         for (int i = 0; i < batch.size(); i++) {
@@ -637,9 +649,7 @@ class CrashRestartIT {
         List<String> csvLines = lines(csv);
         for (String line : csvLines.subList(1, csvLines.size())) {
             String[] f = line.split(",", -1);
-            long cum = f[4].isEmpty() ? Long.MAX_VALUE : Long.parseLong(f[4]);
-            Long prev = cum == Long.MAX_VALUE ? null : lastCum.put(f[1], cum);
-            if (prev == null || cum > prev) {
+            if (isNew(lastCum, f[1], f[4].isEmpty() ? -1 : Long.parseLong(f[4]))) {
                 accepted.merge(f[1], 1L, Long::sum);
             }
         }
@@ -759,8 +769,7 @@ class CrashRestartIT {
             Map<String, Long> lastCum = new HashMap<>();
             for (int i = 0; i < batches.size(); i++) {
                 for (GenTick t : batches.get(i)) {
-                    Long prev = t.cum() < 0 ? null : lastCum.put(t.symbol(), t.cum());
-                    if (prev == null || t.cum() > prev) {
+                    if (isNew(lastCum, t.symbol(), t.cum())) {
                         fresh[i]++;
                     }
                 }
