@@ -44,7 +44,7 @@ class TickerRegistryTest {
     void addRemoveListAndEverythingSurvivesARestart() throws Exception {
         TestDb.Db db = TestDb.h2(dir);
         Config config = Fixtures.config(db);
-        Sources sources = Sources.defaults(ticks -> null);
+        List<String> sources = List.of("push");
 
         ActorTestKit first = ActorTestKit.create("registry1", config);
         Recorder w1 = new Recorder();
