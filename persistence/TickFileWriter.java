@@ -130,10 +130,10 @@ public final class TickFileWriter implements AutoCloseable {
         put((byte) ',');
         putPrice(tick.price());
         put((byte) ',');
-        putLong(tick.volume());
+        putVolume(tick.volume(), tick.volumeFraction());
         put((byte) ',');
         if (tick.hasCumVolume()) {
-            putLong(tick.cumVolume());
+            putVolume(tick.cumVolume(), tick.cumVolumeFraction());
         }
         put((byte) ',');
         putAscii(market.name());
@@ -206,6 +206,14 @@ public final class TickFileWriter implements AutoCloseable {
             v /= 10;
         }
         len = end;
+    }
+
+    /** An exact decimal volume: {@code 51234}, {@code 0.158}. */
+    private void putVolume(long units, int fraction) throws IOException {
+        putLong(units);
+        if (fraction != 0) {
+            putAscii(conditions.Volume.format(0, fraction).substring(1)); // ".158"
+        }
     }
 
     private void putPrice(double p) throws IOException {

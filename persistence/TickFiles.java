@@ -1029,7 +1029,7 @@ public final class TickFiles {
         private Tick finish(byte[] b, int p, int lim, String symbol, int slot, long time, double price, long volume,
                             long cum, Market market) {
             int next = afterLineEnd(b, p, lim);
-            if (next < 0 || !Tick.numbersValid(price, volume, cum) || !symbols.valid[slot]) {
+            if (next < 0 || !Tick.numbersValid(price, volume, 0, cum, 0) || !symbols.valid[slot]) {
                 return null;
             }
             pos = next;
