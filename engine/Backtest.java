@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import persistence.BarJson;
 import persistence.HitJson;
-import persistence.ReadStats;
-import persistence.TickFiles;
+import persistence.tickfile.ReadStats;
+import persistence.tickfile.TickFileReader;
 
 /**
  * Runs recorded ticks through the same model the live node uses and writes {@code bars.jsonl},
@@ -56,7 +56,7 @@ public final class Backtest {
             long[] malformedLogged = {0};
             ReadStats stats;
             try {
-                stats = TickFiles.read(tickFiles, model::onTick, (file, line, reason) -> {
+                stats = TickFileReader.read(tickFiles, model::onTick, (file, line, reason) -> {
                     if (malformedLogged[0]++ < LOGGED_MALFORMED) {
                         Log.LOG.warn("{}:{}: malformed tick rejected: {}", file, line, reason);
                     } else if (malformedLogged[0] == LOGGED_MALFORMED + 1) {
