@@ -1,6 +1,7 @@
 package engine.http;
 
 import conditions.ConditionException;
+import engine.SinkNames;
 import java.util.List;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
@@ -25,6 +26,10 @@ public final class ApiErrors extends AllDirectives {
     public record ErrorReply(String error, Object detail) {
     }
 
+    /** The detail of an unknown name (a source, a sink): the names there are. */
+    public record Available(List<String> available) {
+    }
+
     /** The detail of a 405. */
     public record Allowed(List<String> allowed) {
     }
@@ -45,6 +50,8 @@ public final class ApiErrors extends AllDirectives {
     public ExceptionHandler exceptions() {
         return ExceptionHandler.newBuilder()
                 .match(BadRequest.class, e -> reply(StatusCodes.BAD_REQUEST, e.getMessage(), null))
+                .match(SinkNames.UnknownSinks.class, e -> reply(StatusCodes.BAD_REQUEST,
+                        String.join("; ", e.problems()), new Available(e.available())))
                 .match(ConditionException.class, e -> reply(StatusCodes.BAD_REQUEST, "invalid conditions", e.problems()))
                 .match(IllegalArgumentException.class, e -> reply(StatusCodes.BAD_REQUEST, e.getMessage(), null))
                 .match(Exception.class, e -> {

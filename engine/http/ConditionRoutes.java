@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import conditions.Condition;
 import conditions.ConditionParser;
 import engine.Node;
+import engine.SinkNames;
 import java.util.List;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -66,6 +67,7 @@ public final class ConditionRoutes extends ApiDirectives {
         } else {
             parsed = ConditionParser.parseAll(body);
         }
+        SinkNames.check(parsed, node.sinkNames());
         return ok(new Validated(true, parsed.stream().map(Condition::name).toList()));
     }
 

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import conditions.Symbols;
 import engine.Node;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -34,10 +33,6 @@ public final class TickerRoutes extends ApiDirectives {
             return new StatusReply(s.symbol(), s.market(), s.accepted(), s.rejected(), s.lastTickTime(), s.forming(),
                     s.lastBar(), s.barsClosed(), s.pendingHits().size());
         }
-    }
-
-    /** The detail of an unknown source: the names there are. */
-    public record Available(List<String> available) {
     }
 
     private final Node node;
@@ -83,7 +78,7 @@ public final class TickerRoutes extends ApiDirectives {
         }
         String src = source == null ? "push" : source.asText();
         if (!node.sources().contains(src)) {
-            return error(StatusCodes.BAD_REQUEST, "unknown source \"" + src + "\"", new Available(node.sources()));
+            return error(StatusCodes.BAD_REQUEST, "unknown source \"" + src + "\"", new ApiErrors.Available(node.sources()));
         }
         return onSuccess(node.addTicker(symbol.asText(), src), r -> {
             if (r instanceof TickerRegistry.Added a) {
@@ -94,7 +89,7 @@ public final class TickerRoutes extends ApiDirectives {
                         TickerReply.of(e.ticker()));
             }
             if (r instanceof TickerRegistry.UnknownSource u) {
-                return error(StatusCodes.BAD_REQUEST, "unknown source \"" + u.source() + "\"", new Available(u.known()));
+                return error(StatusCodes.BAD_REQUEST, "unknown source \"" + u.source() + "\"", new ApiErrors.Available(u.known()));
             }
             TickerRegistry.InvalidSymbol i = (TickerRegistry.InvalidSymbol) r;
             return error(StatusCodes.BAD_REQUEST, "invalid symbol", i.reason());
