@@ -1,6 +1,7 @@
 package engine.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
@@ -8,6 +9,8 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What every route class shares: JSON replies and errors, the request body, the {@code limit} parameter. */
 public abstract class ApiDirectives extends AllDirectives {
@@ -15,6 +18,8 @@ public abstract class ApiDirectives extends AllDirectives {
     public static final int MAX_LIMIT = 10_000;
 
     protected final ApiJson json;
+    /** Named for the route class, so a failure's log line says which resource failed. */
+    protected final Logger log = LoggerFactory.getLogger(getClass());
 
     protected ApiDirectives(ApiJson json) {
         this.json = json;
@@ -35,6 +40,28 @@ public abstract class ApiDirectives extends AllDirectives {
     /** An error answer {@code {"error": error, "detail": detail}}. */
     protected Route error(StatusCode status, String error, Object detail) {
         return respond(status, new ApiErrors.ErrorReply(error, detail));
+    }
+
+    /**
+     * A failure inside the node: logged (ERROR for a 500, else WARN) with its cause and a fresh error id, answered with
+     * {@code what} and the id only, so that no file path, actor path or exception text reaches the client.
+     *
+     * @param what    what failed, in words for the client
+     * @param request the method and path, for the log
+     */
+    protected Route failure(StatusCode status, String what, String request, Throwable cause) {
+        String id = newErrorId();
+        if (status.equals(StatusCodes.INTERNAL_SERVER_ERROR)) {
+            log.error("admin API {} failed: {} [error_id={}]", request, what, id, cause);
+        } else { // a 503 asks the client to try again: a warning
+            log.warn("admin API {} failed: {} [error_id={}]", request, what, id, cause);
+        }
+        return respond(status, new ApiErrors.ErrorReply(what, null, id));
+    }
+
+    /** 12 hex digits: unique enough to find one line in a day's log, short enough to read out. */
+    static String newErrorId() {
+        return String.format("%012x", ThreadLocalRandom.current().nextLong() & 0xffff_ffff_ffffL);
     }
 
     /** The request body as text. */

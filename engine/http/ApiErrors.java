@@ -1,29 +1,37 @@
 package engine.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import conditions.ConditionException;
 import engine.SinkNames;
 import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MalformedQueryParamRejection;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * How every failure becomes a JSON answer {@code {"error": "...", "detail": ...}}: exceptions a route
  * throws, and rejections (no such path, wrong method, bad query parameter, Pekko's own).
  */
-public final class ApiErrors extends AllDirectives {
-    private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
-
-    /** The shape of every error answer. */
-    public record ErrorReply(String error, Object detail) {
+public final class ApiErrors extends ApiDirectives {
+    /**
+     * The shape of every error answer; {@code error_id} only on a failure inside the node (5xx),
+     * the id its log line carries too.
+     */
+    public record ErrorReply(String error, Object detail,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("error_id") String errorId) {
+        public ErrorReply(String error, Object detail) {
+            this(error, detail, null);
+        }
     }
 
     /** The detail of an unknown name (a source, a sink): the names there are. */
@@ -41,24 +49,52 @@ public final class ApiErrors extends AllDirectives {
         }
     }
 
-    private final ApiJson json;
+    /**
+     * A failure inside the node, with what failed in words a user can act on. Its cause (with file
+     * paths, actor paths, exception text) goes to the log only.
+     */
+    public static final class Failed extends RuntimeException {
+        public Failed(String whatFailed, Throwable cause) {
+            super(whatFailed, cause);
+        }
+    }
 
     public ApiErrors(ApiJson json) {
-        this.json = json;
+        super(json);
     }
 
     public ExceptionHandler exceptions() {
         return ExceptionHandler.newBuilder()
-                .match(BadRequest.class, e -> reply(StatusCodes.BAD_REQUEST, e.getMessage(), null))
-                .match(SinkNames.UnknownSinks.class, e -> reply(StatusCodes.BAD_REQUEST,
-                        String.join("; ", e.problems()), new Available(e.available())))
-                .match(ConditionException.class, e -> reply(StatusCodes.BAD_REQUEST, "invalid conditions", e.problems()))
-                .match(IllegalArgumentException.class, e -> reply(StatusCodes.BAD_REQUEST, e.getMessage(), null))
-                .match(Exception.class, e -> {
-                    log.error("admin API request failed", e);
-                    return reply(StatusCodes.INTERNAL_SERVER_ERROR, "internal error", e.toString());
-                })
+                .match(Exception.class, e -> handle(unwrap(e)))
                 .build();
+    }
+
+    /** A failed future arrives wrapped; what the route threw is inside. */
+    private static Throwable unwrap(Throwable e) {
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    private Route handle(Throwable e) {
+        if (e instanceof BadRequest) {
+            return reply(StatusCodes.BAD_REQUEST, e.getMessage(), null);
+        }
+        if (e instanceof SinkNames.UnknownSinks u) {
+            return reply(StatusCodes.BAD_REQUEST, String.join("; ", u.problems()), new Available(u.available()));
+        }
+        if (e instanceof ConditionException c) {
+            return reply(StatusCodes.BAD_REQUEST, "invalid conditions", c.problems());
+        }
+        if (e instanceof IllegalArgumentException) {
+            return reply(StatusCodes.BAD_REQUEST, e.getMessage(), null);
+        }
+        return extractRequest(request -> {
+            String call = request.method().name() + " " + request.getUri().path();
+            String what = e instanceof Failed ? e.getMessage() : call + " failed inside the node";
+            return failure(StatusCodes.INTERNAL_SERVER_ERROR, what, call, e);
+        });
     }
 
     public RejectionHandler rejections() {
@@ -80,8 +116,7 @@ public final class ApiErrors extends AllDirectives {
         return response.entity() instanceof HttpEntity.Strict s ? s.getData().utf8String() : response.status().reason();
     }
 
-    private org.apache.pekko.http.javadsl.server.Route reply(org.apache.pekko.http.javadsl.model.StatusCode status,
-                                                             String error, Object detail) {
-        return complete(json.response(status, new ErrorReply(error, detail)));
+    private Route reply(StatusCode status, String error, Object detail) {
+        return error(status, error, detail);
     }
 }

@@ -6,7 +6,9 @@ import conditions.Condition;
 import conditions.ConditionParser;
 import engine.Node;
 import engine.SinkNames;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -50,11 +52,20 @@ public final class ConditionRoutes extends ApiDirectives {
                         }),
                         put(() -> body(text -> {
                             boolean existed = node.conditions().get(name) != null;
-                            Condition c = node.putCondition(name, ConditionParser.readJson(text));
+                            Condition c = written(() -> node.putCondition(name, ConditionParser.readJson(text)));
                             return respond(existed ? StatusCodes.OK : StatusCodes.CREATED, ConditionReply.of(c));
                         })),
-                        delete(() -> node.deleteCondition(name) ? noContent() : unknown(name))))
+                        delete(() -> written(() -> node.deleteCondition(name)) ? noContent() : unknown(name))))
         );
+    }
+
+    /** A change, whose failure to write the conditions file is told in words (the path stays in the log). */
+    private static <T> T written(Supplier<T> change) {
+        try {
+            return change.get();
+        } catch (UncheckedIOException e) {
+            throw new ApiErrors.Failed("the conditions file could not be written, so nothing changed", e);
+        }
     }
 
     private Route validate(String text) {

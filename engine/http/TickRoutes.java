@@ -12,14 +12,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import persistence.TickJson;
 
 /** {@code POST /api/ticks}: a JSON array or JSON Lines of ticks, all or nothing. */
 public final class TickRoutes extends ApiDirectives {
-    private static final Logger log = LoggerFactory.getLogger(TickRoutes.class);
-
     /** What became of the ticks of a request. */
     public record IngestReply(long accepted, Map<String, Long> rejected,
                               @JsonProperty("already_stored") long alreadyStored) {
@@ -101,11 +97,11 @@ public final class TickRoutes extends ApiDirectives {
         }
         return onComplete(node.ingest(ticks, key), result -> {
             if (result.isFailure()) {
-                log.warn("ingest of {} ticks failed: {}", ticks.size(), result.failed().get().toString());
-                return error(StatusCodes.SERVICE_UNAVAILABLE, key != null
+                // the cause (an ask timeout names actors and classes) goes to the log, under the error id
+                return failure(StatusCodes.SERVICE_UNAVAILABLE, key != null
                                 ? "ingest failed; send the batch again with the same Idempotency-Key (what was stored is not counted twice)"
                                 : "ingest failed; send the batch again (only ticks with cum_volume, or a request with an Idempotency-Key, are never counted twice)",
-                        result.failed().get().getMessage());
+                        "POST /api/ticks (" + ticks.size() + " ticks)", result.failed().get());
             }
             return ok(IngestReply.of(result.get()));
         });
