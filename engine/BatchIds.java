@@ -17,7 +17,7 @@ import java.util.List;
  * "already stored" and losing them. A hash, not the key itself, because every entity keeps its
  * recent ids in its state and snapshot: eight bytes each, whatever the client sends.
  */
-final class BatchIds {
+public final class BatchIds {
     /** Longest key accepted: room for a UUID with a prefix, short enough to log. */
     static final int MAX_KEY_LENGTH = 200;
 
@@ -55,7 +55,7 @@ final class BatchIds {
     }
 
     /** Why {@code key} is not a usable Idempotency-Key, or null when it is. */
-    static String problem(String key) {
+    public static String problem(String key) {
         if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
             return "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters, got " + key.length();
         }

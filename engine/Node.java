@@ -24,6 +24,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +80,8 @@ public final class Node implements AutoCloseable {
     private final ClusterSharding sharding;
     private final ActorRef<TickerRegistry.Command> registry;
     private final ActorRef<ConditionSync.Command> conditionSync;
+    /** The names of the sinks hits can go to, in order. */
+    private final Set<String> sinkNames;
     /** Symbols known to be in the registry (so ingest asks the registry once per new symbol). */
     private final Set<String> known = ConcurrentHashMap.newKeySet();
 
@@ -88,6 +92,7 @@ public final class Node implements AutoCloseable {
         this.conditions = conditions;
         this.recent = recent;
         this.sources = Sources.defaults(this::ingest);
+        this.sinkNames = Collections.unmodifiableSet(new LinkedHashSet<>(sinks.stream().map(HitSink::name).toList()));
         this.sharding = ClusterSharding.get(system);
         ActorRef<HitRouter.Command> router = system.systemActorOf(
                 HitRouter.create(sinks, recent, settings.ticker().ackTimeout().multipliedBy(4)), "hit-router",
@@ -160,6 +165,12 @@ public final class Node implements AutoCloseable {
             if (replaced != null) {
                 closeQuietly(replaced);
             }
+        }
+        try {
+            SinkNames.check(conditions.current().all(), sinks.keySet());
+        } catch (SinkNames.UnknownSinks e) {
+            sinks.values().forEach(Node::closeQuietly);
+            throw new IllegalStateException("cannot start: " + settings.conditionsFile() + ": " + e.getMessage(), e);
         }
         LOG.info("starting tickwatch node: {}; {} condition(s)", settings, conditions.current().size());
         ActorSystem<Void> system;
@@ -363,11 +374,12 @@ public final class Node implements AutoCloseable {
      * other nodes of the cluster.
      *
      * @throws ConditionException   with the parser's messages when the body is invalid
+     * @throws SinkNames.UnknownSinks when it names a sink this node does not have (nothing changes)
      * @throws UncheckedIOException when the conditions file cannot be written (nothing changes)
      */
     public Condition putCondition(String name, JsonNode body) {
         try {
-            Condition c = conditions.put(name, body);
+            Condition c = conditions.put(name, body, parsed -> SinkNames.check(List.of(parsed), sinkNames));
             conditionSync.tell(ConditionSync.Publish.INSTANCE);
             return c;
         } catch (IOException e) {
@@ -386,6 +398,11 @@ public final class Node implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + conditions.file(), e);
         }
+    }
+
+    /** The sinks a condition may name ({@link SinkNames}). */
+    public Set<String> sinkNames() {
+        return sinkNames;
     }
 
     // ---- hits ----
