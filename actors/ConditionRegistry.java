@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import persistence.ConditionsFile;
 
 /**
@@ -85,7 +86,16 @@ public final class ConditionRegistry {
      * @throws IOException        when the file cannot be written (nothing changes then)
      */
     public synchronized Condition put(String name, JsonNode body) throws IOException {
+        return put(name, body, c -> { });
+    }
+
+    /**
+     * {@link #put(String, JsonNode)}, refusing a condition that {@code check} throws on (a rule of
+     * the node's, such as the sinks it has) before anything is written.
+     */
+    public synchronized Condition put(String name, JsonNode body, Consumer<Condition> check) throws IOException {
         Condition c = ConditionParser.parseOne(name, body);
+        check.accept(c);
         replace(current.get().set().with(c));
         return c;
     }

@@ -405,6 +405,8 @@ public final class TickerEntity
                 rejected[o.ordinal()]++;
             }
         }
+        // The model refuses a tick as malformed only when it would overflow its bar's volume.
+        malformed += rejected[TickOutcome.MALFORMED.ordinal()];
         IngestResult result = IngestResult.of(accepted.size(), rejected[TickOutcome.OUTSIDE_SESSION.ordinal()],
                 rejected[TickOutcome.DUPLICATE.ordinal()], rejected[TickOutcome.LATE.ordinal()], malformed);
         if (accepted.isEmpty() && result.rejectedTotal() == malformed) {
@@ -641,10 +643,11 @@ public final class TickerEntity
             forming.put("high", Json.numberValue(f.high()));
             forming.put("low", Json.numberValue(f.low()));
             forming.put("close", Json.numberValue(f.close()));
-            forming.put("volume", f.volume());
+            forming.put("volume", Json.volumeValue(f.volume()));
         }
         BarHistory h = st.history();
-        Map<String, Object> last = h.count() == 0 ? null : BarJson.map(symbol, m, st.lastClosedStart(), st.lastValues());
+        Map<String, Object> last = h.count() == 0 ? null : BarJson.map(symbol, m, st.lastClosedStart(), st.lastValues(),
+                h.bar(h.count() - 1).volume());
         String lastTick = st.lastTickTime() == NONE ? null : BarJson.time(st.lastTickTime(), m);
         return new TickerStatus(symbol, m.name(), st.accepted(), rejectedMap(st), lastTick, forming, last, h.count(),
                 pending);
@@ -653,7 +656,7 @@ public final class TickerEntity
     private static Map<String, Long> rejectedMap(SymbolState st) {
         Map<String, Long> m = new LinkedHashMap<>();
         for (TickOutcome o : TickOutcome.values()) {
-            if (o != TickOutcome.ACCEPTED) {
+            if (o != TickOutcome.ACCEPTED && o != TickOutcome.MALFORMED) {
                 m.put(o.key(), st == null ? 0L : st.rejected(o));
             }
         }
@@ -674,7 +677,7 @@ public final class TickerEntity
         double[] values = new double[Field.COUNT];
         for (long seq = from; seq < h.count(); seq++) {
             h.compute(seq, values);
-            out.add(BarJson.map(symbol, st.market(), h.start(seq), values));
+            out.add(BarJson.map(symbol, st.market(), h.start(seq), values, h.bar(seq).volume()));
         }
         return new Bars(out);
     }

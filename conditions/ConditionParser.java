@@ -21,6 +21,11 @@ import java.util.Set;
 public final class ConditionParser {
     // Strict duplicate detection: by default Jackson keeps the last of two equal keys, so a name
     // used twice in the object form (or a jazzstock column given twice) was dropped silently.
+    /**
+     * The longest cooldown: ten years, so a bar time plus a cooldown never leaves a long of
+     * milliseconds (a longer one wrapped negative and let a condition hit on every bar).
+     */
+    public static final long MAX_COOLDOWN = 3650 * Market.DAY;
     private static final ObjectMapper MAPPER =
             JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> NATIVE_KEYS =
@@ -218,7 +223,8 @@ public final class ConditionParser {
             return 0;
         }
         if (node.isNumber() && node.asDouble() >= 0) {
-            return Math.round(node.asDouble() * Market.MINUTE); // a bare number is minutes
+            double millis = node.asDouble() * Market.MINUTE; // a bare number is minutes
+            return millis <= MAX_COOLDOWN ? Math.round(millis) : tooLong(node);
         }
         String t = node.asText().trim().toLowerCase(Locale.ROOT);
         if (node.isTextual() && t.length() > 1) {
@@ -229,16 +235,25 @@ public final class ConditionParser {
                 case 'd' -> Market.DAY;
                 default -> -1;
             };
+            String digits = t.substring(0, t.length() - 1);
             try {
-                long amount = Long.parseLong(t.substring(0, t.length() - 1));
+                long amount = Long.parseLong(digits);
                 if (unit > 0 && amount >= 0) {
-                    return amount * unit;
+                    return amount <= MAX_COOLDOWN / unit ? amount * unit : tooLong(node);
                 }
-            } catch (NumberFormatException ignored) {
-                // reported below
+            } catch (NumberFormatException e) {
+                if (unit > 0 && digits.chars().allMatch(Character::isDigit)) {
+                    return tooLong(node); // more digits than a long holds
+                }
             }
         }
         problem("cooldown", "\"" + node.asText() + "\" is not a duration like \"90s\", \"30m\", \"2h\", \"1d\" or a number of minutes");
+        return 0;
+    }
+
+    private long tooLong(JsonNode node) {
+        problem("cooldown", "\"" + node.asText() + "\" is longer than the longest cooldown, "
+                + MAX_COOLDOWN / Market.DAY + "d (ten years)");
         return 0;
     }
 

@@ -8,7 +8,12 @@ public enum TickOutcome {
     /** Carries a cumulative volume not larger than the last accepted one of that day. */
     DUPLICATE("duplicate"),
     /** Stamped before the start of the symbol's current bar. */
-    LATE("late");
+    LATE("late"),
+    /**
+     * Not a usable tick: refused by a parser (bad field, absurd number), or, in the model, one whose
+     * volume would overflow its bar's.
+     */
+    MALFORMED("malformed");
 
     private final String key;
 

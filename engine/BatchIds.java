@@ -17,7 +17,7 @@ import java.util.List;
  * "already stored" and losing them. A hash, not the key itself, because every entity keeps its
  * recent ids in its state and snapshot: eight bytes each, whatever the client sends.
  */
-final class BatchIds {
+public final class BatchIds {
     /** Longest key accepted: room for a UUID with a prefix, short enough to log. */
     static final int MAX_KEY_LENGTH = 200;
 
@@ -38,19 +38,24 @@ final class BatchIds {
         sha.update(key.getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
         sha.update(symbol.getBytes(StandardCharsets.UTF_8));
-        ByteBuffer b = ByteBuffer.allocate(4 + ticks.size() * 33);
+        ByteBuffer b = ByteBuffer.allocate(4 + ticks.size() * 41);
         b.putInt(index);
         for (Tick t : ticks) {
             b.putLong(t.time()).putDouble(t.price()).putLong(t.volume()).putLong(t.cumVolume())
                     .put((byte) (t.market() == null ? -1 : t.market().ordinal()));
+            // Fractions only when there are any, so whole-volume batches keep the ids they had
+            // before decimal volumes (a retry across an upgrade still counts once).
+            if ((t.volumeFraction() | t.cumVolumeFraction()) != 0) {
+                b.putInt(t.volumeFraction()).putInt(t.cumVolumeFraction());
+            }
         }
-        sha.update(b.array());
+        sha.update(b.array(), 0, b.position());
         long id = ByteBuffer.wrap(sha.digest()).getLong();
         return id == 0 ? 1 : id; // 0 means "no id"
     }
 
     /** Why {@code key} is not a usable Idempotency-Key, or null when it is. */
-    static String problem(String key) {
+    public static String problem(String key) {
         if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
             return "Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters, got " + key.length();
         }

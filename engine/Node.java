@@ -230,7 +230,7 @@ public final class Node implements AutoCloseable {
         return sourceNames;
     }
 
-    /** The sink names conditions may use (the configured {@code tickwatch.sinks}), sorted. */
+    /** The sink names conditions may use (the configured {@code tickwatch.sinks}), sorted; see {@link SinkNames}. */
     public Set<String> sinkNames() {
         return sinkNames;
     }
@@ -271,11 +271,12 @@ public final class Node implements AutoCloseable {
      * other nodes of the cluster.
      *
      * @throws ConditionException   with the parser's messages when the body is invalid
+     * @throws SinkNames.UnknownSinks when it names a sink this node does not have (nothing changes)
      * @throws UncheckedIOException when the conditions file cannot be written (nothing changes)
      */
     public Condition putCondition(String name, JsonNode body) {
         try {
-            Condition c = conditions.put(name, body);
+            Condition c = conditions.put(name, body, parsed -> SinkNames.check(List.of(parsed), sinkNames));
             conditionSync.tell(ConditionSync.Publish.INSTANCE);
             return c;
         } catch (IOException e) {

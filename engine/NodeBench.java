@@ -283,7 +283,8 @@ final class NodeBench {
                         int[] cursor = {round * 100};
                         try {
                             String body = feed.batch(client, clients, cursor, 100, 2, new ArrayList<>());
-                            http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                            http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                                     HttpResponse.BodyHandlers.discarding());
                         } catch (Exception e) {
                             throw new IllegalStateException(e);

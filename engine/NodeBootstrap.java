@@ -44,7 +44,8 @@ import persistence.WatchedTicker;
 
 /**
  * Starts a {@link Node}, one step per method, in this order: read what the config names (conditions,
- * sinks, sources: a mistake refuses the start before anything runs) -> actor system and cluster
+ * sinks, sources, and that every sink a condition names exists: a mistake refuses the start before
+ * anything runs) -> actor system and cluster
  * -> database schema -> sinks and their router -> sharded entities and the ticker registry -> sources
  * and their placement -> wait until the node is an Up member. The HTTP API is bound afterwards by
  * whoever runs the node ({@code NodeCommand}, {@code NodeBench}, tests).
@@ -87,6 +88,7 @@ public final class NodeBootstrap {
         warnAboutCommonPool();
         ConditionRegistry conditions = loadConditions();
         List<ConfigBlocks.Block> sinkBlocks = configured(() -> sinkTypes.configured(settings.config()));
+        checkSinkNames(conditions, sinkBlocks);
         List<ConfigBlocks.Block> sourceBlocks = configured(() -> sourceTypes.configured(settings.config()));
         SourcePlacement.Settings placement = configured(() -> SourcePlacement.Settings.from(settings.config()));
         createDataDirs();
@@ -141,6 +143,15 @@ public final class NodeBootstrap {
                     + String.join("\n", e.problems()), e);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start: reading " + settings.conditionsFile() + ": " + e, e);
+        }
+    }
+
+    /** Every sink a condition names is configured: a hit must never go to a sink that does not exist. */
+    private void checkSinkNames(ConditionRegistry conditions, List<ConfigBlocks.Block> sinkBlocks) {
+        try {
+            SinkNames.check(conditions.current().all(), new TreeSet<>(names(sinkBlocks)));
+        } catch (SinkNames.UnknownSinks e) {
+            throw new IllegalStateException("cannot start: " + settings.conditionsFile() + ": " + e.getMessage(), e);
         }
     }
 

@@ -110,6 +110,21 @@ class ConditionParserTest {
         assertEquals(millis, c.cooldownMillis());
     }
 
+    /** A cooldown too long for a long of milliseconds used to wrap (and hit every bar): it is a problem. */
+    @ParameterizedTest(name = "cooldown {0} is too long")
+    @CsvSource({"'\"9999999999999d\"'", "'\"99999999999999999999s\"'", "'\"153722867280912m\"'", "'\"3651d\"'",
+            "9999999999999", "1e300"})
+    void aCooldownThatOverflowsIsAProblem(String json) {
+        String p = only("{\"c\": {\"when\": [\"CLOSE\", \">\", 1], \"cooldown\": " + json + "}}");
+        assertContains(p, "condition \"c\"", "cooldown", "longer than", "3650d");
+    }
+
+    @Test
+    void theLongestCooldownIsTenYears() {
+        Condition c = parse("{\"c\": {\"when\": [\"CLOSE\", \">\", 1], \"cooldown\": \"3650d\"}}").get("c");
+        assertEquals(3650 * 86_400_000L, c.cooldownMillis());
+    }
+
     @Test
     void parseOneAcceptsANativeBodyOrTheJazzstockFormOfThatName() {
         Condition n = ConditionParser.parseOne("up", ConditionParser.readJson("{\"when\": [\"CLOSE\", \">\", 1]}"));

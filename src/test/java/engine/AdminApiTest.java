@@ -70,6 +70,10 @@ class AdminApiTest {
         if (token != null) {
             r.header("Authorization", "Bearer " + token);
         }
+        if (body != null && !headers.containsKey("Content-Type")) {
+            // as every client must without a token (engine.http.LocalRequestsTest)
+            r.header("Content-Type", "application/json");
+        }
         headers.forEach(r::header);
         HttpResponse<String> resp = HTTP.send(r.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode json = resp.body().isEmpty() ? null : JSON.readTree(resp.body());

@@ -1,0 +1,102 @@
+package engine.http;
+
+import actors.TickerEntity.TickerStatus;
+import actors.TickerRegistry;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import conditions.Symbols;
+import engine.Node;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import persistence.WatchedTicker;
+
+/** {@code /api/tickers}: watch, list, inspect and stop watching tickers, and read their bars. */
+public final class TickerRoutes extends ApiDirectives {
+
+    /** A watched ticker. */
+    public record TickerReply(String symbol, String source, @JsonProperty("added_at") String addedAt) {
+        static TickerReply of(WatchedTicker t) {
+            return new TickerReply(t.symbol(), t.source(), Instant.ofEpochMilli(t.addedAt()).toString());
+        }
+    }
+
+    /** A ticker's status; {@code forming} and {@code last_bar} are in the {@code persistence.BarJson} shape. */
+    public record StatusReply(String symbol, String market, long accepted, Map<String, Long> rejected,
+                              @JsonProperty("last_tick_time") String lastTickTime, Map<String, Object> forming,
+                              @JsonProperty("last_bar") Map<String, Object> lastBar,
+                              @JsonProperty("bars_closed") long barsClosed,
+                              @JsonProperty("pending_hits") int pendingHits) {
+        static StatusReply of(TickerStatus s) {
+            return new StatusReply(s.symbol(), s.market(), s.accepted(), s.rejected(), s.lastTickTime(), s.forming(),
+                    s.lastBar(), s.barsClosed(), s.pendingHits().size());
+        }
+    }
+
+    private final Node node;
+
+    public TickerRoutes(ApiJson json, Node node) {
+        super(json);
+        this.node = node;
+    }
+
+    /** Under {@code /api/tickers}. */
+    public Route route() {
+        return concat(
+                pathEnd(() -> concat(
+                        get(() -> onSuccess(node.tickers(), list -> ok(list.stream().map(TickerReply::of).toList()))),
+                        post(() -> body(this::add)))),
+                pathPrefix(PathMatchers.segment(), symbol -> concat(
+                        pathEnd(() -> concat(
+                                get(() -> onSuccess(node.status(symbol), s -> s
+                                        .map(st -> ok(StatusReply.of(st)))
+                                        .orElseGet(() -> unknown(symbol)))),
+                                delete(() -> onSuccess(node.removeTicker(symbol), r -> r instanceof TickerRegistry.Removed
+                                        ? noContent()
+                                        : unknown(symbol))))),
+                        path("bars", () -> get(() -> limit(limit -> onSuccess(node.bars(symbol, limit), bars -> bars
+                                .map(this::ok)
+                                .orElseGet(() -> unknown(symbol))))))))
+        );
+    }
+
+    private Route add(String text) {
+        JsonNode body = readJson(text);
+        if (!body.isObject()) {
+            return error(StatusCodes.BAD_REQUEST, "expected {\"symbol\": \"005930\", \"source\": \"push\"}", null);
+        }
+        JsonNode symbol = body.get("symbol");
+        JsonNode source = body.get("source");
+        if (symbol == null || !symbol.isTextual() || !Symbols.isValid(symbol.asText())) {
+            return error(StatusCodes.BAD_REQUEST, "invalid symbol",
+                    "\"symbol\" must be 1-20 characters of A-Z, 0-9, '.', '-', '_', got " + symbol);
+        }
+        if (source != null && !source.isTextual()) {
+            return error(StatusCodes.BAD_REQUEST, "invalid source", "\"source\" must be a string, e.g. \"push\"");
+        }
+        String src = source == null ? "push" : source.asText();
+        if (!node.sources().contains(src)) {
+            return error(StatusCodes.BAD_REQUEST, "unknown source \"" + src + "\"", new ApiErrors.Available(node.sources()));
+        }
+        return onSuccess(node.addTicker(symbol.asText(), src), r -> {
+            if (r instanceof TickerRegistry.Added a) {
+                return respond(StatusCodes.CREATED, TickerReply.of(a.ticker()));
+            }
+            if (r instanceof TickerRegistry.AlreadyExists e) {
+                return error(StatusCodes.CONFLICT, "ticker " + e.ticker().symbol() + " is already watched",
+                        TickerReply.of(e.ticker()));
+            }
+            if (r instanceof TickerRegistry.UnknownSource u) {
+                return error(StatusCodes.BAD_REQUEST, "unknown source \"" + u.source() + "\"", new ApiErrors.Available(u.known()));
+            }
+            TickerRegistry.InvalidSymbol i = (TickerRegistry.InvalidSymbol) r;
+            return error(StatusCodes.BAD_REQUEST, "invalid symbol", i.reason());
+        });
+    }
+
+    private Route unknown(String symbol) {
+        return error(StatusCodes.NOT_FOUND, "unknown ticker " + symbol, null);
+    }
+}
