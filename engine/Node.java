@@ -98,6 +98,11 @@ public final class Node implements AutoCloseable {
         return new NodeBootstrap(settings).start();
     }
 
+    /** The registry singleton (its proxy on this node). */
+    ActorRef<TickerRegistry.Command> registry() {
+        return registry;
+    }
+
     /** Fills the symbols known to be watched (at start). */
     CompletionStage<Void> refreshKnown() {
         return tickers().thenAccept(ts -> ts.forEach(t -> known.add(t.symbol())));

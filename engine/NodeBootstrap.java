@@ -86,42 +86,50 @@ public final class NodeBootstrap {
      */
     public Node start() {
         warnAboutCommonPool();
-        ConditionRegistry conditions = loadConditions();
-        List<ConfigBlocks.Block> sinkBlocks = configured(() -> sinkTypes.configured(settings.config()));
-        checkSinkNames(conditions, sinkBlocks);
-        List<ConfigBlocks.Block> sourceBlocks = configured(() -> sourceTypes.configured(settings.config()));
-        SourcePlacement.Settings placement = configured(() -> SourcePlacement.Settings.from(settings.config()));
+        Plan plan = readConfiguration();
         createDataDirs();
         LOG.info("starting tickwatch node: {}; {} condition(s), sinks {}, sources {}", settings,
-                conditions.current().size(), names(sinkBlocks), names(sourceBlocks));
+                plan.conditions().current().size(), plan.sinkNames(), plan.sourceNames());
         ActorSystem<Void> system = startSystem();
-        List<HitSink> sinks = List.of();
-        boolean routerOwnsSinks = false;
         try {
             joinCluster(system);
             prepareSchema(system);
             RecentHits recent = new RecentHits(settings.recentHits());
-            sinks = openSinks(system, sinkBlocks, recent);
-            ActorRef<HitRouter.Command> router = startRouter(system, sinks, recent);
-            routerOwnsSinks = true; // it closes them when it stops
-            ClusterSharding sharding = startEntities(system, conditions, router);
-            ActorRef<ConditionSync.Command> conditionSync = system.systemActorOf(
-                    ConditionSync.create(conditions, settings.conditionsSync()), "condition-sync", Props.empty());
-            system.systemActorOf(HitsQuery.create(recent), HitsQuery.NAME, Props.empty());
-            ActorRef<TickerRegistry.Command> registry = startRegistry(system, sharding, names(sourceBlocks));
-            Node node = new Node(settings, system, conditions, recent, registry, conditionSync, names(sourceBlocks),
-                    new TreeSet<>(names(sinkBlocks)));
-            startSources(system, sourceBlocks, placement, registry, node);
+            ActorRef<HitRouter.Command> router = startSinks(system, plan, recent);
+            Node node = startTickers(system, plan, router, recent);
+            startSources(system, plan, node);
             awaitUp(system, node);
             return node;
         } catch (Exception e) {
-            stopAfterFailure(system, routerOwnsSinks ? List.of() : sinks);
+            stopAfterFailure(system);
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             throw new IllegalStateException("cannot start on " + settings.db().describe() + ": " + cause, cause);
         }
+    }
+
+    /** What the configuration names, read and checked before anything starts. */
+    private record Plan(ConditionRegistry conditions, List<ConfigBlocks.Block> sinks, List<ConfigBlocks.Block> sources,
+                        SourcePlacement.Settings placement) {
+        List<String> sinkNames() {
+            return names(sinks);
+        }
+
+        List<String> sourceNames() {
+            return names(sources);
+        }
+    }
+
+    /** Conditions, sinks (and that every sink a condition names is one), sources, placement. */
+    private Plan readConfiguration() {
+        ConditionRegistry conditions = loadConditions();
+        List<ConfigBlocks.Block> sinkBlocks = configured(() -> sinkTypes.configured(settings.config()));
+        checkSinkNames(conditions, sinkBlocks);
+        List<ConfigBlocks.Block> sourceBlocks = configured(() -> sourceTypes.configured(settings.config()));
+        SourcePlacement.Settings placement = configured(() -> SourcePlacement.Settings.from(settings.config()));
+        return new Plan(conditions, sinkBlocks, sourceBlocks, placement);
     }
 
     private static void warnAboutCommonPool() {
@@ -202,17 +210,36 @@ public final class NodeBootstrap {
                 .get(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Opens every configured sink; the node's recent hits start with what they recorded before. */
-    private List<HitSink> openSinks(ActorSystem<Void> system, List<ConfigBlocks.Block> blocks, RecentHits recent) {
-        List<HitSink> sinks = sinkTypes.open(blocks,
+    /**
+     * Opens every configured sink and starts the router that runs them (and closes them when it
+     * stops); the node's recent hits start with what the sinks recorded before.
+     */
+    private ActorRef<HitRouter.Command> startSinks(ActorSystem<Void> system, Plan plan, RecentHits recent) {
+        List<HitSink> sinks = sinkTypes.open(plan.sinks(),
                 b -> new SinkContext(b.name(), b.config(), system, settings.dataDir(), settings.recentHits()));
         sinks.forEach(s -> recent.addAll(s.recentAtOpen()));
-        return sinks;
+        try {
+            return system.systemActorOf(HitRouter.create(sinks, recent, settings.ticker().ackTimeout().multipliedBy(4)),
+                    "hit-router", Props.empty());
+        } catch (RuntimeException e) {
+            sinks.forEach(SinkTypes::closeQuietly);
+            throw e;
+        }
     }
 
-    private ActorRef<HitRouter.Command> startRouter(ActorSystem<Void> system, List<HitSink> sinks, RecentHits recent) {
-        return system.systemActorOf(HitRouter.create(sinks, recent, settings.ticker().ackTimeout().multipliedBy(4)),
-                "hit-router", Props.empty());
+    /**
+     * The ticker entities (sharded), the conditions' sync across nodes, the recent-hits query and
+     * the ticker registry singleton: then the node can answer.
+     */
+    private Node startTickers(ActorSystem<Void> system, Plan plan, ActorRef<HitRouter.Command> router,
+                              RecentHits recent) {
+        ClusterSharding sharding = startEntities(system, plan.conditions(), router);
+        ActorRef<ConditionSync.Command> conditionSync = system.systemActorOf(
+                ConditionSync.create(plan.conditions(), settings.conditionsSync()), "condition-sync", Props.empty());
+        system.systemActorOf(HitsQuery.create(recent), HitsQuery.NAME, Props.empty());
+        ActorRef<TickerRegistry.Command> registry = startRegistry(system, sharding, plan.sourceNames());
+        return new Node(settings, system, plan.conditions(), recent, registry, conditionSync, plan.sourceNames(),
+                new TreeSet<>(plan.sinkNames()));
     }
 
     private ClusterSharding startEntities(ActorSystem<Void> system, ConditionRegistry conditions,
@@ -243,15 +270,14 @@ public final class NodeBootstrap {
      * feed workers' daemon process; the sources are closed when the node stops, after the workers
      * placed here have unwatched their tickers.
      */
-    private void startSources(ActorSystem<Void> system, List<ConfigBlocks.Block> blocks,
-                              SourcePlacement.Settings placement, ActorRef<TickerRegistry.Command> registry, Node node) {
-        SourceHost host = SourceHost.start(system, blocks, sourceTypes, node::ingestWatched);
+    private void startSources(ActorSystem<Void> system, Plan plan, Node node) {
+        SourceHost host = SourceHost.start(system, plan.sources(), sourceTypes, node::ingestWatched);
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-sources",
                 () -> {
                     host.close();
                     return CompletableFuture.completedFuture(Done.getInstance());
                 });
-        SourcePlacement.init(system, registry, host, placement);
+        SourcePlacement.init(system, node.registry(), host, plan.placement());
     }
 
     /** Waits until this node is an Up member and the registry has answered. */
@@ -270,13 +296,13 @@ public final class NodeBootstrap {
         LOG.info("tickwatch node up at {} with {} watched ticker(s)", cluster.selfMember().address(), node.knownCount());
     }
 
-    private static void stopAfterFailure(ActorSystem<Void> system, List<HitSink> unownedSinks) {
+    /** Stops the actor system; the router, if it started, closes the sinks, the shutdown task the sources. */
+    private static void stopAfterFailure(ActorSystem<Void> system) {
         system.terminate();
         try {
             system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception ignored) {
             // already failing
         }
-        unownedSinks.forEach(SinkTypes::closeQuietly);
     }
 }

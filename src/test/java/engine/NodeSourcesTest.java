@@ -11,7 +11,6 @@ import actors.TickerEntity.IngestResult;
 import actors.TickerRegistry;
 import actors.sinks.RecordingSink;
 import com.typesafe.config.ConfigFactory;
-import conditions.Tick;
 import engine.sources.TestSource;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import actors.TickerRegistry;
-import com.typesafe.config.ConfigFactory;
 import engine.sources.TestSource;
 import java.nio.file.Path;
 import java.time.Duration;
