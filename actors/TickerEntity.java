@@ -7,6 +7,7 @@ import conditions.ModelListener;
 import conditions.SymbolState;
 import conditions.Tick;
 import conditions.TickOutcome;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,6 +34,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import persistence.BarJson;
 import persistence.CborSerializable;
+import persistence.JournalPurge;
 import persistence.StoredHit;
 import persistence.StoredTick;
 import persistence.TickerEvent;
@@ -80,10 +82,16 @@ public final class TickerEntity
     /**
      * Offer ticks (in order, all of this entity's symbol); the reply comes once they are stored.
      *
-     * @param batch the client's id for these ticks (see {@link RecentBatches}), or 0 for none: a
-     *              batch whose id the entity has applied recently is answered as already stored
+     * @param batch  the client's id for these ticks (see {@link RecentBatches}), or 0 for none: a
+     *               batch whose id the entity has applied recently is answered as already stored
+     * @param market the market the ticker was added with, or {@code null}: until the ticker has
+     *               accepted a tick it wins over the ticks' own (see {@link TickerState#marketFor})
      */
-    public record Ingest(List<Tick> ticks, long batch, ActorRef<IngestResult> replyTo) implements Command {
+    public record Ingest(List<Tick> ticks, long batch, Market market, ActorRef<IngestResult> replyTo)
+            implements Command {
+        public Ingest(List<Tick> ticks, long batch, ActorRef<IngestResult> replyTo) {
+            this(ticks, batch, null, replyTo);
+        }
     }
 
     public record GetStatus(ActorRef<TickerStatus> replyTo) implements Command {
@@ -106,6 +114,14 @@ public final class TickerEntity
     /** The ticker was removed: the entity asks its shard to passivate it (its journal stays). */
     public enum Passivate implements Command {
         INSTANCE
+    }
+
+    /**
+     * The ticker was removed with {@code purge}: delete every stored event and snapshot, answer,
+     * and stop, so the next incarnation starts from nothing. Commands that arrive meanwhile are
+     * dropped (their asks time out and are sent again to that next incarnation).
+     */
+    public record Purge(ActorRef<Purged> replyTo) implements Command {
     }
 
     // The entity's own messages (timers and the router's answers; see FeedClock and HitOutbox).
@@ -132,6 +148,10 @@ public final class TickerEntity
         INSTANCE
     }
 
+    /** The purge's delete finished: {@code rows} deleted, or {@code error}. */
+    private record PurgeDone(long rows, String error, ActorRef<Purged> replyTo) implements Command {
+    }
+
     // ---- replies ----
 
     /**
@@ -139,13 +159,16 @@ public final class TickerEntity
      *
      * @param accepted ticks folded into bars
      * @param rejected by reason: {@code outside_session}, {@code duplicate}, {@code late},
-     *                 {@code malformed} (every key present, in that order)
+     *                 {@code future}, {@code malformed} (every key present, in that order)
      * @param alreadyStored ticks of a batch the entity had applied before (same batch id): neither
      *                      accepted nor rejected again
      */
     public record IngestResult(long accepted, Map<String, Long> rejected, long alreadyStored)
             implements CborSerializable {
         public static final String MALFORMED = "malformed";
+        /** The reasons a tick that reached its entity is rejected for, in the order answers list them. */
+        static final List<TickOutcome> REASONS = List.of(TickOutcome.OUTSIDE_SESSION, TickOutcome.DUPLICATE,
+                TickOutcome.LATE, TickOutcome.FUTURE);
         public static final IngestResult NONE = of(0, 0, 0, 0, 0);
 
         public static IngestResult of(long accepted, long outsideSession, long duplicate, long late, long malformed) {
@@ -154,10 +177,19 @@ public final class TickerEntity
 
         public static IngestResult of(long accepted, long outsideSession, long duplicate, long late, long malformed,
                                       long alreadyStored) {
+            long[] byOutcome = new long[TickOutcome.values().length];
+            byOutcome[TickOutcome.OUTSIDE_SESSION.ordinal()] = outsideSession;
+            byOutcome[TickOutcome.DUPLICATE.ordinal()] = duplicate;
+            byOutcome[TickOutcome.LATE.ordinal()] = late;
+            return of(accepted, byOutcome, malformed, alreadyStored);
+        }
+
+        /** @param rejected counts by {@link TickOutcome#ordinal()} */
+        static IngestResult of(long accepted, long[] rejected, long malformed, long alreadyStored) {
             Map<String, Long> m = new LinkedHashMap<>();
-            m.put(TickOutcome.OUTSIDE_SESSION.key(), outsideSession);
-            m.put(TickOutcome.DUPLICATE.key(), duplicate);
-            m.put(TickOutcome.LATE.key(), late);
+            for (TickOutcome o : REASONS) {
+                m.put(o.key(), rejected[o.ordinal()]);
+            }
             m.put(MALFORMED, malformed);
             return new IngestResult(accepted, m, alreadyStored);
         }
@@ -176,20 +208,24 @@ public final class TickerEntity
         }
 
         public IngestResult plus(IngestResult o) {
-            return of(accepted + o.accepted,
-                    rejected(TickOutcome.OUTSIDE_SESSION.key()) + o.rejected(TickOutcome.OUTSIDE_SESSION.key()),
-                    rejected(TickOutcome.DUPLICATE.key()) + o.rejected(TickOutcome.DUPLICATE.key()),
-                    rejected(TickOutcome.LATE.key()) + o.rejected(TickOutcome.LATE.key()),
-                    rejected(MALFORMED) + o.rejected(MALFORMED), alreadyStored + o.alreadyStored);
+            Map<String, Long> m = new LinkedHashMap<>(rejected);
+            o.rejected.forEach((reason, n) -> m.merge(reason, n, Long::sum));
+            return new IngestResult(accepted + o.accepted, m, alreadyStored + o.alreadyStored);
         }
+    }
+
+    /** The answer to {@link Purge}: how many rows (events and snapshots) were deleted, or why not. */
+    public record Purged(long rows, String error) implements CborSerializable {
     }
 
     /**
      * A symbol's state for the API.
      *
-     * @param market       {@code KRX} or {@code CRYPTO}; {@code null} before the first tick
+     * @param market       {@code KRX} or {@code CRYPTO}; {@code null} before the first tick (before the
+     *                     first accepted tick it may still change: see {@link TickerState#marketFor})
      * @param accepted     ticks accepted so far
-     * @param rejected     ticks rejected so far by reason ({@code outside_session}, {@code duplicate}, {@code late})
+     * @param rejected     ticks rejected so far by reason ({@code outside_session}, {@code duplicate}, {@code late},
+     *                     {@code future})
      * @param lastTickTime latest accepted tick time, ISO-8601 in the market's offset, or {@code null}
      * @param forming      the forming bar ({@code start}, {@code open}, {@code high}, {@code low},
      *                     {@code close}, {@code volume}) or {@code null}
@@ -206,8 +242,16 @@ public final class TickerEntity
     public record Bars(List<Map<String, Object>> bars) implements CborSerializable {
     }
 
-    /** What every entity on a node shares. */
-    public record Deps(ConditionRegistry conditions, ActorRef<HitRouter.Command> router, TickerSettings settings) {
+    /**
+     * What every entity on a node shares.
+     *
+     * @param wallClock the node's wall clock, which {@code future} ticks are judged by (a fixed one in tests)
+     */
+    public record Deps(ConditionRegistry conditions, ActorRef<HitRouter.Command> router, TickerSettings settings,
+                       Clock wallClock) {
+        public Deps(ConditionRegistry conditions, ActorRef<HitRouter.Command> router, TickerSettings settings) {
+            this(conditions, router, settings, Clock.systemUTC());
+        }
     }
 
     // ---- wiring ----
@@ -235,9 +279,16 @@ public final class TickerEntity
     private final Deps deps;
     private final TickerSettings settings;
     private final ActorContext<Command> ctx;
+    private final TimerScheduler<Command> timers;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final FeedClock clock;
     private final HitOutbox outbox;
+    /** A {@link Purge} is deleting the journal (or has): every command but Stop is dropped until the entity stops. */
+    private boolean purging;
+    /** The purge's delete finished; waiting for the shard's stop message. */
+    private boolean purged;
+    /** The shard asked this entity to stop while it was purging. */
+    private boolean stopAfterPurge;
 
     private TickerEntity(String symbol, PersistenceId id, Deps deps, ActorContext<Command> ctx,
                          TimerScheduler<Command> timers, ActorRef<ClusterSharding.ShardCommand> shard) {
@@ -246,6 +297,7 @@ public final class TickerEntity
         this.deps = deps;
         this.settings = deps.settings();
         this.ctx = ctx;
+        this.timers = timers;
         this.shard = shard;
         this.clock = new FeedClock(timers, settings.clockGrace(), System::nanoTime);
         this.outbox = new HitOutbox(ctx, timers, deps.router(), settings);
@@ -281,11 +333,20 @@ public final class TickerEntity
     @Override
     public CommandHandlerWithReply<Command, TickerEvent, TickerState> commandHandler() {
         return newCommandHandlerWithReplyBuilder().forAnyState()
+                .onCommand(PurgeDone.class, this::onPurgeDone)
+                .onCommand(Stop.class, (s, c) -> {
+                    if (purging && !purged) { // the shard is passivating us (the ticker was removed): purge first
+                        stopAfterPurge = true;
+                        return Effect().noReply();
+                    }
+                    return Effect().stop().thenNoReply();
+                })
+                .onCommand(c -> purging, (s, c) -> Effect().unhandled().thenNoReply())
+                .onCommand(Purge.class, (s, c) -> onPurge(c))
                 .onCommand(Ingest.class, this::onIngest)
                 .onCommand(GetStatus.class, (s, c) -> Effect().reply(c.replyTo(), s.status()))
                 .onCommand(GetBars.class, (s, c) -> Effect().reply(c.replyTo(), s.bars(c.limit())))
                 .onCommand(Wake.class, (s, c) -> Effect().noReply())
-                .onCommand(Stop.class, (s, c) -> Effect().stop().thenNoReply())
                 .onCommand(Passivate.class, (s, c) -> {
                     if (shard == null) {
                         return Effect().stop().thenNoReply();
@@ -326,12 +387,7 @@ public final class TickerEntity
             return Effect().reply(cmd.replyTo(), IngestResult.alreadyStored(ticks.size()));
         }
         long malformed = 0;
-        Market market = s.market();
-        for (Tick t : ticks) {
-            if (market == null && symbol.equals(t.symbol()) && t.problem() == null) {
-                market = t.market();
-            }
-        }
+        Market market = s.marketFor(cmd.market(), ticks);
         if (market == null) { // nothing usable and no state yet
             return Effect().reply(cmd.replyTo(), IngestResult.of(0, 0, 0, 0, ticks.size()));
         }
@@ -340,9 +396,14 @@ public final class TickerEntity
         HitCollector found = new HitCollector();
         List<StoredTick> accepted = new ArrayList<>(ticks.size());
         long[] rejected = new long[TickOutcome.values().length];
+        long latest = latestAllowed();
         for (Tick t : ticks) {
             if (!symbol.equals(t.symbol()) || t.problem() != null) {
                 malformed++;
+                continue;
+            }
+            if (t.time() > latest) { // must not reach the model: it would make every later tick late
+                rejected[TickOutcome.FUTURE.ordinal()]++;
                 continue;
             }
             TickOutcome o = work.offer(t, conditions, found);
@@ -352,19 +413,25 @@ public final class TickerEntity
                 rejected[o.ordinal()]++;
             }
         }
-        IngestResult result = IngestResult.of(accepted.size(), rejected[TickOutcome.OUTSIDE_SESSION.ordinal()],
-                rejected[TickOutcome.DUPLICATE.ordinal()], rejected[TickOutcome.LATE.ordinal()], malformed);
+        IngestResult result = IngestResult.of(accepted.size(), rejected, malformed, 0);
         if (accepted.isEmpty() && result.rejectedTotal() == malformed) {
             return Effect().reply(cmd.replyTo(), result);
         }
         List<TickerEvent> events = new ArrayList<>(1 + found.hits.size());
         events.add(new TicksApplied(market.name(), accepted, rejected[TickOutcome.OUTSIDE_SESSION.ordinal()],
-                rejected[TickOutcome.DUPLICATE.ordinal()], rejected[TickOutcome.LATE.ordinal()], cmd.batch()));
+                rejected[TickOutcome.DUPLICATE.ordinal()], rejected[TickOutcome.LATE.ordinal()], cmd.batch(),
+                rejected[TickOutcome.FUTURE.ordinal()]));
         List<StoredHit> hits = recorded(found, events);
         outbox.carryConfirmed(s, events);
         return Effect().persist(events)
                 .thenRun(after -> afterWrite(after, hits))
                 .thenReply(cmd.replyTo(), after -> result);
+    }
+
+    /** The latest tick time live ingest accepts: the wall clock plus {@code tickwatch.ingest.max-future}. */
+    private long latestAllowed() {
+        long now = deps.wallClock().millis();
+        return now + Math.min(settings.maxFuture().toMillis(), Long.MAX_VALUE - now);
     }
 
     /** The feed clock passed the forming bar's end plus the grace (or the timer fired early). */
@@ -388,6 +455,33 @@ public final class TickerEntity
         List<TickerEvent> events = new ArrayList<>();
         outbox.carryConfirmed(s, events);
         return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenNoReply();
+    }
+
+    private ReplyEffect<TickerEvent, TickerState> onPurge(Purge cmd) {
+        purging = true;
+        timers.cancelAll();
+        ctx.getLog().info("{}: purging its stored events and snapshots", symbol);
+        ctx.pipeToSelf(JournalPurge.purge(ctx.getSystem(), persistenceId().id()), (rows, failure) ->
+                new PurgeDone(rows == null ? 0 : rows, failure == null ? null : failure.toString(), cmd.replyTo()));
+        return Effect().noReply();
+    }
+
+    private ReplyEffect<TickerEvent, TickerState> onPurgeDone(TickerState s, PurgeDone done) {
+        if (done.error() != null) {
+            ctx.getLog().error("{}: purge failed: {}", symbol, done.error());
+        } else {
+            ctx.getLog().info("{}: purged ({} rows)", symbol, done.rows());
+        }
+        // Stop either way: after a failed purge the next incarnation recovers whatever is left.
+        Purged answer = new Purged(done.rows(), done.error());
+        purged = true;
+        if (shard == null || stopAfterPurge) {
+            return Effect().stop().thenReply(done.replyTo(), after -> answer);
+        }
+        // Through the shard, which holds messages that arrive meanwhile for the next incarnation
+        // (an entity that stops by itself can lose them); commands already queued here are dropped.
+        shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+        return Effect().reply(done.replyTo(), answer);
     }
 
     /** One HitRecorded per hit found, added to {@code events}; the hits as stored. */

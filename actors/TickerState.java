@@ -9,6 +9,7 @@ import conditions.Field;
 import conditions.Market;
 import conditions.ModelListener;
 import conditions.SymbolState;
+import conditions.Tick;
 import conditions.TickOutcome;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,6 +53,7 @@ public final class TickerState {
         TickerState s = new TickerState(ticker, settings);
         if (snap.symbol() != null) {
             s.symbol = SymbolState.restore(snap.symbol(), settings.model());
+            s.symbol.countRejected(TickOutcome.FUTURE, snap.rejectedFuture());
         }
         for (StoredHit h : snap.pending()) {
             s.pending.put(h.id(), h);
@@ -64,7 +66,8 @@ public final class TickerState {
 
     TickerSnapshot toSnapshot() {
         return new TickerSnapshot(symbol == null ? null : symbol.snapshot(), pending(),
-                batches == null ? List.of() : batches.oldestFirst());
+                batches == null ? List.of() : batches.oldestFirst(),
+                symbol == null ? 0 : symbol.rejected(TickOutcome.FUTURE));
     }
 
     // ---- reading ----
@@ -98,6 +101,30 @@ public final class TickerState {
         return symbol == null ? null : symbol.market();
     }
 
+    /**
+     * The market to try a batch in. Once the ticker has accepted a tick its market is fixed (its
+     * bars are cut in that market's clock and session; to change it, purge the ticker). Before
+     * that: the market the ticker was added with ({@code explicit}) wins; else the first usable
+     * tick's (a tick that names none carries its symbol's, {@link Market#forSymbol}); else the one
+     * tried last. So a first batch that was wholly rejected no longer fixes the market.
+     *
+     * @return the market, or {@code null} when nothing decides it (no usable tick and no state)
+     */
+    Market marketFor(Market explicit, List<Tick> ticks) {
+        if (symbol != null && symbol.accepted() > 0) {
+            return symbol.market();
+        }
+        if (explicit != null) {
+            return explicit;
+        }
+        for (Tick t : ticks) {
+            if (ticker.equals(t.symbol()) && t.problem() == null) {
+                return t.market();
+            }
+        }
+        return market();
+    }
+
     /** Exchange time of the latest accepted tick, or {@link #NONE}. */
     long lastTickTime() {
         return symbol == null ? NONE : symbol.lastTickTime();
@@ -120,7 +147,7 @@ public final class TickerState {
      * command waits for.
      */
     SymbolState workCopy(Market market) {
-        return symbol == null ? new SymbolState(ticker, market, settings.model())
+        return symbol == null || symbol.market() != market ? new SymbolState(ticker, market, settings.model())
                 : SymbolState.restore(symbol.snapshot(), settings.model());
     }
 
@@ -131,10 +158,19 @@ public final class TickerState {
      * their own events), adds its reject counts and remembers its batch id.
      */
     void applyTicks(TicksApplied e, Logger log) {
+        Market m = Market.valueOf(e.market());
         if (symbol == null) {
-            symbol = new SymbolState(ticker, Market.valueOf(e.market()), settings.model());
+            symbol = new SymbolState(ticker, m, settings.model());
+        } else if (symbol.market() != m) {
+            // Only before the first accepted tick (see marketFor): nothing but counters to carry over.
+            SymbolState moved = new SymbolState(ticker, m, settings.model());
+            for (TickOutcome o : TickOutcome.values()) {
+                if (o != TickOutcome.ACCEPTED) {
+                    moved.countRejected(o, symbol.rejected(o));
+                }
+            }
+            symbol = moved;
         }
-        Market m = symbol.market();
         for (StoredTick t : e.ticks()) {
             TickOutcome o = symbol.offer(t.toTick(ticker, m), ConditionSet.EMPTY, ModelListener.NONE);
             if (o != TickOutcome.ACCEPTED) {
@@ -146,6 +182,7 @@ public final class TickerState {
         symbol.countRejected(TickOutcome.OUTSIDE_SESSION, e.outsideSession());
         symbol.countRejected(TickOutcome.DUPLICATE, e.duplicate());
         symbol.countRejected(TickOutcome.LATE, e.late());
+        symbol.countRejected(TickOutcome.FUTURE, e.future());
         if (e.batch() != 0) {
             if (batches == null) {
                 batches = new RecentBatches(settings.rememberedBatches());

@@ -72,7 +72,7 @@ public final class Backtest {
             Map<String, Long> rejected = new LinkedHashMap<>();
             rejected.put("malformed", stats.malformed());
             for (TickOutcome o : TickOutcome.values()) {
-                if (o != TickOutcome.ACCEPTED) {
+                if (o != TickOutcome.ACCEPTED && o != TickOutcome.FUTURE) { // future: live ingest only
                     rejected.put(o.key(), model.count(o));
                 }
             }
