@@ -413,6 +413,8 @@ public final class TickerEntity
                 rejected[o.ordinal()]++;
             }
         }
+        // The model refuses a tick as malformed only when it would overflow its bar's volume.
+        malformed += rejected[TickOutcome.MALFORMED.ordinal()];
         IngestResult result = IngestResult.of(accepted.size(), rejected, malformed, 0);
         if (accepted.isEmpty() && result.rejectedTotal() == malformed) {
             return Effect().reply(cmd.replyTo(), result);

@@ -229,10 +229,11 @@ public final class TickerState {
             forming.put("high", Json.numberValue(f.high()));
             forming.put("low", Json.numberValue(f.low()));
             forming.put("close", Json.numberValue(f.close()));
-            forming.put("volume", f.volume());
+            forming.put("volume", Json.volumeValue(f.volume()));
         }
         BarHistory h = st.history();
-        Map<String, Object> last = h.count() == 0 ? null : BarJson.map(ticker, m, st.lastClosedStart(), st.lastValues());
+        Map<String, Object> last = h.count() == 0 ? null : BarJson.map(ticker, m, st.lastClosedStart(), st.lastValues(),
+                h.bar(h.count() - 1).volume());
         String lastTick = st.lastTickTime() == NONE ? null : BarJson.time(st.lastTickTime(), m);
         return new TickerStatus(ticker, m.name(), st.accepted(), rejectedMap(st), lastTick, forming, last, h.count(),
                 pending());
@@ -241,7 +242,7 @@ public final class TickerState {
     private static Map<String, Long> rejectedMap(SymbolState st) {
         Map<String, Long> m = new LinkedHashMap<>();
         for (TickOutcome o : TickOutcome.values()) {
-            if (o != TickOutcome.ACCEPTED) {
+            if (o != TickOutcome.ACCEPTED && o != TickOutcome.MALFORMED) {
                 m.put(o.key(), st == null ? 0L : st.rejected(o));
             }
         }
@@ -262,7 +263,7 @@ public final class TickerState {
         double[] values = new double[Field.COUNT];
         for (long seq = from; seq < h.count(); seq++) {
             h.compute(seq, values);
-            out.add(BarJson.map(ticker, symbol.market(), h.start(seq), values));
+            out.add(BarJson.map(ticker, symbol.market(), h.start(seq), values, h.bar(seq).volume()));
         }
         return new Bars(out);
     }

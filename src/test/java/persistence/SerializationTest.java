@@ -98,6 +98,49 @@ class SerializationTest {
         assertEquals(List.of(t), fromBytes(cbor.writeValueAsBytes(oldRegistry), RegistrySnapshot.class).tickers());
     }
 
+    /**
+     * Events and snapshots written before volumes had decimals still read, with fractions 0; and a
+     * whole-volume tick is stored exactly as before (the fractions are left out when zero).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void recordsWrittenBeforeDecimalVolumesReadWithWholeVolumes() throws Exception {
+        var cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
+        Serialization ser = SerializationExtension.get(kit.system().classicSystem());
+
+        var whole = new TickerEvent.TicksApplied("KRX", List.of(new StoredTick(1L, 70000.5, 10, 123)), 0, 0, 0, 0);
+        Map<String, Object> wholeTree = cbor.readValue(ser.serialize(whole).get(), Map.class);
+        Map<String, Object> wholeTick = ((List<Map<String, Object>>) wholeTree.get("ticks")).get(0);
+        assertEquals(List.of("time", "price", "volume", "cumVolume"), List.copyOf(wholeTick.keySet()));
+
+        StoredTick decimal = StoredTick.of(Tick.of("BTCUSDT", 1L, 91234.5, conditions.Volume.parse("0.158"),
+                conditions.Volume.parse("1234.00000001"), Market.CRYPTO));
+        var withDecimal = new TickerEvent.TicksApplied("CRYPTO", List.of(decimal), 0, 0, 0, 0);
+        assertEquals(withDecimal, roundTrip(withDecimal));
+        assertEquals(conditions.Volume.parse("0.158"), decimal.toTick("BTCUSDT", Market.CRYPTO).size());
+
+        // A snapshot as the release before decimals wrote it: no fraction components at all.
+        SymbolState s = new SymbolState("005930", Market.KRX, ModelConfig.DEFAULT);
+        long open = java.time.LocalDateTime.parse("2026-11-20T09:00").toInstant(java.time.ZoneOffset.ofHours(9)).toEpochMilli();
+        for (int i = 0; i < 400; i++) {
+            s.offer(new Tick("005930", open + i * 15_000L, 70000 + i % 7 * 10, 1 + i % 17, 100L + i * 20L, Market.KRX),
+                    ConditionSet.EMPTY, ModelListener.NONE);
+        }
+        TickerSnapshot now = new TickerSnapshot(s.snapshot(), List.of(), List.of());
+        Map<String, Object> tree = cbor.readValue(ser.serialize(now).get(), Map.class);
+        Map<String, Object> symbol = (Map<String, Object>) tree.get("symbol");
+        for (String added : List.of("volumeFraction", "formingVolumeFraction", "lastCumFraction", "rejectedMalformed")) {
+            assertTrue(symbol.remove(added) != null, added);
+        }
+        TickerSnapshot old = fromBytes(cbor.writeValueAsBytes(tree), TickerSnapshot.class);
+        SymbolState restored = SymbolState.restore(old.symbol(), ModelConfig.DEFAULT);
+        assertEquals(s.formingBar(), restored.formingBar());
+        assertEquals(s.history().bar(s.history().count() - 1), restored.history().bar(restored.history().count() - 1));
+        Tick again = new Tick("005930", open + 400 * 15_000L, 70000, 5, 100L + 399 * 20L, Market.KRX);
+        assertEquals(s.offer(again, ConditionSet.EMPTY, ModelListener.NONE),
+                restored.offer(again, ConditionSet.EMPTY, ModelListener.NONE), "the watermark came back");
+    }
+
     @SuppressWarnings("unchecked")
     static <T> T fromBytes(byte[] bytes, Class<T> type) throws Exception {
         Serialization ser = SerializationExtension.get(kit.system().classicSystem());

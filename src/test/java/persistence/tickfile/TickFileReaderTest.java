@@ -1,4 +1,4 @@
-package persistence;
+package persistence.tickfile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,7 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Reading tick files: format, errors, merging. Each reading test runs on one thread and on two. */
-class TickFilesTest {
+class TickFileReaderTest {
 
     @TempDir
     Path dir;
@@ -45,7 +45,7 @@ class TickFilesTest {
     static Result read(boolean background, Path... files) throws IOException {
         List<Tick> ticks = new ArrayList<>();
         List<Report> reports = new ArrayList<>();
-        ReadStats stats = TickFiles.read(List.of(files), ticks::add,
+        ReadStats stats = TickFileReader.read(List.of(files), ticks::add,
                 (file, line, reason) -> reports.add(new Report(file, line, reason)), background);
         assertEquals(ticks.size(), stats.ticks(), "stats.ticks");
         assertEquals(reports.size(), stats.malformed(), "stats.malformed");
@@ -344,7 +344,7 @@ class TickFilesTest {
                 w.append(tick);
             }
         }
-        assertTrue(Files.size(file) > 4 * TickFiles.BUFFER_SIZE, "file must be bigger than the buffer");
+        assertTrue(Files.size(file) > 4 * TickFileOpener.BUFFER_SIZE, "file must be bigger than the buffer");
         Result r = read(background, file);
         assertEquals(List.of(), r.reports());
         assertEquals(expected, r.ticks());
@@ -370,7 +370,7 @@ class TickFilesTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void aLineLongerThanTheBufferIsRead(boolean background) throws IOException {
-        String note = "n".repeat(3 * TickFiles.BUFFER_SIZE + 17);
+        String note = "n".repeat(3 * TickFileOpener.BUFFER_SIZE + 17);
         Path file = write("long.csv", "time,symbol,price,volume,note\n"
                 + "2026-11-20T09:00:03.120+09:00,005930,70000,10,short\n"
                 + "2026-11-20T09:00:03.121+09:00,005930,70000,11," + note + "\n"
@@ -591,7 +591,7 @@ class TickFilesTest {
         List<Tick> expected = new ArrayList<>(all);
         expected.sort(Comparator.comparingLong(Tick::time)); // stable: file order, then line order
         List<Tick> got = new ArrayList<>();
-        ReadStats stats = TickFiles.read(files, got::add, null, background);
+        ReadStats stats = TickFileReader.read(files, got::add, null, background);
         assertEquals(expected, got);
         assertEquals(all.size(), stats.ticks());
         if (count > 16) {
@@ -599,7 +599,7 @@ class TickFilesTest {
             for (Path p : files) {
                 largest = Math.max(largest, Files.size(p));
             }
-            assertTrue(TickFiles.bufferSize(count) < largest, "lines cross the smaller buffers");
+            assertTrue(TickFileOpener.bufferSize(count) < largest, "lines cross the smaller buffers");
         }
     }
 
@@ -665,7 +665,7 @@ class TickFilesTest {
         Path missing = dir.resolve("no-such-file.csv");
         AtomicInteger delivered = new AtomicInteger();
         IOException e = assertThrows(IOException.class,
-                () -> TickFiles.read(List.of(good, missing), t -> delivered.incrementAndGet(), null, background));
+                () -> TickFileReader.read(List.of(good, missing), t -> delivered.incrementAndGet(), null, background));
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
         assertEquals(0, delivered.get(), "no tick before all files are open");
 
@@ -692,7 +692,7 @@ class TickFilesTest {
         for (boolean background : new boolean[] {false, true}) {
             AtomicInteger delivered = new AtomicInteger();
             IOException e = assertThrows(IOException.class,
-                    () -> TickFiles.read(List.of(cut), t -> delivered.incrementAndGet(), null, background));
+                    () -> TickFileReader.read(List.of(cut), t -> delivered.incrementAndGet(), null, background));
             assertTrue(e.getMessage().contains(cut.toString()), e.getMessage());
             assertTrue(delivered.get() > 0);
         }
@@ -705,7 +705,7 @@ class TickFilesTest {
         for (boolean background : new boolean[] {false, true}) {
             AtomicInteger seen = new AtomicInteger();
             IllegalStateException boom = new IllegalStateException("boom");
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> TickFiles.read(List.of(file), t -> {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> TickFileReader.read(List.of(file), t -> {
                 if (seen.incrementAndGet() == 10_000) {
                     throw boom;
                 }
@@ -721,9 +721,9 @@ class TickFilesTest {
     void thePublicEntryPointsRead() throws IOException {
         Path file = write("one.csv", HEADER + "2026-11-20T09:00:01.000+09:00,005930,100,1,,\n");
         List<Tick> ticks = new ArrayList<>();
-        assertEquals(new ReadStats(1, 1, 0), TickFiles.read(file, ticks::add, TickFiles.IGNORE));
-        assertEquals(new ReadStats(1, 1, 0), TickFiles.read(List.of(file), ticks::add, null));
+        assertEquals(new ReadStats(1, 1, 0), TickFileReader.read(file, ticks::add, TickFileReader.IGNORE));
+        assertEquals(new ReadStats(1, 1, 0), TickFileReader.read(List.of(file), ticks::add, null));
         assertEquals(2, ticks.size());
-        assertNotEquals(null, TickFiles.kindOf(Path.of("x.NDJSON.GZ")));
+        assertNotEquals(null, TickFileKind.of(Path.of("x.NDJSON.GZ")));
     }
 }
