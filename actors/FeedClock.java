@@ -8,7 +8,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * A ticker's feed clock, and the timer that closes its forming bar when no later tick comes.
  *
  * <p>Feed time is the latest accepted tick time plus the real time since that tick arrived (since
- * recovery, after a restart). A live feed's clock is so wall-clock time; a past day pushed faster
+ * recovery, after a restart), so a live feed's clock runs with the wall clock; a past day pushed faster
  * than real time keeps its bars open while ticks keep coming, exactly as {@code backtest} builds
  * them. A bar is due to close when feed time passes its end plus the grace
  * ({@code tickwatch.clock.grace}); a timer wakes the entity then with {@link TickerEntity.ClockTick}.

@@ -283,11 +283,11 @@ public final class TickerEntity
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final FeedClock clock;
     private final HitOutbox outbox;
-    /** A {@link Purge} is deleting the journal (or has): every command but Stop is dropped until the entity stops. */
-    private boolean purging;
-    /** The purge's delete finished; waiting for the shard's stop message. */
-    private boolean purged;
-    /** The shard asked this entity to stop while it was purging. */
+    /** Where a {@link Purge} is; from DELETING on, every command but Stop is dropped until the entity stops. */
+    private enum Purging { NO, DELETING, DELETED }
+
+    private Purging purging = Purging.NO;
+    /** The shard asked this entity to stop while its purge was deleting. */
     private boolean stopAfterPurge;
 
     private TickerEntity(String symbol, PersistenceId id, Deps deps, ActorContext<Command> ctx,
@@ -335,13 +335,13 @@ public final class TickerEntity
         return newCommandHandlerWithReplyBuilder().forAnyState()
                 .onCommand(PurgeDone.class, this::onPurgeDone)
                 .onCommand(Stop.class, (s, c) -> {
-                    if (purging && !purged) { // the shard is passivating us (the ticker was removed): purge first
+                    if (purging == Purging.DELETING) { // the shard passivates us (the ticker was removed): purge first
                         stopAfterPurge = true;
                         return Effect().noReply();
                     }
                     return Effect().stop().thenNoReply();
                 })
-                .onCommand(c -> purging, (s, c) -> Effect().unhandled().thenNoReply())
+                .onCommand(c -> purging != Purging.NO, (s, c) -> Effect().unhandled().thenNoReply())
                 .onCommand(Purge.class, (s, c) -> onPurge(c))
                 .onCommand(Ingest.class, this::onIngest)
                 .onCommand(GetStatus.class, (s, c) -> Effect().reply(c.replyTo(), s.status()))
@@ -460,7 +460,7 @@ public final class TickerEntity
     }
 
     private ReplyEffect<TickerEvent, TickerState> onPurge(Purge cmd) {
-        purging = true;
+        purging = Purging.DELETING;
         timers.cancelAll();
         ctx.getLog().info("{}: purging its stored events and snapshots", symbol);
         ctx.pipeToSelf(JournalPurge.purge(ctx.getSystem(), persistenceId().id()), (rows, failure) ->
@@ -476,7 +476,7 @@ public final class TickerEntity
         }
         // Stop either way: after a failed purge the next incarnation recovers whatever is left.
         Purged answer = new Purged(done.rows(), done.error());
-        purged = true;
+        purging = Purging.DELETED;
         if (shard == null || stopAfterPurge) {
             return Effect().stop().thenReply(done.replyTo(), after -> answer);
         }
