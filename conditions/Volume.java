@@ -136,6 +136,9 @@ public record Volume(long units, int fraction) implements Comparable<Volume> {
         out.fraction = 0;
         out.error = null;
         int i = from;
+        if (from == to) {
+            return fail(out, "is empty");
+        }
         if (i < to && text.charAt(i) == '-') {
             return fail(out, "must not be negative, got " + text.subSequence(from, to));
         }

@@ -114,62 +114,12 @@ final class AsciiNumbers {
         }
     }
 
-    /** Parses {@code [+-]digits}; {@link #BAD_LONG} when it is not an integer or out of range. */
-    static long parseInteger(byte[] b, int s, int e) {
-        s = trimStart(b, s, e);
-        e = trimEnd(b, s, e);
-        int i = s;
-        boolean negative = false;
-        if (i < e && (b[i] == '-' || b[i] == '+')) {
-            negative = b[i] == '-';
-            i++;
-        }
-        if (i == e) {
-            return BAD_LONG;
-        }
-        if (e - i > 18) {
-            return slowInteger(b, s, e);
-        }
-        long v = 0;
-        for (; i < e; i++) {
-            int d = b[i] - '0';
-            if (d < 0 || d > 9) {
-                return BAD_LONG;
-            }
-            v = v * 10 + d;
-        }
-        return negative ? -v : v;
-    }
-
-    private static long slowInteger(byte[] b, int s, int e) {
-        try {
-            long v = Long.parseLong(new String(b, s, e - s, StandardCharsets.ISO_8859_1));
-            return v == BAD_LONG ? BAD_LONG : v;
-        } catch (NumberFormatException ex) {
-            return BAD_LONG;
-        }
-    }
-
     /** Why a number field did not parse. */
-    static String numberError(String field, byte[] b, int s, int e, boolean integer) {
+    static String numberError(String field, byte[] b, int s, int e) {
         s = trimStart(b, s, e);
         e = trimEnd(b, s, e);
         if (s == e) {
             return field + " is empty";
-        }
-        if (integer) {
-            int i = s;
-            if (b[i] == '-' || b[i] == '+') {
-                i++;
-            }
-            boolean digits = i < e;
-            for (int j = i; j < e; j++) {
-                digits &= b[j] >= '0' && b[j] <= '9';
-            }
-            if (digits) {
-                return field + " " + quote(b, s, e) + " is out of range";
-            }
-            return field + " " + quote(b, s, e) + " is not an integer";
         }
         return field + " " + quote(b, s, e) + " is not a number";
     }

@@ -8,7 +8,6 @@ import static persistence.tickfile.AsciiNumbers.digits;
 import static persistence.tickfile.AsciiNumbers.nonDigits;
 import static persistence.tickfile.AsciiNumbers.numberError;
 import static persistence.tickfile.AsciiNumbers.parseDecimal;
-import static persistence.tickfile.AsciiNumbers.parseInteger;
 import static persistence.tickfile.FieldText.isBlank;
 import static persistence.tickfile.FieldText.quote;
 import static persistence.tickfile.FieldText.trimEnd;
@@ -20,6 +19,7 @@ import static persistence.tickfile.IsoTime.parseTime;
 
 import conditions.Market;
 import conditions.Tick;
+import conditions.Volume;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -108,7 +108,9 @@ final class CsvTickSource extends LineSource {
                 case "volume" -> { before = colVolume; colVolume = i; }
                 case "cum_volume" -> { before = colCum; colCum = i; }
                 case "market" -> { before = colMarket; colMarket = i; }
-                default -> before = -1;
+                default -> throw new IOException("tick file " + name + ": header \"" + headerText + "\" (line " + lineNo
+                        + ") names an unknown column \"" + n + "\"; a tick file has time, symbol, price, volume, cum_volume, market"
+                        + " (a misspelt cum_volume left out would count a crawler's volume twice)");
             }
             if (before >= 0) {
                 throw new IOException("tick file " + name + ": header names column \"" + n + "\" twice: " + headerText);
@@ -247,6 +249,10 @@ final class CsvTickSource extends LineSource {
 
     /** End of the field just parsed by a fast-path helper. */
     private int at;
+    /** Fraction (10^-8) of the volume {@link #fastVolume} just parsed. */
+    private int fraction;
+    /** Where the careful path parses volumes. */
+    private final Volume.Parsed number = new Volume.Parsed();
     /** The date last seen (its bytes {@code yyyy-MM-} and {@code dd}) and its day number. */
     private long lastDateWord;
     private int lastDayDigits = -1;
@@ -267,7 +273,9 @@ final class CsvTickSource extends LineSource {
         Market market = null;
         double price = 0;
         long volume = 0;
+        int volumeFraction = 0;
         long cum = Tick.NO_CUM;
+        int cumFraction = 0;
         int slot = -1;
         int p = s;
         for (int c = 0; ; c++) {
@@ -295,16 +303,18 @@ final class CsvTickSource extends LineSource {
                     }
                 }
                 case K_VOLUME -> {
-                    volume = fastInteger(b, p, lim);
+                    volume = fastVolume(b, p, lim);
                     if (volume == BAD_LONG || at == p) {
                         return null;
                     }
+                    volumeFraction = fraction;
                 }
                 case K_CUM -> {
-                    cum = fastInteger(b, p, lim);
+                    cum = fastVolume(b, p, lim);
                     if (cum == BAD_LONG) {
                         return null;
                     }
+                    cumFraction = fraction;
                     if (at == p) {
                         cum = Tick.NO_CUM;
                     }
@@ -337,7 +347,7 @@ final class CsvTickSource extends LineSource {
             }
             p++;
         }
-        return finish(b, p, lim, symbol, slot, time, price, volume, cum, market);
+        return finish(b, p, lim, symbol, slot, time, price, volume, volumeFraction, cum, cumFraction, market);
     }
     /**
      * The end both fast paths share: the line must end here, and the tick must pass
@@ -345,13 +355,13 @@ final class CsvTickSource extends LineSource {
      * otherwise {@code null} lets the careful path report the line.
      */
     private Tick finish(byte[] b, int p, int lim, String symbol, int slot, long time, double price, long volume,
-                        long cum, Market market) {
+                        int volumeFraction, long cum, int cumFraction, Market market) {
         int next = afterLineEnd(b, p, lim);
-        if (next < 0 || !Tick.numbersValid(price, volume, 0, cum, 0) || !symbols.valid[slot]) {
+        if (next < 0 || !Tick.numbersValid(price, volume, volumeFraction, cum, cumFraction) || !symbols.valid[slot]) {
             return null;
         }
         pos = next;
-        return new Tick(symbol, time, price, volume, cum, market);
+        return new Tick(symbol, time, price, volume, volumeFraction, cum, cumFraction, market);
     }
 
     /**
@@ -377,22 +387,25 @@ final class CsvTickSource extends LineSource {
             return null;
         }
         p++;
-        long volume = fastInteger(b, p, lim);
+        long volume = fastVolume(b, p, lim);
         if (volume == BAD_LONG || at == p) {
             return null;
         }
+        int volumeFraction = fraction;
         p = at;
         long cum = Tick.NO_CUM;
+        int cumFraction = 0;
         Market market = symbols.markets[slot];
         if (layout >= LAYOUT_CUM) {
             if (p >= lim || b[p] != ',') {
                 return null;
             }
             p++;
-            cum = fastInteger(b, p, lim);
+            cum = fastVolume(b, p, lim);
             if (cum == BAD_LONG) {
                 return null;
             }
+            cumFraction = fraction;
             if (at == p) {
                 cum = Tick.NO_CUM;
             }
@@ -412,7 +425,7 @@ final class CsvTickSource extends LineSource {
                 p = at;
             }
         }
-        return finish(b, p, lim, symbols.names[slot], slot, time, price, volume, cum, market);
+        return finish(b, p, lim, symbols.names[slot], slot, time, price, volume, volumeFraction, cum, cumFraction, market);
     }
 
     /** Where the next line starts if a line ends at {@code p}, else -1. */
@@ -637,10 +650,13 @@ final class CsvTickSource extends LineSource {
     }
 
     /**
-     * The integer field at {@code p} ({@link AsciiNumbers#BAD_LONG} when not an integer); sets {@link #at},
-     * which stays {@code p} for an empty field.
+     * The volume field at {@code p}: its whole part, with the fraction (10^-8) in {@link #fraction};
+     * {@link AsciiNumbers#BAD_LONG} for anything but plain digits with an optional point and at
+     * most 8 decimals (the careful path then reads or reports it). Sets {@link #at}, which stays
+     * {@code p} for an empty field.
      */
-    private long fastInteger(byte[] b, int p, int lim) {
+    private long fastVolume(byte[] b, int p, int lim) {
+        fraction = 0;
         if (p + 8 <= lim) {
             long t = view.getLong(p) - ZEROS;
             long f = nonDigits(t);
@@ -660,14 +676,31 @@ final class CsvTickSource extends LineSource {
             v = v * 10 + d;
             q++;
         }
-        if (q - p <= 18 && delimiter(b, q, lim)) {
+        int whole = q - p;
+        if (q < lim && b[q] == '.') {
+            q++;
+            int f = q;
+            int frac = 0;
+            while (q < lim && q - f < Volume.DECIMALS && (d = b[q] - '0') >= 0 && d <= 9) {
+                frac = frac * 10 + d;
+                q++;
+            }
+            int n = q - f;
+            if (n == 0 && whole == 0) {
+                return BAD_LONG;
+            }
+            fraction = frac * FRACTION_SCALE[n];
+        }
+        if (whole <= 15 && delimiter(b, q, lim)) {
             at = q;
             return v;
         }
-        int e = fieldEnd(b, p, lim);
-        at = e;
-        return parseInteger(b, p, e);
+        fraction = 0;
+        return BAD_LONG;
     }
+
+    /** 10^(8-n): scales n decimals to hundred-millionths. */
+    private static final int[] FRACTION_SCALE = {100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1};
 
     /** Parses one non-empty line with {@code nc} commas; null when blank or malformed (reported). */
     private Tick parse(byte[] b, int s, int e, int nc) {
@@ -682,15 +715,14 @@ final class CsvTickSource extends LineSource {
         // time
         int fs = columnStart(colTime, s);
         int fe = columnEnd(colTime, e);
-        long time = parseTime(b, fs, fe, null);
+        String[] why = new String[1];
+        long time = TickFields.time(b, fs, fe, reason -> why[0] = reason);
         if (time == BAD_TIME) {
             if (isHeaderAgain(b, s, e)) {
                 lines--;
                 return null;
             }
-            String[] why = new String[1];
-            parseTime(b, fs, fe, why);
-            return bad("time " + quote(b, trimStart(b, fs, fe), trimEnd(b, fs, fe)) + " is not ISO-8601 with an offset: " + why[0]);
+            return bad(why[0]);
         }
         // symbol
         fs = trimStart(b, columnStart(colSymbol, s), columnEnd(colSymbol, e));
@@ -710,25 +742,28 @@ final class CsvTickSource extends LineSource {
         fe = columnEnd(colPrice, e);
         double price = parseDecimal(b, fs, fe);
         if (Double.isNaN(price)) {
-            return bad(numberError("price", b, fs, fe, false));
+            return bad(numberError("price", b, fs, fe));
         }
         // volume
         fs = columnStart(colVolume, s);
         fe = columnEnd(colVolume, e);
-        long volume = parseInteger(b, fs, fe);
-        if (volume == BAD_LONG) {
-            return bad(numberError("volume", b, fs, fe, true));
+        if (!volume(b, fs, fe)) {
+            return bad("volume " + number.error);
         }
+        long volume = number.units;
+        int volumeFraction = number.fraction;
         // cum_volume
         long cum = Tick.NO_CUM;
+        int cumFraction = 0;
         if (colCum >= 0) {
             fs = trimStart(b, columnStart(colCum, s), columnEnd(colCum, e));
             fe = trimEnd(b, fs, columnEnd(colCum, e));
             if (fe > fs) {
-                cum = parseInteger(b, fs, fe);
-                if (cum == BAD_LONG) {
-                    return bad(numberError("cum_volume", b, fs, fe, true));
+                if (!volume(b, fs, fe)) {
+                    return bad("cum_volume " + number.error);
                 }
+                cum = number.units;
+                cumFraction = number.fraction;
             }
         }
         // market
@@ -748,13 +783,20 @@ final class CsvTickSource extends LineSource {
                 }
             }
         }
-        Tick t = new Tick(symbol, time, price, volume, cum, market);
+        Tick t = new Tick(symbol, time, price, volume, volumeFraction, cum, cumFraction, market);
         String problem = t.problem();
         if (problem != null) {
             return bad(problem);
         }
         ticks++;
         return t;
+    }
+
+    /** A volume field by the rule every format shares ({@link Volume#parse}); the result in {@link #number}. */
+    private boolean volume(byte[] b, int s, int e) {
+        s = trimStart(b, s, e);
+        e = trimEnd(b, s, e);
+        return Volume.parse(new String(b, s, e - s, StandardCharsets.ISO_8859_1), 0, e - s, number);
     }
 
     private boolean isHeaderAgain(byte[] b, int s, int e) {

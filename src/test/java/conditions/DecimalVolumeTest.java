@@ -61,7 +61,7 @@ class DecimalVolumeTest {
         "0x10               | not a number",
         "1e                 | not a number",
         ".                  | not a number",
-        "''                 | not a number",
+        "''                 | is empty",
     })
     void badVolumesAreRefusedWithTheReason(String text, String reason) {
         text = text == null ? "" : text;
