@@ -13,7 +13,12 @@ public enum TickOutcome {
      * Not a usable tick: refused by a parser (bad field, absurd number), or, in the model, one whose
      * volume would overflow its bar's.
      */
-    MALFORMED("malformed");
+    MALFORMED("malformed"),
+    /**
+     * Stamped further ahead of the node's wall clock than {@code tickwatch.ingest.max-future}. Only
+     * live ingest (the ticker entity) gives it; the model itself never does, so backtest cannot.
+     */
+    FUTURE("future");
 
     private final String key;
 

@@ -73,7 +73,8 @@ public final class Backtest {
             // malformed: lines the reader refused, plus ticks the model refused (a bar volume overflow)
             rejected.put(TickOutcome.MALFORMED.key(), stats.malformed() + model.count(TickOutcome.MALFORMED));
             for (TickOutcome o : TickOutcome.values()) {
-                if (o != TickOutcome.ACCEPTED && o != TickOutcome.MALFORMED) {
+                // malformed: counted above; future: live ingest only, never in a backtest
+                if (o != TickOutcome.ACCEPTED && o != TickOutcome.MALFORMED && o != TickOutcome.FUTURE) {
                     rejected.put(o.key(), model.count(o));
                 }
             }

@@ -78,6 +78,11 @@ class NodeSourcesTest {
                     "005930/up/" + NodeTest.krx("2026-11-20T09:05"), "005930/up/" + NodeTest.krx("2026-11-20T09:10")),
                     rec.awaitDelivered(3, WAIT).stream().map(conditions.Hit::id).toList());
 
+            // a source's ticks meet the same rules as the API's: one stamped an hour ahead is `future`
+            IngestResult ahead = feed.pushAndWait(List.of(new conditions.Tick("005930",
+                    System.currentTimeMillis() + 3_600_000L, 1000, 1)));
+            assertEquals(1, ahead.rejected("future"), ahead.toString());
+
             // a source cannot feed (or add) a ticker it does not watch
             IngestResult stray = feed.pushAndWait(NodeTest.ticks("000660", 3));
             assertEquals(0, stray.accepted());
