@@ -2,24 +2,33 @@ package engine.http;
 
 import actors.TickerEntity.TickerStatus;
 import actors.TickerRegistry;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import conditions.Market;
 import conditions.Symbols;
 import engine.Node;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import persistence.WatchedTicker;
 
-/** {@code /api/tickers}: watch, list, inspect and stop watching tickers, and read their bars. */
+/**
+ * {@code /api/tickers}: watch (optionally with a market), list, inspect and stop watching tickers
+ * (optionally purging their stored history), and read their bars.
+ */
 public final class TickerRoutes extends ApiDirectives {
 
-    /** A watched ticker. */
-    public record TickerReply(String symbol, String source, @JsonProperty("added_at") String addedAt) {
+    /** A watched ticker; {@code market} only when it was added with one. */
+    public record TickerReply(String symbol, String source, @JsonProperty("added_at") String addedAt,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String market) {
         static TickerReply of(WatchedTicker t) {
-            return new TickerReply(t.symbol(), t.source(), Instant.ofEpochMilli(t.addedAt()).toString());
+            return new TickerReply(t.symbol(), t.source(), Instant.ofEpochMilli(t.addedAt()).toString(), t.market());
         }
     }
 
@@ -53,9 +62,8 @@ public final class TickerRoutes extends ApiDirectives {
                                 get(() -> onSuccess(node.status(symbol), s -> s
                                         .map(st -> ok(StatusReply.of(st)))
                                         .orElseGet(() -> unknown(symbol)))),
-                                delete(() -> onSuccess(node.removeTicker(symbol), r -> r instanceof TickerRegistry.Removed
-                                        ? noContent()
-                                        : unknown(symbol))))),
+                                delete(() -> purge(purge -> onSuccess(node.removeTicker(symbol, purge),
+                                        r -> r instanceof TickerRegistry.Removed ? noContent() : unknown(symbol)))))),
                         path("bars", () -> get(() -> limit(limit -> onSuccess(node.bars(symbol, limit), bars -> bars
                                 .map(this::ok)
                                 .orElseGet(() -> unknown(symbol))))))))
@@ -80,7 +88,16 @@ public final class TickerRoutes extends ApiDirectives {
         if (!node.sources().contains(src)) {
             return error(StatusCodes.BAD_REQUEST, "unknown source \"" + src + "\"", new ApiErrors.Available(node.sources()));
         }
-        return onSuccess(node.addTicker(symbol.asText(), src), r -> {
+        JsonNode marketNode = body.get("market");
+        Market market = null;
+        if (marketNode != null && !marketNode.isNull()) {
+            try {
+                market = Market.parse(marketNode.isTextual() ? marketNode.asText() : marketNode.toString());
+            } catch (IllegalArgumentException e) {
+                return error(StatusCodes.BAD_REQUEST, "unknown market " + marketNode, new ApiErrors.Available(MARKETS));
+            }
+        }
+        return onSuccess(node.addTicker(symbol.asText(), src, market), r -> {
             if (r instanceof TickerRegistry.Added a) {
                 return respond(StatusCodes.CREATED, TickerReply.of(a.ticker()));
             }
@@ -93,6 +110,19 @@ public final class TickerRoutes extends ApiDirectives {
             }
             TickerRegistry.InvalidSymbol i = (TickerRegistry.InvalidSymbol) r;
             return error(StatusCodes.BAD_REQUEST, "invalid symbol", i.reason());
+        });
+    }
+
+    private static final List<String> MARKETS = Arrays.stream(Market.values()).map(Market::name).toList();
+
+    /** The {@code purge} query parameter of DELETE: {@code true} deletes the ticker's stored history. */
+    private Route purge(Function<Boolean, Route> inner) {
+        return parameterOptional("purge", text -> {
+            String p = text.orElse("false");
+            if (!p.equals("true") && !p.equals("false")) {
+                return error(StatusCodes.BAD_REQUEST, "invalid purge", "\"purge\" must be true or false, got \"" + p + "\"");
+            }
+            return inner.apply(p.equals("true"));
         });
     }
 
