@@ -8,6 +8,7 @@ import actors.TickerEntity;
 import actors.TickerEntity.IngestResult;
 import actors.TickerEntity.TickerStatus;
 import actors.TickerRegistry;
+import actors.sinks.HitSink;
 import com.fasterxml.jackson.databind.JsonNode;
 import conditions.Condition;
 import conditions.ConditionException;
@@ -69,6 +70,7 @@ public final class Node implements AutoCloseable {
     private final ClusterSharding sharding;
     private final List<String> sourceNames;
     private final Set<String> sinkNames;
+    private final List<HitSink> sinks;
     private final ActorRef<TickerRegistry.Command> registry;
     private final ActorRef<ConditionSync.Command> conditionSync;
     /** Symbols known to be in the registry (so ingest asks the registry once per new symbol). */
@@ -79,7 +81,7 @@ public final class Node implements AutoCloseable {
     /** Made by {@link NodeBootstrap}, which starts each part. */
     Node(NodeSettings settings, ActorSystem<Void> system, ConditionRegistry conditions, RecentHits recent,
          ActorRef<TickerRegistry.Command> registry, ActorRef<ConditionSync.Command> conditionSync,
-         List<String> sourceNames, Set<String> sinkNames) {
+         List<String> sourceNames, Set<String> sinkNames, List<HitSink> sinks) {
         this.settings = settings;
         this.system = system;
         this.conditions = conditions;
@@ -89,6 +91,7 @@ public final class Node implements AutoCloseable {
         this.conditionSync = conditionSync;
         this.sourceNames = List.copyOf(new TreeSet<>(sourceNames));
         this.sinkNames = Collections.unmodifiableSet(new TreeSet<>(sinkNames));
+        this.sinks = List.copyOf(sinks);
     }
 
     /**
@@ -294,6 +297,11 @@ public final class Node implements AutoCloseable {
     /** The sink names conditions may use (the configured {@code tickwatch.sinks}), sorted; see {@link SinkNames}. */
     public Set<String> sinkNames() {
         return sinkNames;
+    }
+
+    /** This node's sink instances (for the routes of sinks with an API of their own, e.g. subscribers). */
+    public List<HitSink> sinks() {
+        return sinks;
     }
 
     /** A watched ticker's status; empty when the symbol is not watched. */

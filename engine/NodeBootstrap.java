@@ -95,8 +95,11 @@ public final class NodeBootstrap {
             joinCluster(system);
             prepareSchema(system);
             RecentHits recent = new RecentHits(settings.recentHits());
-            ActorRef<HitRouter.Command> router = startSinks(system, plan, recent);
-            Node node = startTickers(system, plan, router, recent);
+            List<HitSink> sinks = openSinks(system, plan, recent);
+            ActorRef<HitRouter.Command> router = startRouter(system, sinks, recent);
+            Node node = startTickers(system, plan, router, recent, sinks);
+            SinkFacts facts = new SinkFacts(node);
+            sinks.forEach(s -> s.nodeStarted(facts));
             startSources(system, plan, node);
             awaitUp(system, node);
             return node;
@@ -211,13 +214,17 @@ public final class NodeBootstrap {
     }
 
     /**
-     * Opens every configured sink and starts the router that runs them (and closes them when it
-     * stops); the node's recent hits start with what the sinks recorded before.
+     * Opens every configured sink; the node's recent hits start with what the sinks recorded before.
      */
-    private ActorRef<HitRouter.Command> startSinks(ActorSystem<Void> system, Plan plan, RecentHits recent) {
+    private List<HitSink> openSinks(ActorSystem<Void> system, Plan plan, RecentHits recent) {
         List<HitSink> sinks = sinkTypes.open(plan.sinks(),
                 b -> new SinkContext(b.name(), b.config(), system, settings.dataDir(), settings.recentHits()));
         sinks.forEach(s -> recent.addAll(s.recentAtOpen()));
+        return sinks;
+    }
+
+    /** The router that runs the sinks (and closes them when it stops). */
+    private ActorRef<HitRouter.Command> startRouter(ActorSystem<Void> system, List<HitSink> sinks, RecentHits recent) {
         try {
             return system.systemActorOf(HitRouter.create(sinks, recent, settings.ticker().ackTimeout().multipliedBy(4)),
                     "hit-router", Props.empty());
@@ -232,14 +239,14 @@ public final class NodeBootstrap {
      * the ticker registry singleton: then the node can answer.
      */
     private Node startTickers(ActorSystem<Void> system, Plan plan, ActorRef<HitRouter.Command> router,
-                              RecentHits recent) {
+                              RecentHits recent, List<HitSink> sinks) {
         ClusterSharding sharding = startEntities(system, plan.conditions(), router);
         ActorRef<ConditionSync.Command> conditionSync = system.systemActorOf(
                 ConditionSync.create(plan.conditions(), settings.conditionsSync()), "condition-sync", Props.empty());
         system.systemActorOf(HitsQuery.create(recent), HitsQuery.NAME, Props.empty());
         ActorRef<TickerRegistry.Command> registry = startRegistry(system, sharding, plan.sourceNames());
         return new Node(settings, system, plan.conditions(), recent, registry, conditionSync, plan.sourceNames(),
-                new TreeSet<>(plan.sinkNames()));
+                new TreeSet<>(plan.sinkNames()), sinks);
     }
 
     private ClusterSharding startEntities(ActorSystem<Void> system, ConditionRegistry conditions,

@@ -35,6 +35,13 @@ public interface HitSink extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * The node is up: what the sink may ask of it from now on (called once, after every sink has
+     * opened and before the node serves requests). Most sinks need nothing.
+     */
+    default void nodeStarted(NodeFacts facts) {
+    }
+
     @Override
     default void close() throws java.io.IOException {
     }

@@ -22,11 +22,12 @@ public final class SinkTypes {
         this.byType = Map.copyOf(byType);
     }
 
-    /** {@code log} and {@code file}: every sink type tickwatch ships. */
+    /** {@code log}, {@code file} and {@code telegram}: every sink type tickwatch ships. */
     public static SinkTypes builtIn() {
         return new SinkTypes(Map.of(
                 LogSink.TYPE, LogSink::open,
-                FileSink.TYPE, FileSink::open));
+                FileSink.TYPE, FileSink::open,
+                actors.sinks.telegram.TelegramSink.TYPE, actors.sinks.telegram.TelegramSink::open));
     }
 
     /** These types and {@code type} (replacing one of that name). */

@@ -1,0 +1,67 @@
+package actors.sinks.telegram;
+
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notices to the admin chat, rate-limited: an outage is one message when it starts and one when it
+ * ends (with how long it lasted and how many attempts failed), however many requests fail between;
+ * other notices (a removed subscriber, the queue overflowing) go as they happen, each once.
+ */
+final class AdminNotices {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminNotices.class);
+    private final TelegramStore store;
+    private final long adminChat;
+    private final SinkHealth health;
+    private final String channel;
+    private boolean failing;
+    private long failingSince;
+    private long failures;
+
+    /** @param channel what fails, in words: "sending", "polling" */
+    AdminNotices(TelegramStore store, long adminChat, SinkHealth health, String channel) {
+        this.channel = channel;
+        this.store = store;
+        this.adminChat = adminChat;
+        this.health = health;
+    }
+
+    /** A request failed (the text is scrubbed already). */
+    synchronized void failure(String what) {
+        health.lastError.set(what);
+        failures++;
+        if (!failing) {
+            failing = true;
+            health.failing.add(channel);
+            failingSince = System.currentTimeMillis();
+            LOG.warn("telegram sink {}: {} failing: {}", store.sink(), channel, what);
+            tell("⚠️ Telegram sink " + store.sink() + ": " + channel + " is failing: " + what);
+        }
+    }
+
+    /** A request succeeded: an outage, if there was one, is over. */
+    synchronized void success() {
+        if (failing) {
+            failing = false;
+            health.failing.remove(channel);
+            Duration d = Duration.ofMillis(System.currentTimeMillis() - failingSince);
+            LOG.info("telegram sink {}: {} recovered after {} failed attempt(s) over {}", store.sink(), channel, failures, d);
+            tell("✅ Telegram sink " + store.sink() + ": " + channel + " works again after " + failures + " failed attempt(s) over "
+                    + d.toSeconds() + " s");
+            failures = 0;
+        }
+    }
+
+    /** Queues a notice (escaped here) for the admin chat, if one is configured. */
+    void tell(String text) {
+        if (adminChat == 0) {
+            return;
+        }
+        try {
+            store.enqueue(adminChat, AlertText.escape(text));
+        } catch (RuntimeException e) {
+            LOG.warn("cannot queue a notice for the admin chat: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package actors.sinks.telegram;
+
+import actors.sinks.HitSink;
+import actors.sinks.NodeFacts;
+import actors.sinks.SinkContext;
+import conditions.Hit;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import persistence.CborSerializable;
+
+/**
+ * The {@code telegram} sink type: alerts to the chats that subscribed to a Telegram bot with the
+ * invite code, and the bot's commands ({@link BotCommands}).
+ *
+ * <p>{@link #deliver} only queues: in one transaction it records the hit id (a hit taken once is
+ * never queued again, whichever node delivers it, after any replay) and puts one message per
+ * subscriber that wants it in the outbox, in the node's database. The bot ({@link TelegramBot}),
+ * a cluster singleton, sends the outbox within Telegram's limits and polls for commands, so one
+ * node sends and polls however many run. A full outbox ({@code max-queued}) drops the alert for
+ * the chats it could not reach, counts it and tells the admin chat once.
+ */
+public final class TelegramSink implements HitSink {
+    public static final String TYPE = "telegram";
+    private static final Logger LOG = LoggerFactory.getLogger(TelegramSink.class);
+    /** How long a taken hit id is remembered (a hit is only delivered again while it is recent). */
+    static final Duration REMEMBER = Duration.ofDays(30);
+
+    /** Tells the singleton there is something new to send. */
+    enum Nudge implements CborSerializable {
+        INSTANCE
+    }
+
+    private final String name;
+    private final TelegramSettings settings;
+    private final TelegramStore store;
+    private final SinkHealth health = new SinkHealth();
+    private final AtomicReference<NodeFacts> facts = new AtomicReference<>();
+    private final AtomicReference<TelegramBot> localBot = new AtomicReference<>();
+    private final AtomicBoolean overflowTold = new AtomicBoolean();
+    private final AdminNotices notices;
+    private ActorRef<Nudge> singleton;
+
+    private TelegramSink(String name, TelegramSettings settings, TelegramStore store) {
+        this.name = name;
+        this.settings = settings;
+        this.store = store;
+        this.notices = new AdminNotices(store, settings.adminChat(), health, "queueing");
+    }
+
+    /** The factory {@code SinkTypes} registers for {@value #TYPE}. */
+    public static HitSink open(SinkContext ctx) {
+        TelegramSettings settings = TelegramSettings.from(ctx.config(), System.getenv());
+        TelegramSink sink = new TelegramSink(ctx.name(), settings, TelegramStore.open(ctx.system(), ctx.name()));
+        if (settings.inviteCode().isEmpty()) {
+            LOG.warn("telegram sink {}: no invite code (TICKWATCH_TELEGRAM_INVITE): nobody can subscribe", ctx.name());
+        }
+        int forgotten = sink.store.forgetHits(System.currentTimeMillis() - REMEMBER.toMillis());
+        LOG.debug("telegram sink {}: forgot {} old hit id(s)", ctx.name(), forgotten);
+        sink.startBot(ctx);
+        return sink;
+    }
+
+    private void startBot(SinkContext ctx) {
+        BotApi api = new BotApi(settings);
+        BotCommands commands = new BotCommands(store, settings.inviteCode(), facts::get);
+        Behavior<Nudge> bot = Behaviors.setup(actorCtx -> {
+            TelegramBot b = new TelegramBot(settings, store, api, commands, health).start();
+            localBot.set(b);
+            return Behaviors.receive(Nudge.class)
+                    .onMessage(Nudge.class, n -> {
+                        b.nudge();
+                        return Behaviors.same();
+                    })
+                    .onSignal(PostStop.class, s -> {
+                        localBot.compareAndSet(b, null);
+                        b.close();
+                        return Behaviors.same();
+                    })
+                    .build();
+        });
+        singleton = ClusterSingleton.get(ctx.system()).init(SingletonActor.of(bot, "telegram-bot-" + name));
+        // Stop sending before the database pool closes, so the message on the wire is recorded as sent.
+        CoordinatedShutdown.get(ctx.system()).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+                "telegram-bot-" + name, () -> {
+                    stopLocalBot();
+                    return CompletableFuture.completedFuture(Done.getInstance());
+                });
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void nodeStarted(NodeFacts f) {
+        facts.set(f);
+    }
+
+    @Override
+    public void deliver(Hit hit) {
+        AlertText.Details details = details(hit);
+        NodeFacts f = facts.get();
+        String description = f == null ? null : f.conditionsFor(name).get(hit.condition());
+        long now = System.currentTimeMillis();
+        AtomicInteger overflow = new AtomicInteger();
+        AtomicInteger queuedNow = new AtomicInteger();
+        boolean queued = store.tx(c -> {
+            if (!store.takeHit(c, hit.id(), now)) {
+                return false;
+            }
+            int queue = store.queued(c);
+            String text = null;
+            for (Subscriber s : store.subscribers(c)) {
+                if (!s.wants(hit.condition(), hit.symbol(), now)) {
+                    continue;
+                }
+                if (queue >= settings.maxQueued()) {
+                    overflow.incrementAndGet();
+                    continue;
+                }
+                if (text == null) {
+                    text = AlertText.render(hit, description, details);
+                }
+                store.enqueue(c, s.chat(), hit.id(), text, now);
+                queue++;
+            }
+            queuedNow.set(queue);
+            return true;
+        });
+        if (overflow.get() > 0) {
+            health.overflow.addAndGet(overflow.get());
+            if (overflowTold.compareAndSet(false, true)) {
+                LOG.warn("telegram sink {}: the outbox is full ({} messages); alerts are dropped and counted", name,
+                        settings.maxQueued());
+                notices.tell("⚠️ The Telegram outbox is full (" + settings.maxQueued() + " messages): alerts are "
+                        + "being dropped and counted (GET /api/sinks).");
+            }
+        } else if (queuedNow.get() < settings.maxQueued() / 2) {
+            overflowTold.set(false); // drained: a new overflow is told again
+        }
+        if (queued && singleton != null) {
+            singleton.tell(Nudge.INSTANCE);
+        }
+    }
+
+    /**
+     * The hit's bar with every indicator and the previous day's close, from the entity's kept bars
+     * when the node can give them; otherwise the hit's own values and no previous close.
+     */
+    private AlertText.Details details(Hit hit) {
+        Map<String, Double> values = new HashMap<>(hit.values());
+        NodeFacts f = facts.get();
+        if (f == null) {
+            return new AlertText.Details(values, null);
+        }
+        List<Map<String, Object>> bars;
+        try {
+            bars = f.bars(hit.symbol()).toCompletableFuture().get(3, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("telegram sink {}: no bars of {} for the alert: {}", name, hit.symbol(), e.toString());
+            return new AlertText.Details(values, null);
+        }
+        long day = localDay(hit.barStart(), hit);
+        Double previousClose = null;
+        for (Map<String, Object> bar : bars) {
+            long start;
+            try {
+                start = OffsetDateTime.parse(String.valueOf(bar.get("start"))).toInstant().toEpochMilli();
+            } catch (RuntimeException e) {
+                continue;
+            }
+            if (start == hit.barStart()) {
+                bar.forEach((k, v) -> {
+                    if (v instanceof Number n && !k.equals("start")) {
+                        values.putIfAbsent(k.toUpperCase(java.util.Locale.ROOT), n.doubleValue());
+                    }
+                });
+            } else if (localDay(start, hit) < day && bar.get("close") instanceof Number n) {
+                previousClose = n.doubleValue(); // bars are oldest first: the last such is the day's close
+            }
+        }
+        return new AlertText.Details(values, previousClose);
+    }
+
+    private static long localDay(long epochMillis, Hit hit) {
+        return Math.floorDiv(epochMillis + hit.market().offsetMillis(), 86_400_000L);
+    }
+
+    /** The subscribers, in order of joining. */
+    public List<Subscriber> subscribers() {
+        return store.subscribers();
+    }
+
+    /** Removes a subscriber (and its queued alerts); false when there was none. */
+    public boolean removeSubscriber(long chat) {
+        return store.remove(chat);
+    }
+
+    /** The sink's health on this node (queued is the whole outbox, shared by the cluster). */
+    public SinkHealth.View health() {
+        return health.view(store.queued());
+    }
+
+    TelegramSettings settings() {
+        return settings;
+    }
+
+    private void stopLocalBot() {
+        TelegramBot b = localBot.getAndSet(null);
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        stopLocalBot();
+    }
+}
