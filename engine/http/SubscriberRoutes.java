@@ -48,10 +48,17 @@ public final class SubscriberRoutes extends ApiDirectives {
     public Route route() {
         return concat(
                 pathEnd(() -> get(() -> onSuccess(async(this::all), this::ok))),
-                path(PathMatchers.longSegment(), chat -> delete(() -> parameterOptional("sink", sink ->
-                        onSuccess(async(() -> remove(chat, sink.orElse(null))),
-                                removed -> removed ? noContent()
-                                        : error(StatusCodes.NOT_FOUND, "no such subscriber", chat))))));
+                // segment, not longSegment: group chat ids are negative
+                path(PathMatchers.segment(), text -> delete(() -> parameterOptional("sink", sink -> {
+                    long chat;
+                    try {
+                        chat = Long.parseLong(text);
+                    } catch (NumberFormatException e) {
+                        return error(StatusCodes.BAD_REQUEST, "a chat id is a whole number", text);
+                    }
+                    return onSuccess(async(() -> remove(chat, sink.orElse(null))),
+                            removed -> removed ? noContent() : error(StatusCodes.NOT_FOUND, "no such subscriber", chat));
+                }))));
     }
 
     private List<SubscriberReply> all() {

@@ -17,25 +17,35 @@ final class Pacer {
     private final long group;
     private final long global;
     private final Map<Long, Long> chatReady = new HashMap<>();
-    private long globalReady = Long.MIN_VALUE;
-    private long heldUntil = Long.MIN_VALUE;
+    private long globalReady;
+    private long heldUntil;
 
-    Pacer(Duration perChatInterval, Duration groupInterval, Duration globalInterval) {
+    /**
+     * @param now the current {@code nanoTime}: everything is ready from then (nanoTime values may be
+     *            negative and are only compared by difference, so there is no "minus infinity")
+     */
+    Pacer(Duration perChatInterval, Duration groupInterval, Duration globalInterval, long now) {
         this.perChat = perChatInterval.toNanos();
         this.group = groupInterval.toNanos();
         this.global = globalInterval.toNanos();
+        this.globalReady = now;
+        this.heldUntil = now;
+    }
+
+    private static long later(long a, long b) {
+        return a - b >= 0 ? a : b;
     }
 
     /** The earliest time the next message to {@code chat} may go. */
     long readyAt(long chat) {
-        long t = Math.max(globalReady, heldUntil);
+        long t = globalReadyAt();
         Long c = chatReady.get(chat);
-        return c == null ? t : Math.max(t, c);
+        return c == null ? t : later(t, c);
     }
 
     /** The earliest time any message may go (the global spacing and a 429's hold). */
     long globalReadyAt() {
-        return Math.max(globalReady, heldUntil);
+        return later(globalReady, heldUntil);
     }
 
     /** A message to {@code chat} was answered at {@code now}. */
@@ -49,6 +59,6 @@ final class Pacer {
 
     /** A 429: nothing goes before {@code now + wait}. */
     void hold(long now, Duration wait) {
-        heldUntil = Math.max(heldUntil, now + wait.toNanos());
+        heldUntil = later(heldUntil, now + wait.toNanos());
     }
 }

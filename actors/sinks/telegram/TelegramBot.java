@@ -46,7 +46,8 @@ final class TelegramBot implements AutoCloseable {
         this.health = health;
         this.sendNotices = new AdminNotices(store, settings.adminChat(), health, "sending");
         this.pollNotices = new AdminNotices(store, settings.adminChat(), health, "polling");
-        this.pacer = new Pacer(settings.perChatInterval(), settings.groupInterval(), settings.globalInterval());
+        this.pacer = new Pacer(settings.perChatInterval(), settings.groupInterval(), settings.globalInterval(),
+                System.nanoTime());
         this.poller = new Thread(this::pollLoop, "telegram-poll-" + store.sink());
         this.sender = new Thread(this::sendLoop, "telegram-send-" + store.sink());
         poller.setDaemon(true);

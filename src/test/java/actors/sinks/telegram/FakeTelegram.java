@@ -70,6 +70,12 @@ public final class FakeTelegram implements AutoCloseable {
     private final Map<Long, Deque<Answer>> scripted = new HashMap<>();
     private volatile boolean failUpdates;
 
+    static {
+        // The JDK server writes headers and body in separate packets: without TCP_NODELAY each answer
+        // waits out the client's delayed ACK (40 ms), and the fake, not the bot, sets the pace.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private FakeTelegram(String token) throws IOException {
         this.token = token;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

@@ -1,0 +1,370 @@
+package engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import actors.sinks.telegram.FakeTelegram;
+import actors.sinks.telegram.FakeTelegram.Answer;
+import actors.sinks.telegram.FakeTelegram.Received;
+import actors.sinks.telegram.TelegramSink;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.AppenderBase;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import conditions.Hit;
+import conditions.Market;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+import persistence.TestDb;
+
+/**
+ * The Telegram sink and bot on a real node (H2) against a fake Bot API on loopback: subscribing with
+ * the invite code, the commands, alerts, pacing, 429/403, restarts, the token kept out of the log.
+ */
+class TelegramBotTest {
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final String TOKEN = "4242424:AAE-secret_Token";
+    static final String CODE = "open-sesame";
+    static final long ADMIN = 999;
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+    FakeTelegram fake;
+
+    @BeforeEach
+    void fake() throws Exception {
+        fake = FakeTelegram.start(TOKEN);
+        Files.writeString(dir.resolve("conditions.json"), "{\"up\": {\"when\": [\"CLOSE\", \">\", 0], \"sinks\": "
+                + "[\"telegram\"], \"description\": \"closes above <0> & keeps going\"}, \"other\": {\"when\": "
+                + "[\"CLOSE\", \"<\", 0], \"sinks\": [\"telegram\"]}}");
+    }
+
+    @AfterEach
+    void stopFake() {
+        fake.close();
+    }
+
+    /** A node whose telegram sink talks to the fake, with fast pacing unless {@code extra} says otherwise. */
+    Node start(String extra) {
+        String conf = "tickwatch.sinks.log.enabled = false\n"
+                + "tickwatch.sinks.telegram { type = telegram, token = \"" + TOKEN + "\", url = \"" + fake.url() + "\"\n"
+                + "  invite-code = \"" + CODE + "\", admin-chat = \"" + ADMIN + "\", poll-timeout = 1s\n"
+                + "  per-chat-interval = 10ms, group-interval = 20ms, global-interval = 1ms, idle = 20ms\n"
+                + "  retry-min = 50ms, retry-max = 200ms, request-timeout = 5s }\n" + extra;
+        NodeSettings s = NodeSettings.from(ConfigFactory.parseString(conf)
+                .withFallback(NodeTest.settings(dir, TestDb.h2(dir.resolve("data"))).config()).resolve());
+        return new NodeBootstrap(s).start();
+    }
+
+    static TelegramSink sink(Node node) {
+        return node.sinks().stream().filter(TelegramSink.class::isInstance).map(TelegramSink.class::cast)
+                .findFirst().orElseThrow();
+    }
+
+    static Hit hit(String symbol, int bar) {
+        return new Hit("up", symbol, NodeTest.krx("2026-11-20T09:00") + bar * 300_000L, Market.KRX,
+                Map.of("CLOSE", 1000.0 + bar), List.of("telegram"));
+    }
+
+    static Predicate<List<Received>> has(long chat, String text) {
+        return rs -> rs.stream().anyMatch(r -> r.chat() == chat && r.text().contains(text));
+    }
+
+    static List<Received> alerts(List<Received> rs, long chat) {
+        return rs.stream().filter(r -> r.chat() == chat && r.text().startsWith("<b>#")).toList();
+    }
+
+    /** Subscribes {@code chat} through {@code /start CODE} and waits for the welcome. */
+    void subscribe(long chat) throws Exception {
+        fake.userSends(chat, "/start " + CODE);
+        fake.await(has(chat, "Subscribed"), WAIT, chat + " welcomed");
+    }
+
+    static JsonNode api(Node node, String method, String path) throws Exception {
+        int port = AdminApi.bind(node, new AdminApi.Settings("127.0.0.1", 0, "", 1000)).toCompletableFuture()
+                .get(20, TimeUnit.SECONDS).localAddress().getPort();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        if (method.equals("DELETE")) {
+            b.DELETE().header("Content-Type", "application/json");
+        }
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return NodeTest.JSON.readTree(r.body().isEmpty() ? "{\"status\":" + r.statusCode() + "}" : r.body());
+    }
+
+    static Set<Long> subscriberChats(Node node) throws Exception {
+        Set<Long> out = new HashSet<>();
+        api(node, "GET", "/api/subscribers").forEach(s -> out.add(s.get("chat").asLong()));
+        return out;
+    }
+
+    @Test
+    void aChatJoinsWithTheCodeAndGetsTheHitsOfTheNodeAWrongCodeIsRefused() throws Exception {
+        try (Node node = start("")) {
+            fake.userSends(102, "/start wrong-code");
+            fake.userSends(103, "/start");
+            subscribe(101);
+            fake.await(has(102, "invite code"), WAIT, "a wrong code is answered");
+            fake.await(has(103, "invite code"), WAIT, "no code is answered");
+            JsonNode subs = api(node, "GET", "/api/subscribers");
+            assertEquals(1, subs.size(), subs.toString());
+            assertEquals(101, subs.get(0).get("chat").asLong());
+            assertEquals("telegram", subs.get(0).get("sink").asText());
+            assertTrue(subs.get(0).get("follows").isNull(), "a new subscriber follows every condition");
+
+            // through the node's real path: ticks stored, bars closed, the condition hits, the sink queues, the bot sends
+            assertEquals(11, NodeTest.get(node.ingest(NodeTest.ticks("005930", 11))).accepted());
+            List<Received> got = fake.await(rs -> alerts(rs, 101).size() >= 2, WAIT, "two alerts for 101");
+            Received first = alerts(got, 101).get(0);
+            assertEquals("HTML", first.parseMode());
+            assertTrue(first.text().startsWith("<b>#005930</b> (KRX) 09:00 · <b>up</b>\n<i>closes above &lt;0&gt; "
+                    + "&amp; keeps going</i>\nClose <b>1,004</b>"), first.text());
+            assertTrue(first.text().contains("code=005930"), first.text());
+            assertEquals(0, alerts(fake.received(), 102).size(), "a refused chat gets no alert");
+            assertEquals(1, fake.receivedBy(102).size(), "only its refusal");
+        }
+    }
+
+    @Test
+    void commandsWatchFollowMuteInPrivateAndGroupChats() throws Exception {
+        try (Node node = start("")) {
+            TelegramSink sink = sink(node);
+            subscribe(101);
+            fake.userSends(-5001, "/start@" + FakeTelegram.BOT_NAME + " " + CODE);
+            fake.await(has(-5001, "Subscribed"), WAIT, "a group subscribes with /start@BotName");
+            fake.userSends(-5001, "/watch@" + FakeTelegram.BOT_NAME + " 000660");
+            fake.await(has(-5001, "Watching 000660."), WAIT, "watch answered");
+            fake.userSends(-5001, "/help@SomeOtherBot");
+            fake.userSends(101, "/frobnicate");
+            fake.await(has(101, "Unknown command. Try /help."), WAIT, "an unknown command gets a short help");
+            fake.userSends(101, "/conditions");
+            fake.await(has(101, "* up – closes above &lt;0&gt; &amp; keeps going"), WAIT, "conditions listed");
+            fake.userSends(101, "/follow nope");
+            fake.await(has(101, "No such condition: nope"), WAIT, "unknown condition");
+
+            sink.deliver(hit("005930", 1));
+            sink.deliver(hit("000660", 1));
+            List<Received> rs = fake.await(r -> alerts(r, 101).size() == 2 && alerts(r, -5001).size() == 1, WAIT,
+                    "101 watches everything, the group only 000660");
+            assertTrue(alerts(rs, -5001).get(0).text().startsWith("<b>#000660</b>"));
+            assertEquals(2, rs.stream().filter(r -> r.chat() == -5001 && !r.text().startsWith("<b>#")).count(),
+                    "the welcome and the watch: another bot's /help is not ours");
+
+            fake.userSends(101, "/unfollow up");
+            fake.await(has(101, "Following other."), WAIT, "unfollow from everything leaves the rest");
+            sink.deliver(hit("005930", 2)); // "up": 101 no longer follows it
+            fake.userSends(101, "/follow up");
+            fake.await(has(101, "Following other, up."), WAIT, "follow again");
+            fake.userSends(101, "/mute 30m");
+            fake.await(has(101, "Muted until"), WAIT, "muted");
+            sink.deliver(hit("005930", 3)); // muted
+            fake.userSends(101, "/mute off");
+            fake.await(has(101, "Alerts are on again."), WAIT, "unmuted");
+            sink.deliver(hit("005930", 4));
+            rs = fake.await(r -> alerts(r, 101).size() == 3, WAIT, "the alert after the mute");
+            assertTrue(alerts(rs, 101).get(2).text().contains("09:20"), "bar 4, not 2 (unfollowed) or 3 (muted)");
+            fake.userSends(101, "/list");
+            fake.await(has(101, "Watching: every symbol\nFollowing: other, up"), WAIT, "list");
+            fake.userSends(101, "/status");
+            fake.await(has(101, "Sources: push"), WAIT, "status");
+            fake.userSends(101, "/stop");
+            fake.await(has(101, "Unsubscribed."), WAIT, "stop");
+            assertEquals(Set.of(-5001L), subscriberChats(node));
+            assertEquals(204, api(node, "DELETE", "/api/subscribers/-5001").get("status").asInt());
+            assertEquals(Set.of(), subscriberChats(node), "removed through the API");
+            assertEquals("no such subscriber", api(node, "DELETE", "/api/subscribers/-5001").path("error").asText());
+        }
+    }
+
+    @Test
+    void pacingHoldsForFiftySubscribersAndABurstOfFiveHundredHitsNoneLost() throws Exception {
+        List<Long> chats = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            chats.add(i < 40 ? 1000L + i : -7000L - i); // ten groups
+        }
+        try (Node node = start("")) {
+            TelegramSink sink = sink(node);
+            for (long c : chats) {
+                fake.userSends(c, "/start " + CODE);
+            }
+            Map<Long, Integer> expected = new HashMap<>();
+            for (int i = 0; i < chats.size(); i++) {
+                long c = chats.get(i);
+                if (i >= 5) { // five watch everything, the others one of ten symbols
+                    fake.userSends(c, "/watch SYM" + (i % 10));
+                }
+                expected.put(c, i >= 5 ? 50 : 500);
+            }
+            fake.await(rs -> chats.stream().allMatch(c -> rs.stream().filter(r -> r.chat() == c).count()
+                    >= (expected.get(c) == 50 ? 2 : 1)), WAIT, "every chat answered");
+            for (int i = 0; i < 500; i++) {
+                sink.deliver(hit("SYM" + (i % 10), i / 10));
+            }
+            List<Received> rs = fake.await(r -> chats.stream().allMatch(c -> alerts(r, c).size() >= expected.get(c)),
+                    Duration.ofSeconds(90), "every alert arrives");
+            long total = 0;
+            for (long c : chats) {
+                List<Received> mine = rs.stream().filter(r -> r.chat() == c).toList();
+                assertEquals(expected.get(c), alerts(rs, c).size(), "chat " + c + ": none lost, none twice");
+                assertEquals((long) expected.get(c), alerts(rs, c).stream().map(Received::text).distinct().count());
+                long least = c < 0 ? 20_000_000L : 10_000_000L;
+                for (int k = 1; k < mine.size(); k++) {
+                    long gap = mine.get(k).atNanos() - mine.get(k - 1).atNanos();
+                    assertTrue(gap >= least, "chat " + c + ": two messages " + gap / 1000 + " µs apart");
+                }
+                total += mine.size();
+            }
+            List<Received> all = fake.received();
+            for (int k = 1; k < all.size(); k++) {
+                assertTrue(all.get(k).atNanos() - all.get(k - 1).atNanos() >= 1_000_000L, "the bot's own spacing");
+            }
+            assertEquals(total, all.size());
+            assertEquals(0, sink.health().queued());
+            assertEquals(0, sink.health().overflow());
+        }
+    }
+
+    @Test
+    void a429IsWaitedOutAndA403RemovesTheSubscriberAndTellsTheAdmin() throws Exception {
+        try (Node node = start("")) {
+            TelegramSink sink = sink(node);
+            subscribe(101);
+            subscribe(102);
+            subscribe(103);
+            fake.script(101, Answer.tooManyRequests(1));
+            fake.script(102, Answer.blocked());
+            fake.script(103, Answer.chatNotFound());
+            sink.deliver(hit("005930", 1));
+            List<Received> rs = fake.await(r -> alerts(r, 101).size() == 1, WAIT, "the alert after the 429");
+            long refused = fake.attempts().stream().filter(a -> a.chat() == 101 && a.text().startsWith("<b>#"))
+                    .findFirst().orElseThrow().atNanos();
+            assertTrue(alerts(rs, 101).get(0).atNanos() - refused >= 1_000_000_000L, "retry_after 1 s honoured");
+            fake.await(has(ADMIN, "Subscriber 102 removed: HTTP 403 Forbidden: bot was blocked by the user"), WAIT,
+                    "the admin hears of the 403");
+            fake.await(has(ADMIN, "Subscriber 103 removed: HTTP 400 Bad Request: chat not found"), WAIT,
+                    "and of the chat not found");
+            assertEquals(Set.of(101L), subscriberChats(node));
+            assertEquals(2, sink.health().removed());
+
+            sink.deliver(hit("005930", 2));
+            fake.await(r -> alerts(r, 101).size() == 2, WAIT, "the next alert");
+            assertEquals(1, fake.attempts().stream().filter(a -> a.chat() == 102 && a.text().startsWith("<b>#")).count(),
+                    "a removed chat is not tried again");
+        }
+    }
+
+    @Test
+    void aRestartMidBurstSendsNothingTwiceAndLosesNothingAndTheOffsetSurvives() throws Exception {
+        List<Hit> hits = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            hits.add(hit("005930", i));
+        }
+        long startUpdate;
+        try (Node node = start("tickwatch.sinks.telegram.per-chat-interval = 20ms")) {
+            startUpdate = fake.nextUpdateId();
+            subscribe(101);
+            subscribe(102);
+            subscribe(103);
+            TelegramSink sink = sink(node);
+            for (Hit h : hits) {
+                sink.deliver(h);
+            }
+            fake.await(r -> alerts(r, 101).size() >= 20, WAIT, "the burst under way");
+        }
+        int before = fake.received().size();
+        assertTrue(alerts(fake.received(), 101).size() < 100, "stopped mid-burst");
+        int asked = fake.offsetsAsked().size();
+        try (Node node = start("tickwatch.sinks.telegram.per-chat-interval = 20ms")) {
+            List<Received> rs = fake.await(r -> List.of(101L, 102L, 103L).stream()
+                    .allMatch(c -> alerts(r, c).size() >= 100), WAIT, "the rest after the restart");
+            for (long c : List.of(101L, 102L, 103L)) {
+                assertEquals(100, alerts(rs, c).stream().map(Received::text).distinct().count(), "chat " + c);
+                assertEquals(100, alerts(rs, c).size(), "chat " + c + ": nothing twice");
+                assertEquals(1, rs.stream().filter(r -> r.chat() == c && r.text().contains("Subscribed")).count(),
+                        "chat " + c + ": its /start is not handled again");
+            }
+            assertTrue(fake.received().size() > before);
+            assertEquals(startUpdate + 3, fake.offsetsAsked().get(asked), "the first poll after the restart confirms "
+                    + "the three /start updates");
+
+            // the same hits again (a replay): nothing is queued
+            TelegramSink sink = sink(node);
+            for (Hit h : hits) {
+                sink.deliver(h);
+            }
+            assertEquals(0, sink.health().queued(), "hit ids already taken");
+            fake.userSends(101, "/list");
+            fake.await(has(101, "Watching: every symbol"), WAIT, "a new command is still handled");
+            assertEquals(100, alerts(fake.received(), 101).size());
+        }
+    }
+
+    @Test
+    void theTokenNeverReachesTheLogAndAnOutageIsOneNoticeAndItsEndAnother() throws Exception {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        List<String> lines = new CopyOnWriteArrayList<>();
+        AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent e) {
+                lines.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
+                        : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy())));
+            }
+        };
+        capture.setContext(root.getLoggerContext());
+        capture.start();
+        root.addAppender(capture);
+        try (Node node = start("")) {
+            subscribe(101);
+            fake.script(101, Answer.serverError("/bot<path>"), Answer.serverError("/bot<path>"),
+                    Answer.serverError("/bot<path>"));
+            fake.failUpdates(true);
+            sink(node).deliver(hit("005930", 1));
+            fake.await(r -> alerts(r, 101).size() == 1, WAIT, "the alert after three 500s");
+            awaitTrue(() -> lines.stream().anyMatch(l -> l.contains("polling failed")), "a failed poll is logged");
+            fake.failUpdates(false);
+            fake.await(has(ADMIN, "sending works again after 3 failed attempt(s)"), WAIT, "the end of the outage");
+            fake.await(has(ADMIN, "polling works again"), WAIT, "the end of the polling outage");
+            List<Received> admin = fake.receivedBy(ADMIN);
+            assertEquals(1, admin.stream().filter(r -> r.text().contains("sending is failing")).count(), admin.toString());
+            assertEquals(1, admin.stream().filter(r -> r.text().contains("polling is failing")).count(), admin.toString());
+            assertTrue(admin.stream().anyMatch(r -> r.text().contains("/bot&lt;token&gt;/sendMessage")), admin.toString());
+        } finally {
+            root.detachAppender(capture);
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.contains("/bot<token>/")), "the errors quoting a URL were logged");
+        assertEquals(List.of(), lines.stream().filter(l -> l.contains(TOKEN) || l.contains("AAE-secret")).toList());
+        assertFalse(fake.received().stream().anyMatch(r -> r.text().contains("AAE-secret")), "nor any message");
+    }
+
+    static void awaitTrue(java.util.function.BooleanSupplier test, String what) throws InterruptedException {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (!test.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError(what);
+            }
+            Thread.sleep(20);
+        }
+    }
+}
