@@ -69,7 +69,7 @@ class TelegramBotTest {
     /** A node whose telegram sink talks to the fake, with fast pacing unless {@code extra} says otherwise. */
     Node start(String extra) {
         String conf = "tickwatch.sinks.log.enabled = false\n"
-                + "tickwatch.sinks.telegram { type = telegram, token = \"" + TOKEN + "\", url = \"" + fake.url() + "\"\n"
+                + "tickwatch.sinks.telegram { type = telegram, enabled = true, token = \"" + TOKEN + "\", url = \"" + fake.url() + "\"\n"
                 + "  invite-code = \"" + CODE + "\", admin-chat = \"" + ADMIN + "\", poll-timeout = 1s\n"
                 + "  per-chat-interval = 10ms, group-interval = 20ms, global-interval = 1ms, idle = 20ms\n"
                 + "  retry-min = 50ms, retry-max = 200ms, request-timeout = 5s }\n" + extra;
