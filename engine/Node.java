@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -53,6 +54,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import persistence.DatabaseProbe;
 import persistence.Schema;
 import persistence.StoredHit;
 import persistence.WatchedTicker;
@@ -71,6 +73,8 @@ import persistence.WatchedTicker;
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    /** How long {@link #ready()} waits for the database: a readiness probe wants a quick answer. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(3);
 
     private final NodeSettings settings;
     private final ActorSystem<Void> system;
@@ -82,6 +86,8 @@ public final class Node implements AutoCloseable {
     private final ActorRef<ConditionSync.Command> conditionSync;
     /** The names of the sinks hits can go to, in order. */
     private final Set<String> sinkNames;
+    /** The readiness check's own database connection, outside the journal's pool. */
+    private final DatabaseProbe databaseProbe;
     /** Symbols known to be in the registry (so ingest asks the registry once per new symbol). */
     private final Set<String> known = ConcurrentHashMap.newKeySet();
 
@@ -93,6 +99,9 @@ public final class Node implements AutoCloseable {
         this.recent = recent;
         this.sources = Sources.defaults(this::ingest);
         this.sinkNames = Collections.unmodifiableSet(new LinkedHashSet<>(sinks.stream().map(HitSink::name).toList()));
+        this.databaseProbe = new DatabaseProbe(settings.db(), system.dispatchers().lookup(DispatcherSelector.blocking()),
+                READY_TIMEOUT);
+        system.getWhenTerminated().thenRun(databaseProbe::close);
         this.sharding = ClusterSharding.get(system);
         ActorRef<HitRouter.Command> router = system.systemActorOf(
                 HitRouter.create(sinks, recent, settings.ticker().ackTimeout().multipliedBy(4)), "hit-router",
@@ -462,12 +471,17 @@ public final class Node implements AutoCloseable {
 
     // ---- health ----
 
-    /** True when this node is an Up cluster member and the database answers. */
+    /**
+     * True when this node is an Up cluster member and the database answers within
+     * {@link #READY_TIMEOUT}. The database is asked on a connection of the check's own
+     * ({@link DatabaseProbe}), never one of the journal's pool: under load the pool is the journal's,
+     * and a probe waiting for it would both delay writes and report a busy node as down.
+     */
     public CompletionStage<Boolean> ready() {
         if (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
             return CompletableFuture.completedFuture(false);
         }
-        return Schema.ping(system);
+        return databaseProbe.check();
     }
 
     /** Leaves the cluster and stops the actor system (sinks are closed). */
