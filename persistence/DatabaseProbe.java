@@ -45,18 +45,21 @@ public final class DatabaseProbe implements AutoCloseable {
         if (closed) {
             return CompletableFuture.completedFuture(false);
         }
-        if (running == null) {
-            CompletableFuture<Boolean> task = CompletableFuture.supplyAsync(this::probe, blocking);
-            running = task;
-            task.whenComplete((r, e) -> {
+        CompletableFuture<Boolean> task = running;
+        if (task == null) {
+            CompletableFuture<Boolean> started = CompletableFuture.supplyAsync(this::probe, blocking);
+            running = started;
+            // may run at once, on this thread, when the check is done already
+            started.whenComplete((r, e) -> {
                 synchronized (this) {
-                    if (running == task) {
+                    if (running == started) {
                         running = null;
                     }
                 }
             });
+            task = started;
         }
-        return running.copy().completeOnTimeout(false, timeout.toMillis(), TimeUnit.MILLISECONDS)
+        return task.copy().completeOnTimeout(false, timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionally(e -> false);
     }
 
