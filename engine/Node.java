@@ -16,6 +16,7 @@ import actors.TickerRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import conditions.Condition;
 import conditions.ConditionException;
+import conditions.ConditionParser;
 import conditions.ConditionSet;
 import conditions.Hit;
 import conditions.Tick;
@@ -88,6 +89,8 @@ public final class Node implements AutoCloseable {
     private final Set<String> sinkNames;
     /** The readiness check's own database connection, outside the journal's pool. */
     private final DatabaseProbe databaseProbe;
+    /** The last change of the conditions file asked for; the next runs after it ({@link #changeConditions}). */
+    private CompletableFuture<?> conditionChanges = CompletableFuture.completedFuture(null); // guarded by this
     /** Symbols known to be in the registry (so ingest asks the registry once per new symbol). */
     private final Set<String> known = ConcurrentHashMap.newKeySet();
 
@@ -107,8 +110,9 @@ public final class Node implements AutoCloseable {
                 HitRouter.create(sinks, recent, settings.ticker().ackTimeout().multipliedBy(4)), "hit-router",
                 Props.empty());
         TickerEntity.init(sharding, new TickerEntity.Deps(conditions, router, settings.ticker()));
+        // on the blocking dispatcher: taking a newer set from another node rewrites the conditions file
         this.conditionSync = system.systemActorOf(ConditionSync.create(conditions, settings.conditionsSync()),
-                "condition-sync", Props.empty());
+                "condition-sync", DispatcherSelector.blocking());
         system.systemActorOf(HitsQuery.create(recent), HitsQuery.NAME, Props.empty());
         this.registry = TickerRegistry.init(ClusterSingleton.get(system), sources, new TickerRegistry.Watcher() {
             @Override
@@ -380,33 +384,52 @@ public final class Node implements AutoCloseable {
     /**
      * Adds or replaces a condition (native form, or jazzstock {@code {"NAME": {...}}}); written to
      * the conditions file before it takes effect, from the next tick on, then published to the
-     * other nodes of the cluster.
+     * other nodes of the cluster. The body is checked at once (the exceptions below are thrown by
+     * this call); the file is written on the blocking dispatcher ({@link #changeConditions}).
      *
-     * @throws ConditionException   with the parser's messages when the body is invalid
-     * @throws SinkNames.UnknownSinks when it names a sink this node does not have (nothing changes)
-     * @throws UncheckedIOException when the conditions file cannot be written (nothing changes)
+     * @return the condition once written; failed with {@link UncheckedIOException} when the
+     *         conditions file cannot be written (nothing changes then)
+     * @throws ConditionException     with the parser's messages when the body is invalid
+     * @throws SinkNames.UnknownSinks when it names a sink this node does not have
      */
-    public Condition putCondition(String name, JsonNode body) {
-        try {
-            Condition c = conditions.put(name, body, parsed -> SinkNames.check(List.of(parsed), sinkNames));
-            conditionSync.tell(ConditionSync.Publish.INSTANCE);
-            return c;
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + conditions.file(), e);
-        }
+    public CompletionStage<Condition> putCondition(String name, JsonNode body) {
+        Condition c = ConditionParser.parseOne(name, body);
+        SinkNames.check(List.of(c), sinkNames);
+        return changeConditions(() -> conditions.put(c));
     }
 
-    /** Removes a condition; false when there is none of that name. */
-    public boolean deleteCondition(String name) {
-        try {
-            boolean deleted = conditions.delete(name);
-            if (deleted) {
+    /**
+     * Removes a condition: true, or false when there is none of that name; written like
+     * {@link #putCondition}.
+     */
+    public CompletionStage<Boolean> deleteCondition(String name) {
+        return changeConditions(() -> conditions.delete(name));
+    }
+
+    /** A change of the condition registry, which rewrites the conditions file. */
+    private interface ConditionChange<T> {
+        T apply() throws IOException;
+    }
+
+    /**
+     * Runs {@code change} on the blocking dispatcher: it rewrites the conditions file and forces it
+     * to disk, which must not hold a thread of the default dispatcher (the HTTP routes and the
+     * entities run there). Changes run one at a time, in the order they were asked for; each is
+     * atomic (ConditionsFile.save writes a temporary file and renames it). The new set is then
+     * published to the other nodes.
+     */
+    private synchronized <T> CompletionStage<T> changeConditions(ConditionChange<T> change) {
+        CompletableFuture<T> next = conditionChanges.handle((r, e) -> null).thenApplyAsync(x -> {
+            try {
+                T result = change.apply();
                 conditionSync.tell(ConditionSync.Publish.INSTANCE);
+                return result;
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing " + conditions.file(), e);
             }
-            return deleted;
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + conditions.file(), e);
-        }
+        }, system.dispatchers().lookup(DispatcherSelector.blocking()));
+        conditionChanges = next;
+        return next;
     }
 
     /** The sinks a condition may name ({@link SinkNames}). */

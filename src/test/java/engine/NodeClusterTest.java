@@ -71,8 +71,8 @@ class NodeClusterTest {
                 assertEquals(24, NodeTest.get(a.tickers()).size());
 
                 // a condition put through A reaches B's registry and file, and the entities on both nodes
-                a.putCondition("up", new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-                        "{\"when\": [\"CLOSE\", \">\", 0], \"sinks\": [\"log\"]}"));
+                NodeTest.get(a.putCondition("up", new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                        "{\"when\": [\"CLOSE\", \">\", 0], \"sinks\": [\"log\"]}")));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
                 while (b.conditions().get("up") == null && System.nanoTime() < deadline) {
                     Thread.sleep(20);
