@@ -395,7 +395,7 @@ public final class Node implements AutoCloseable {
     public CompletionStage<Condition> putCondition(String name, JsonNode body) {
         Condition c = ConditionParser.parseOne(name, body);
         SinkNames.check(List.of(c), sinkNames);
-        return changeConditions(() -> conditions.put(c));
+        return changeConditions(() -> conditions.put(c), put -> true);
     }
 
     /**
@@ -403,7 +403,7 @@ public final class Node implements AutoCloseable {
      * {@link #putCondition}.
      */
     public CompletionStage<Boolean> deleteCondition(String name) {
-        return changeConditions(() -> conditions.delete(name));
+        return changeConditions(() -> conditions.delete(name), deleted -> deleted);
     }
 
     /** A change of the condition registry, which rewrites the conditions file. */
@@ -415,14 +415,17 @@ public final class Node implements AutoCloseable {
      * Runs {@code change} on the blocking dispatcher: it rewrites the conditions file and forces it
      * to disk, which must not hold a thread of the default dispatcher (the HTTP routes and the
      * entities run there). Changes run one at a time, in the order they were asked for; each is
-     * atomic (ConditionsFile.save writes a temporary file and renames it). The new set is then
-     * published to the other nodes.
+     * atomic (ConditionsFile.save writes a temporary file and renames it). When {@code changed}
+     * says so of the result, the new set is then published to the other nodes.
      */
-    private synchronized <T> CompletionStage<T> changeConditions(ConditionChange<T> change) {
+    private synchronized <T> CompletionStage<T> changeConditions(ConditionChange<T> change,
+                                                                 java.util.function.Predicate<T> changed) {
         CompletableFuture<T> next = conditionChanges.handle((r, e) -> null).thenApplyAsync(x -> {
             try {
                 T result = change.apply();
-                conditionSync.tell(ConditionSync.Publish.INSTANCE);
+                if (changed.test(result)) {
+                    conditionSync.tell(ConditionSync.Publish.INSTANCE);
+                }
                 return result;
             } catch (IOException e) {
                 throw new UncheckedIOException("writing " + conditions.file(), e);
