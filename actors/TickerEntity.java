@@ -1,22 +1,18 @@
 package actors;
 
-import conditions.Bar;
-import conditions.BarHistory;
 import conditions.ConditionSet;
-import conditions.Field;
 import conditions.Hit;
 import conditions.Market;
 import conditions.ModelListener;
 import conditions.SymbolState;
 import conditions.Tick;
 import conditions.TickOutcome;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -38,7 +34,7 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import persistence.BarJson;
 import persistence.CborSerializable;
-import persistence.Json;
+import persistence.JournalPurge;
 import persistence.StoredHit;
 import persistence.StoredTick;
 import persistence.TickerEvent;
@@ -54,7 +50,7 @@ import persistence.TickerSnapshot;
  *
  * <h2>Why replay rebuilds the same bars</h2>
  * The command handler never touches the state: it runs a command's ticks on a copy of the symbol
- * (snapshot and restore, a few microseconds; see {@link #workCopy}) with the node's current
+ * (snapshot and restore, a few microseconds; see {@link TickerState#workCopy}) with the node's current
  * conditions, to learn which ticks are accepted and which hits they make. It then persists, in one
  * write, one {@link TicksApplied} holding the accepted ticks and the reject counts plus one
  * {@link HitRecorded} per hit, and replies after the write. The event handler offers the accepted
@@ -63,19 +59,18 @@ import persistence.TickerSnapshot;
  * are now, and a hit is found once.
  *
  * <h2>Clock close</h2>
- * A bar closes when a later tick arrives, or when the feed clock passes its end plus the grace. The
- * feed clock is the latest accepted tick time plus the real time since that tick arrived (since
- * recovery, after a restart). A timer fires when that moment comes; then {@link BarClosedByClock}
- * is persisted with the hits the close makes. A past day pushed faster than real time keeps its
- * bars open until the next tick, exactly as {@code backtest} builds them.
+ * A bar closes when a later tick arrives, or when the {@link FeedClock} passes its end plus the
+ * grace: then {@link BarClosedByClock} is persisted with the hits the close makes.
  *
  * <h2>Hits</h2>
- * Persisted before they are routed; pending in the state (and its snapshot) until the router
- * confirms every sink has them, then {@link HitDelivered}. Not confirmed in time: sent again after
- * the retry interval. After recovery every pending hit is sent again (sinks drop ids they handled).
+ * Persisted before they are routed; pending in the {@link TickerState} (and its snapshot) until the
+ * router confirms every sink has them, then {@link HitDelivered}. The {@link HitOutbox} sends them,
+ * again when not confirmed in time and after recovery.
+ *
+ * <p>Reading order: commands and replies, wiring, the command handlers, the event handler, signals.
  */
 public final class TickerEntity
-        extends EventSourcedBehaviorWithEnforcedReplies<TickerEntity.Command, TickerEvent, TickerEntity.State> {
+        extends EventSourcedBehaviorWithEnforcedReplies<TickerEntity.Command, TickerEvent, TickerState> {
 
     public static final EntityTypeKey<Command> KEY = EntityTypeKey.create(Command.class, "Ticker");
 
@@ -87,10 +82,16 @@ public final class TickerEntity
     /**
      * Offer ticks (in order, all of this entity's symbol); the reply comes once they are stored.
      *
-     * @param batch the client's id for these ticks (see {@link RecentBatches}), or 0 for none: a
-     *              batch whose id the entity has applied recently is answered as already stored
+     * @param batch  the client's id for these ticks (see {@link RecentBatches}), or 0 for none: a
+     *               batch whose id the entity has applied recently is answered as already stored
+     * @param market the market the ticker was added with, or {@code null}: until the ticker has
+     *               accepted a tick it wins over the ticks' own (see {@link TickerState#marketFor})
      */
-    public record Ingest(List<Tick> ticks, long batch, ActorRef<IngestResult> replyTo) implements Command {
+    public record Ingest(List<Tick> ticks, long batch, Market market, ActorRef<IngestResult> replyTo)
+            implements Command {
+        public Ingest(List<Tick> ticks, long batch, ActorRef<IngestResult> replyTo) {
+            this(ticks, batch, null, replyTo);
+        }
     }
 
     public record GetStatus(ActorRef<TickerStatus> replyTo) implements Command {
@@ -115,22 +116,40 @@ public final class TickerEntity
         INSTANCE
     }
 
-    private enum ClockTick implements Command {
+    /**
+     * The ticker was removed with {@code purge}: delete every stored event and snapshot, answer,
+     * and stop, so the next incarnation starts from nothing. Commands that arrive meanwhile are
+     * dropped (their asks time out and are sent again to that next incarnation).
+     */
+    public record Purge(ActorRef<Purged> replyTo) implements Command {
+    }
+
+    // The entity's own messages (timers and the router's answers; see FeedClock and HitOutbox).
+
+    /** The feed clock may have passed the forming bar's end plus the grace. */
+    enum ClockTick implements Command {
         INSTANCE
     }
 
-    private record HitAcked(String hitId) implements Command {
+    /** Every sink the hit names has handled it. */
+    record HitAcked(String hitId) implements Command {
     }
 
-    private record HitNotAcked(String hitId) implements Command {
+    /** The router did not confirm the hit in time. */
+    record HitNotAcked(String hitId) implements Command {
     }
 
-    private record RetryHit(String hitId) implements Command {
+    /** Time to send a hit again that was not confirmed. */
+    record RetryHit(String hitId) implements Command {
     }
 
     /** Time to store the confirmations that no tick write has carried yet. */
-    private enum FlushConfirmed implements Command {
+    enum FlushConfirmed implements Command {
         INSTANCE
+    }
+
+    /** The purge's delete finished: {@code rows} deleted, or {@code error}. */
+    private record PurgeDone(long rows, String error, ActorRef<Purged> replyTo) implements Command {
     }
 
     // ---- replies ----
@@ -140,13 +159,16 @@ public final class TickerEntity
      *
      * @param accepted ticks folded into bars
      * @param rejected by reason: {@code outside_session}, {@code duplicate}, {@code late},
-     *                 {@code malformed} (every key present, in that order)
+     *                 {@code future}, {@code malformed} (every key present, in that order)
      * @param alreadyStored ticks of a batch the entity had applied before (same batch id): neither
      *                      accepted nor rejected again
      */
     public record IngestResult(long accepted, Map<String, Long> rejected, long alreadyStored)
             implements CborSerializable {
         public static final String MALFORMED = "malformed";
+        /** The reasons a tick that reached its entity is rejected for, in the order answers list them. */
+        static final List<TickOutcome> REASONS = List.of(TickOutcome.OUTSIDE_SESSION, TickOutcome.DUPLICATE,
+                TickOutcome.LATE, TickOutcome.FUTURE);
         public static final IngestResult NONE = of(0, 0, 0, 0, 0);
 
         public static IngestResult of(long accepted, long outsideSession, long duplicate, long late, long malformed) {
@@ -155,10 +177,19 @@ public final class TickerEntity
 
         public static IngestResult of(long accepted, long outsideSession, long duplicate, long late, long malformed,
                                       long alreadyStored) {
+            long[] byOutcome = new long[TickOutcome.values().length];
+            byOutcome[TickOutcome.OUTSIDE_SESSION.ordinal()] = outsideSession;
+            byOutcome[TickOutcome.DUPLICATE.ordinal()] = duplicate;
+            byOutcome[TickOutcome.LATE.ordinal()] = late;
+            return of(accepted, byOutcome, malformed, alreadyStored);
+        }
+
+        /** @param rejected counts by {@link TickOutcome#ordinal()} */
+        static IngestResult of(long accepted, long[] rejected, long malformed, long alreadyStored) {
             Map<String, Long> m = new LinkedHashMap<>();
-            m.put(TickOutcome.OUTSIDE_SESSION.key(), outsideSession);
-            m.put(TickOutcome.DUPLICATE.key(), duplicate);
-            m.put(TickOutcome.LATE.key(), late);
+            for (TickOutcome o : REASONS) {
+                m.put(o.key(), rejected[o.ordinal()]);
+            }
             m.put(MALFORMED, malformed);
             return new IngestResult(accepted, m, alreadyStored);
         }
@@ -177,20 +208,24 @@ public final class TickerEntity
         }
 
         public IngestResult plus(IngestResult o) {
-            return of(accepted + o.accepted,
-                    rejected(TickOutcome.OUTSIDE_SESSION.key()) + o.rejected(TickOutcome.OUTSIDE_SESSION.key()),
-                    rejected(TickOutcome.DUPLICATE.key()) + o.rejected(TickOutcome.DUPLICATE.key()),
-                    rejected(TickOutcome.LATE.key()) + o.rejected(TickOutcome.LATE.key()),
-                    rejected(MALFORMED) + o.rejected(MALFORMED), alreadyStored + o.alreadyStored);
+            Map<String, Long> m = new LinkedHashMap<>(rejected);
+            o.rejected.forEach((reason, n) -> m.merge(reason, n, Long::sum));
+            return new IngestResult(accepted + o.accepted, m, alreadyStored + o.alreadyStored);
         }
+    }
+
+    /** The answer to {@link Purge}: how many rows (events and snapshots) were deleted, or why not. */
+    public record Purged(long rows, String error) implements CborSerializable {
     }
 
     /**
      * A symbol's state for the API.
      *
-     * @param market       {@code KRX} or {@code CRYPTO}; {@code null} before the first tick
+     * @param market       {@code KRX} or {@code CRYPTO}; {@code null} before the first tick (before the
+     *                     first accepted tick it may still change: see {@link TickerState#marketFor})
      * @param accepted     ticks accepted so far
-     * @param rejected     ticks rejected so far by reason ({@code outside_session}, {@code duplicate}, {@code late})
+     * @param rejected     ticks rejected so far by reason ({@code outside_session}, {@code duplicate}, {@code late},
+     *                     {@code future})
      * @param lastTickTime latest accepted tick time, ISO-8601 in the market's offset, or {@code null}
      * @param forming      the forming bar ({@code start}, {@code open}, {@code high}, {@code low},
      *                     {@code close}, {@code volume}) or {@code null}
@@ -207,30 +242,16 @@ public final class TickerEntity
     public record Bars(List<Map<String, Object>> bars) implements CborSerializable {
     }
 
-    // ---- state ----
-
     /**
-     * The symbol (mutable, changed only by the event handler) and its undelivered hits. Stored as a
-     * {@link TickerSnapshot} through {@link #snapshotAdapter()}.
+     * What every entity on a node shares.
+     *
+     * @param wallClock the node's wall clock, which {@code future} ticks are judged by (a fixed one in tests)
      */
-    public static final class State {
-        private SymbolState symbol;
-        private final LinkedHashMap<String, StoredHit> pending = new LinkedHashMap<>();
-        /** Made on the first batch with an id: tickers fed without ids never pay for it. */
-        private RecentBatches batches;
-
-        /** The symbol's model state, or {@code null} before its first tick. */
-        public SymbolState symbol() {
-            return symbol;
+    public record Deps(ConditionRegistry conditions, ActorRef<HitRouter.Command> router, TickerSettings settings,
+                       Clock wallClock) {
+        public Deps(ConditionRegistry conditions, ActorRef<HitRouter.Command> router, TickerSettings settings) {
+            this(conditions, router, settings, Clock.systemUTC());
         }
-
-        public List<StoredHit> pending() {
-            return List.copyOf(pending.values());
-        }
-    }
-
-    /** What every entity on a node shares. */
-    public record Deps(ConditionRegistry conditions, ActorRef<HitRouter.Command> router, TickerSettings settings) {
     }
 
     // ---- wiring ----
@@ -254,31 +275,20 @@ public final class TickerEntity
                 new TickerEntity(symbol, id, deps, ctx, timers, shard)));
     }
 
-    private static final String CLOCK = "clock";
-    private static final String FLUSH = "flush-confirmed";
-    /**
-     * How long a confirmation may wait for the entity's next tick write to carry it. Storing each
-     * one on its own doubled the journal writes of a busy symbol (a hit per bar is a write per bar).
-     */
-    static final Duration FLUSH_AFTER = Duration.ofMillis(500);
-    private static final long NONE = Long.MIN_VALUE;
-
     private final String symbol;
     private final Deps deps;
     private final TickerSettings settings;
     private final ActorContext<Command> ctx;
     private final TimerScheduler<Command> timers;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
-    /** Hits sent to the router and not yet answered (not state: an incarnation's bookkeeping). */
-    private final Set<String> inFlight = new HashSet<>();
-    /**
-     * Hits every sink has confirmed, whose HitDelivered is not stored yet. Lost on a crash, which is
-     * harmless: those hits are sent again and every sink drops ids it has handled.
-     */
-    private final Set<String> confirmed = new java.util.LinkedHashSet<>();
-    // The feed clock: latest accepted tick time, and System.nanoTime() when it arrived.
-    private long clockTickTime = NONE;
-    private long clockArrivedNanos;
+    private final FeedClock clock;
+    private final HitOutbox outbox;
+    /** Where a {@link Purge} is; from DELETING on, every command but Stop is dropped until the entity stops. */
+    private enum Purging { NO, DELETING, DELETED }
+
+    private Purging purging = Purging.NO;
+    /** The shard asked this entity to stop while its purge was deleting. */
+    private boolean stopAfterPurge;
 
     private TickerEntity(String symbol, PersistenceId id, Deps deps, ActorContext<Command> ctx,
                          TimerScheduler<Command> timers, ActorRef<ClusterSharding.ShardCommand> shard) {
@@ -289,11 +299,13 @@ public final class TickerEntity
         this.ctx = ctx;
         this.timers = timers;
         this.shard = shard;
+        this.clock = new FeedClock(timers, settings.clockGrace(), System::nanoTime);
+        this.outbox = new HitOutbox(ctx, timers, deps.router(), settings);
     }
 
     @Override
-    public State emptyState() {
-        return new State();
+    public TickerState emptyState() {
+        return new TickerState(symbol, settings);
     }
 
     @Override
@@ -302,42 +314,39 @@ public final class TickerEntity
     }
 
     @Override
-    public SnapshotAdapter<State> snapshotAdapter() {
+    public SnapshotAdapter<TickerState> snapshotAdapter() {
         return new SnapshotAdapter<>() {
             @Override
-            public Object toJournal(State s) {
-                return new TickerSnapshot(s.symbol == null ? null : s.symbol.snapshot(), List.copyOf(s.pending.values()),
-                        s.batches == null ? List.of() : s.batches.oldestFirst());
+            public Object toJournal(TickerState s) {
+                return s.toSnapshot();
             }
 
             @Override
-            public State fromJournal(Object from) {
-                TickerSnapshot snap = (TickerSnapshot) from;
-                State s = new State();
-                if (snap.symbol() != null) {
-                    s.symbol = SymbolState.restore(snap.symbol(), settings.model());
-                }
-                for (StoredHit h : snap.pending()) {
-                    s.pending.put(h.id(), h);
-                }
-                if (!snap.batches().isEmpty()) {
-                    s.batches = RecentBatches.of(snap.batches(), settings.rememberedBatches());
-                }
-                return s;
+            public TickerState fromJournal(Object from) {
+                return TickerState.fromSnapshot(symbol, settings, (TickerSnapshot) from);
             }
         };
     }
 
-    // ---- commands ----
+    // ---- command handlers ----
 
     @Override
-    public CommandHandlerWithReply<Command, TickerEvent, State> commandHandler() {
+    public CommandHandlerWithReply<Command, TickerEvent, TickerState> commandHandler() {
         return newCommandHandlerWithReplyBuilder().forAnyState()
+                .onCommand(PurgeDone.class, this::onPurgeDone)
+                .onCommand(Stop.class, (s, c) -> {
+                    if (purging == Purging.DELETING) { // the shard passivates us (the ticker was removed): purge first
+                        stopAfterPurge = true;
+                        return Effect().noReply();
+                    }
+                    return Effect().stop().thenNoReply();
+                })
+                .onCommand(c -> purging != Purging.NO, (s, c) -> Effect().unhandled().thenNoReply())
+                .onCommand(Purge.class, (s, c) -> onPurge(c))
                 .onCommand(Ingest.class, this::onIngest)
-                .onCommand(GetStatus.class, (s, c) -> Effect().reply(c.replyTo(), status(s)))
-                .onCommand(GetBars.class, (s, c) -> Effect().reply(c.replyTo(), bars(s, c.limit())))
+                .onCommand(GetStatus.class, (s, c) -> Effect().reply(c.replyTo(), s.status()))
+                .onCommand(GetBars.class, (s, c) -> Effect().reply(c.replyTo(), s.bars(c.limit())))
                 .onCommand(Wake.class, (s, c) -> Effect().noReply())
-                .onCommand(Stop.class, (s, c) -> Effect().stop().thenNoReply())
                 .onCommand(Passivate.class, (s, c) -> {
                     if (shard == null) {
                         return Effect().stop().thenNoReply();
@@ -346,10 +355,19 @@ public final class TickerEntity
                     return Effect().noReply();
                 })
                 .onCommand(ClockTick.class, (s, c) -> onClock(s))
-                .onCommand(HitAcked.class, this::onHitAcked)
+                .onCommand(HitAcked.class, (s, c) -> {
+                    outbox.acked(s, c.hitId());
+                    return Effect().noReply();
+                })
+                .onCommand(HitNotAcked.class, (s, c) -> {
+                    outbox.notAcked(s, c.hitId());
+                    return Effect().noReply();
+                })
+                .onCommand(RetryHit.class, (s, c) -> {
+                    outbox.retry(s, c.hitId());
+                    return Effect().noReply();
+                })
                 .onCommand(FlushConfirmed.class, (s, c) -> onFlushConfirmed(s))
-                .onCommand(HitNotAcked.class, this::onHitNotAcked)
-                .onCommand(RetryHit.class, this::onRetryHit)
                 .build();
     }
 
@@ -363,39 +381,29 @@ public final class TickerEntity
         }
     }
 
-    /**
-     * A copy of the symbol to try a command on. Restoring from a snapshot is exact (that is its
-     * contract); it costs one pass over the kept bars, a few microseconds for 120 bars, which is
-     * small next to the journal write each command waits for.
-     */
-    private SymbolState workCopy(State s, Market market) {
-        return s.symbol == null ? new SymbolState(symbol, market, settings.model())
-                : SymbolState.restore(s.symbol.snapshot(), settings.model());
-    }
-
-    private ReplyEffect<TickerEvent, State> onIngest(State s, Ingest cmd) {
+    private ReplyEffect<TickerEvent, TickerState> onIngest(TickerState s, Ingest cmd) {
         List<Tick> ticks = cmd.ticks();
-        if (cmd.batch() != 0 && s.batches != null && s.batches.contains(cmd.batch())) {
+        if (s.applied(cmd.batch())) {
             return Effect().reply(cmd.replyTo(), IngestResult.alreadyStored(ticks.size()));
         }
         long malformed = 0;
-        Market market = s.symbol != null ? s.symbol.market() : null;
-        for (Tick t : ticks) {
-            if (market == null && symbol.equals(t.symbol()) && t.problem() == null) {
-                market = t.market();
-            }
-        }
+        Market market = s.marketFor(cmd.market(), ticks);
         if (market == null) { // nothing usable and no state yet
             return Effect().reply(cmd.replyTo(), IngestResult.of(0, 0, 0, 0, ticks.size()));
         }
         ConditionSet conditions = deps.conditions().current();
-        SymbolState work = workCopy(s, market);
+        SymbolState work = s.workCopy(market);
         HitCollector found = new HitCollector();
         List<StoredTick> accepted = new ArrayList<>(ticks.size());
         long[] rejected = new long[TickOutcome.values().length];
+        long latest = latestAllowed();
         for (Tick t : ticks) {
             if (!symbol.equals(t.symbol()) || t.problem() != null) {
                 malformed++;
+                continue;
+            }
+            if (t.time() > latest) { // must not reach the model: it would make every later tick late
+                rejected[TickOutcome.FUTURE.ordinal()]++;
                 continue;
             }
             TickOutcome o = work.offer(t, conditions, found);
@@ -405,21 +413,80 @@ public final class TickerEntity
                 rejected[o.ordinal()]++;
             }
         }
-        IngestResult result = IngestResult.of(accepted.size(), rejected[TickOutcome.OUTSIDE_SESSION.ordinal()],
-                rejected[TickOutcome.DUPLICATE.ordinal()], rejected[TickOutcome.LATE.ordinal()], malformed);
+        // The model refuses a tick as malformed only when it would overflow its bar's volume.
+        malformed += rejected[TickOutcome.MALFORMED.ordinal()];
+        IngestResult result = IngestResult.of(accepted.size(), rejected, malformed, 0);
         if (accepted.isEmpty() && result.rejectedTotal() == malformed) {
             return Effect().reply(cmd.replyTo(), result);
         }
         List<TickerEvent> events = new ArrayList<>(1 + found.hits.size());
         events.add(new TicksApplied(market.name(), accepted, rejected[TickOutcome.OUTSIDE_SESSION.ordinal()],
-                rejected[TickOutcome.DUPLICATE.ordinal()], rejected[TickOutcome.LATE.ordinal()], cmd.batch()));
+                rejected[TickOutcome.DUPLICATE.ordinal()], rejected[TickOutcome.LATE.ordinal()], cmd.batch(),
+                rejected[TickOutcome.FUTURE.ordinal()]));
         List<StoredHit> hits = recorded(found, events);
-        carryConfirmed(s, events);
+        outbox.carryConfirmed(s, events);
         return Effect().persist(events)
                 .thenRun(after -> afterWrite(after, hits))
                 .thenReply(cmd.replyTo(), after -> result);
     }
 
+    /** The latest tick time live ingest accepts: the wall clock plus {@code tickwatch.ingest.max-future}. */
+    private long latestAllowed() {
+        long now = deps.wallClock().millis();
+        return now + Math.min(settings.maxFuture().toMillis(), Long.MAX_VALUE - now);
+    }
+
+    /** The feed clock passed the forming bar's end plus the grace (or the timer fired early). */
+    private ReplyEffect<TickerEvent, TickerState> onClock(TickerState s) {
+        if (!clock.due(s)) {
+            clock.schedule(s);
+            return Effect().noReply();
+        }
+        long barStart = s.formingStart();
+        SymbolState work = s.workCopy(s.market());
+        HitCollector found = new HitCollector();
+        work.closeForming(deps.conditions().current(), found);
+        List<TickerEvent> events = new ArrayList<>(1 + found.hits.size());
+        events.add(new BarClosedByClock(barStart));
+        List<StoredHit> hits = recorded(found, events);
+        outbox.carryConfirmed(s, events);
+        return Effect().persist(events).thenRun(after -> afterWrite(after, hits)).thenNoReply();
+    }
+
+    private ReplyEffect<TickerEvent, TickerState> onFlushConfirmed(TickerState s) {
+        List<TickerEvent> events = new ArrayList<>();
+        outbox.carryConfirmed(s, events);
+        return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenNoReply();
+    }
+
+    private ReplyEffect<TickerEvent, TickerState> onPurge(Purge cmd) {
+        purging = Purging.DELETING;
+        timers.cancelAll();
+        ctx.getLog().info("{}: purging its stored events and snapshots", symbol);
+        ctx.pipeToSelf(JournalPurge.purge(ctx.getSystem(), persistenceId().id()), (rows, failure) ->
+                new PurgeDone(rows == null ? 0 : rows, failure == null ? null : failure.toString(), cmd.replyTo()));
+        return Effect().noReply();
+    }
+
+    private ReplyEffect<TickerEvent, TickerState> onPurgeDone(TickerState s, PurgeDone done) {
+        if (done.error() != null) {
+            ctx.getLog().error("{}: purge failed: {}", symbol, done.error());
+        } else {
+            ctx.getLog().info("{}: purged ({} rows)", symbol, done.rows());
+        }
+        // Stop either way: after a failed purge the next incarnation recovers whatever is left.
+        Purged answer = new Purged(done.rows(), done.error());
+        purging = Purging.DELETED;
+        if (shard == null || stopAfterPurge) {
+            return Effect().stop().thenReply(done.replyTo(), after -> answer);
+        }
+        // Through the shard, which holds messages that arrive meanwhile for the next incarnation
+        // (an entity that stops by itself can lose them); commands already queued here are dropped.
+        shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+        return Effect().reply(done.replyTo(), answer);
+    }
+
+    /** One HitRecorded per hit found, added to {@code events}; the hits as stored. */
     private static List<StoredHit> recorded(HitCollector found, List<TickerEvent> events) {
         List<StoredHit> hits = new ArrayList<>(found.hits.size());
         for (Hit h : found.hits) {
@@ -430,252 +497,54 @@ public final class TickerEntity
         return hits;
     }
 
-    private void afterWrite(State after, List<StoredHit> hits) {
-        for (StoredHit h : hits) {
-            send(h);
-        }
-        long last = after.symbol == null ? NONE : after.symbol.lastTickTime();
-        if (last != NONE && last > clockTickTime) {
-            clockTickTime = last;
-            clockArrivedNanos = System.nanoTime();
-        }
-        scheduleClock(after);
+    /** After a write: route its hits, move the feed clock, set the close timer. */
+    private void afterWrite(TickerState after, List<StoredHit> hits) {
+        outbox.send(hits);
+        clock.observe(after);
+        clock.schedule(after);
     }
 
-    // ---- the feed clock ----
-
-    private long feedNow() {
-        return clockTickTime + (System.nanoTime() - clockArrivedNanos) / 1_000_000L;
-    }
-
-    /** When the forming bar should close by the clock (epoch millis of feed time), or NONE. */
-    private long closeDue(State s) {
-        if (s.symbol == null || clockTickTime == NONE) {
-            return NONE;
-        }
-        long end = s.symbol.formingEnd();
-        return end == NONE ? NONE : end + settings.clockGrace().toMillis();
-    }
-
-    private void scheduleClock(State s) {
-        long due = closeDue(s);
-        if (due == NONE) {
-            timers.cancel(CLOCK);
-            return;
-        }
-        long delay = Math.max(0, due - feedNow()) + 1;
-        timers.startSingleTimer(CLOCK, ClockTick.INSTANCE, Duration.ofMillis(delay));
-    }
-
-    private ReplyEffect<TickerEvent, State> onClock(State s) {
-        long due = closeDue(s);
-        if (due == NONE || feedNow() < due) {
-            scheduleClock(s);
-            return Effect().noReply();
-        }
-        long barStart = s.symbol.formingBar().start();
-        SymbolState work = workCopy(s, s.symbol.market());
-        HitCollector found = new HitCollector();
-        work.closeForming(deps.conditions().current(), found);
-        List<TickerEvent> events = new ArrayList<>(1 + found.hits.size());
-        events.add(new BarClosedByClock(barStart));
-        List<StoredHit> hits = recorded(found, events);
-        carryConfirmed(s, events);
-        return Effect().persist(events).thenRun(after -> afterWrite(after, hits)).thenNoReply();
-    }
-
-    // ---- hit delivery ----
-
-    private void send(StoredHit hit) {
-        if (!inFlight.add(hit.id())) {
-            return;
-        }
-        String id = hit.id();
-        ctx.ask(HitRouter.Ack.class, deps.router(), settings.ackTimeout(), replyTo -> new HitRouter.Route(hit, replyTo),
-                (ack, failure) -> ack != null ? new HitAcked(id) : new HitNotAcked(id));
-    }
-
-    private ReplyEffect<TickerEvent, State> onHitAcked(State s, HitAcked a) {
-        inFlight.remove(a.hitId());
-        timers.cancel(retryKey(a.hitId()));
-        if (s.pending.containsKey(a.hitId())) {
-            confirmed.add(a.hitId());
-            if (!timers.isTimerActive(FLUSH)) {
-                timers.startSingleTimer(FLUSH, FlushConfirmed.INSTANCE, FLUSH_AFTER);
-            }
-        }
-        return Effect().noReply();
-    }
-
-    /** Adds a HitDelivered for each confirmed hit to a write that is about to happen anyway. */
-    private void carryConfirmed(State s, List<TickerEvent> events) {
-        for (String id : confirmed) {
-            if (s.pending.containsKey(id)) {
-                events.add(new HitDelivered(id));
-            }
-        }
-        confirmed.clear();
-        timers.cancel(FLUSH);
-    }
-
-    private ReplyEffect<TickerEvent, State> onFlushConfirmed(State s) {
-        List<TickerEvent> events = new ArrayList<>(confirmed.size());
-        carryConfirmed(s, events);
-        return events.isEmpty() ? Effect().noReply() : Effect().persist(events).thenNoReply();
-    }
-
-    private ReplyEffect<TickerEvent, State> onHitNotAcked(State s, HitNotAcked n) {
-        inFlight.remove(n.hitId());
-        if (s.pending.containsKey(n.hitId())) {
-            ctx.getLog().debug("hit {} not confirmed within {}; retrying in {}", n.hitId(), settings.ackTimeout(),
-                    settings.retryInterval());
-            timers.startSingleTimer(retryKey(n.hitId()), new RetryHit(n.hitId()), settings.retryInterval());
-        }
-        return Effect().noReply();
-    }
-
-    private ReplyEffect<TickerEvent, State> onRetryHit(State s, RetryHit r) {
-        StoredHit h = s.pending.get(r.hitId());
-        if (h != null) {
-            send(h);
-        }
-        return Effect().noReply();
-    }
-
-    private static String retryKey(String hitId) {
-        return "retry:" + hitId;
-    }
-
-    // ---- events ----
+    // ---- event handler ----
 
     @Override
-    public EventHandler<State, TickerEvent> eventHandler() {
+    public EventHandler<TickerState, TickerEvent> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
-                .onEvent(TicksApplied.class, this::applyTicks)
+                .onEvent(TicksApplied.class, (s, e) -> {
+                    s.applyTicks(e, ctx.getLog());
+                    return s;
+                })
                 .onEvent(BarClosedByClock.class, (s, e) -> {
-                    Bar forming = s.symbol == null ? null : s.symbol.formingBar();
-                    if (forming != null && forming.start() == e.barStart()) {
-                        s.symbol.closeForming(ConditionSet.EMPTY, ModelListener.NONE);
-                    }
+                    s.closeByClock(e.barStart());
                     return s;
                 })
                 .onEvent(HitRecorded.class, (s, e) -> {
-                    if (s.symbol != null) {
-                        s.symbol.recordHit(e.hit().condition(), e.hit().barStart());
-                    }
-                    s.pending.put(e.hit().id(), e.hit());
+                    s.recordHit(e.hit());
                     return s;
                 })
                 .onEvent(HitDelivered.class, (s, e) -> {
-                    s.pending.remove(e.hitId());
+                    s.delivered(e.hitId());
                     return s;
                 })
                 .build();
-    }
-
-    private State applyTicks(State s, TicksApplied e) {
-        if (s.symbol == null) {
-            s.symbol = new SymbolState(symbol, Market.valueOf(e.market()), settings.model());
-        }
-        SymbolState st = s.symbol;
-        Market m = st.market();
-        for (StoredTick t : e.ticks()) {
-            TickOutcome o = st.offer(t.toTick(symbol, m), ConditionSet.EMPTY, ModelListener.NONE);
-            if (o != TickOutcome.ACCEPTED) {
-                // Cannot happen: the same ticks were accepted on an exact copy of this state.
-                ctx.getLog().error("{}: stored tick at {} replayed as {}; bars may differ from the original run",
-                        symbol, t.time(), o);
-            }
-        }
-        st.countRejected(TickOutcome.OUTSIDE_SESSION, e.outsideSession());
-        st.countRejected(TickOutcome.DUPLICATE, e.duplicate());
-        st.countRejected(TickOutcome.LATE, e.late());
-        if (e.batch() != 0) {
-            if (s.batches == null) {
-                s.batches = new RecentBatches(settings.rememberedBatches());
-            }
-            s.batches.add(e.batch());
-        }
-        return s;
     }
 
     // ---- signals ----
 
     @Override
-    public SignalHandler<State> signalHandler() {
+    public SignalHandler<TickerState> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.class, (s, signal) -> {
-                    if (s.symbol != null && s.symbol.lastTickTime() != NONE) {
-                        clockTickTime = s.symbol.lastTickTime();
-                        clockArrivedNanos = System.nanoTime();
-                    }
-                    scheduleClock(s);
-                    if (!s.pending.isEmpty()) {
+                    clock.observe(s);
+                    clock.schedule(s);
+                    List<StoredHit> pending = s.pending();
+                    if (!pending.isEmpty()) {
                         ctx.getLog().info("{}: recovered with {} undelivered hit(s); sending them again", symbol,
-                                s.pending.size());
+                                pending.size());
                     }
-                    for (StoredHit h : List.copyOf(s.pending.values())) {
-                        send(h);
-                    }
+                    outbox.send(pending);
                 })
                 .onSignal(SnapshotFailed.class, (s, f) -> ctx.getLog().warn("{}: snapshot failed: {}", symbol,
                         f.getFailure().toString()))
                 .build();
-    }
-
-    // ---- queries ----
-
-    private TickerStatus status(State s) {
-        SymbolState st = s.symbol;
-        List<StoredHit> pending = s.pending();
-        if (st == null) {
-            return new TickerStatus(symbol, null, 0, rejectedMap(null), null, null, null, 0, pending);
-        }
-        Market m = st.market();
-        Map<String, Object> forming = null;
-        Bar f = st.formingBar();
-        if (f != null) {
-            forming = new LinkedHashMap<>();
-            forming.put("start", BarJson.time(f.start(), m));
-            forming.put("open", Json.numberValue(f.open()));
-            forming.put("high", Json.numberValue(f.high()));
-            forming.put("low", Json.numberValue(f.low()));
-            forming.put("close", Json.numberValue(f.close()));
-            forming.put("volume", f.volume());
-        }
-        BarHistory h = st.history();
-        Map<String, Object> last = h.count() == 0 ? null : BarJson.map(symbol, m, st.lastClosedStart(), st.lastValues());
-        String lastTick = st.lastTickTime() == NONE ? null : BarJson.time(st.lastTickTime(), m);
-        return new TickerStatus(symbol, m.name(), st.accepted(), rejectedMap(st), lastTick, forming, last, h.count(),
-                pending);
-    }
-
-    private static Map<String, Long> rejectedMap(SymbolState st) {
-        Map<String, Long> m = new LinkedHashMap<>();
-        for (TickOutcome o : TickOutcome.values()) {
-            if (o != TickOutcome.ACCEPTED) {
-                m.put(o.key(), st == null ? 0L : st.rejected(o));
-            }
-        }
-        return m;
-    }
-
-    private Bars bars(State s, int limit) {
-        SymbolState st = s.symbol;
-        if (st == null) {
-            return new Bars(List.of());
-        }
-        BarHistory h = st.history();
-        long from = h.firstShown();
-        if (limit > 0) {
-            from = Math.max(from, h.count() - limit);
-        }
-        List<Map<String, Object>> out = new ArrayList<>((int) (h.count() - from));
-        double[] values = new double[Field.COUNT];
-        for (long seq = from; seq < h.count(); seq++) {
-            h.compute(seq, values);
-            out.add(BarJson.map(symbol, st.market(), h.start(seq), values));
-        }
-        return new Bars(out);
     }
 }

@@ -1,5 +1,6 @@
 package actors;
 
+import conditions.Market;
 import conditions.Symbols;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ import persistence.RegistrySnapshot;
 import persistence.WatchedTicker;
 
 /**
- * The durable set of watched tickers (symbol to source and the time it was added), one per cluster
+ * The durable set of watched tickers (symbol to source, market if given, and the time it was added), one per cluster
  * (a cluster singleton, event sourced under the persistence id {@code TickerRegistry}).
  *
  * <p>When it starts (first start, node restart, or the singleton moving to another node) it starts
@@ -47,7 +48,16 @@ public final class TickerRegistry
     public sealed interface Command extends CborSerializable {
     }
 
-    public record Add(String symbol, String source, ActorRef<AddResult> replyTo) implements Command {
+    /**
+     * Watch a ticker.
+     *
+     * @param market the ticker's market, or {@code null} to take it from its ticks or its symbol
+     *               (see {@code TickerState.marketFor}); stored with the ticker
+     */
+    public record Add(String symbol, String source, Market market, ActorRef<AddResult> replyTo) implements Command {
+        public Add(String symbol, String source, ActorRef<AddResult> replyTo) {
+            this(symbol, source, null, replyTo);
+        }
     }
 
     public record Remove(String symbol, ActorRef<RemoveResult> replyTo) implements Command {
@@ -198,7 +208,8 @@ public final class TickerRegistry
         if (existing != null) {
             return Effect().reply(a.replyTo(), new AlreadyExists(existing));
         }
-        WatchedTicker t = new WatchedTicker(a.symbol(), a.source(), System.currentTimeMillis());
+        WatchedTicker t = new WatchedTicker(a.symbol(), a.source(), System.currentTimeMillis(),
+                a.market() == null ? null : a.market().name());
         return Effect().persist(new TickerAdded(t))
                 .thenRun(after -> watch(t))
                 .thenReply(a.replyTo(), after -> new Added(t));

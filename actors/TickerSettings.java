@@ -14,9 +14,14 @@ import java.time.Duration;
  * @param ackTimeout     how long an entity waits for the router to confirm a hit
  * @param retryInterval  pause before a hit that was not confirmed is sent again
  * @param rememberedBatches client batch ids each entity remembers, to answer a batch sent again
+ * @param maxFuture      a tick stamped further than this ahead of the node's wall clock is rejected
+ *                       as {@code future} (it would make every later real tick {@code late})
  */
 public record TickerSettings(ModelConfig model, Duration clockGrace, int snapshotEvery, Duration ackTimeout,
-                             Duration retryInterval, int rememberedBatches) {
+                             Duration retryInterval, int rememberedBatches, Duration maxFuture) {
+
+    /** The default {@code tickwatch.ingest.max-future}. */
+    public static final Duration MAX_FUTURE = Duration.ofMinutes(5);
 
     public TickerSettings {
         if (snapshotEvery < 1) {
@@ -26,11 +31,20 @@ public record TickerSettings(ModelConfig model, Duration clockGrace, int snapsho
             throw new IllegalArgumentException("tickwatch.ingest.remembered-batches must be at least 1, got "
                     + rememberedBatches);
         }
+        if (maxFuture.isNegative()) {
+            throw new IllegalArgumentException("tickwatch.ingest.max-future must not be negative, got " + maxFuture);
+        }
+    }
+
+    /** With the default {@link #MAX_FUTURE}. */
+    public TickerSettings(ModelConfig model, Duration clockGrace, int snapshotEvery, Duration ackTimeout,
+                          Duration retryInterval, int rememberedBatches) {
+        this(model, clockGrace, snapshotEvery, ackTimeout, retryInterval, rememberedBatches, MAX_FUTURE);
     }
 
     /**
      * Reads {@code tickwatch.model}, {@code tickwatch.clock}, {@code tickwatch.snapshot-every},
-     * {@code tickwatch.hits} and {@code tickwatch.ingest.remembered-batches}.
+     * {@code tickwatch.hits}, {@code tickwatch.ingest.remembered-batches} and {@code tickwatch.ingest.max-future}.
      */
     public static TickerSettings from(Config root) {
         Config t = root.getConfig("tickwatch");
@@ -38,14 +52,18 @@ public record TickerSettings(ModelConfig model, Duration clockGrace, int snapsho
                 t.getBoolean("model.session-only"), t.getInt("model.history"));
         return new TickerSettings(model, t.getDuration("clock.grace"), t.getInt("snapshot-every"),
                 t.getDuration("hits.ack-timeout"), t.getDuration("hits.retry-interval"),
-                t.getInt("ingest.remembered-batches"));
+                t.getInt("ingest.remembered-batches"), t.getDuration("ingest.max-future"));
     }
 
     public TickerSettings withClockGrace(Duration grace) {
-        return new TickerSettings(model, grace, snapshotEvery, ackTimeout, retryInterval, rememberedBatches);
+        return new TickerSettings(model, grace, snapshotEvery, ackTimeout, retryInterval, rememberedBatches, maxFuture);
     }
 
     public TickerSettings withSnapshotEvery(int n) {
-        return new TickerSettings(model, clockGrace, n, ackTimeout, retryInterval, rememberedBatches);
+        return new TickerSettings(model, clockGrace, n, ackTimeout, retryInterval, rememberedBatches, maxFuture);
+    }
+
+    public TickerSettings withMaxFuture(Duration d) {
+        return new TickerSettings(model, clockGrace, snapshotEvery, ackTimeout, retryInterval, rememberedBatches, d);
     }
 }

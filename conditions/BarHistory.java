@@ -27,6 +27,8 @@ public final class BarHistory {
     private final double[] low;
     private final double[] close;
     private final long[] volume;
+    /** The volumes' fractions in 10^-8 (see {@link Volume}). */
+    private final int[] volumeFraction;
 
     // Recursive state per bar. While an average is still being seeded, its slot holds the running
     // sum of the seed values (MACD values for the signal, gains and losses for RSI).
@@ -52,6 +54,7 @@ public final class BarHistory {
         low = new double[cap];
         close = new double[cap];
         volume = new long[cap];
+        volumeFraction = new int[cap];
         ema12 = new double[rcap];
         ema26 = new double[rcap];
         signal = new double[rcap];
@@ -77,6 +80,16 @@ public final class BarHistory {
         return start[slot(seq)];
     }
 
+    /** Whole part of the volume of bar {@code seq} (a kept bar). */
+    public long volumeUnits(long seq) {
+        return volume[slot(seq)];
+    }
+
+    /** Fraction (10^-8) of the volume of bar {@code seq}. */
+    public int volumeFraction(long seq) {
+        return volumeFraction[slot(seq)];
+    }
+
     private int slot(long seq) {
         return (int) (seq % cap);
     }
@@ -95,7 +108,7 @@ public final class BarHistory {
     }
 
     /** Appends a closed bar and advances the recursive indicators. */
-    public void append(long barStart, double o, double h, double l, double c, long v) {
+    public void append(long barStart, double o, double h, double l, double c, long v, int vFraction) {
         long seq = count;
         int i = slot(seq);
         start[i] = barStart;
@@ -104,6 +117,7 @@ public final class BarHistory {
         low[i] = l;
         close[i] = c;
         volume[i] = v;
+        volumeFraction[i] = vFraction;
         int r = rslot(seq);
         ema12[r] = nextEma(seq, 12, A12, ema12);
         ema26[r] = nextEma(seq, 26, A26, ema26);
@@ -184,7 +198,7 @@ public final class BarHistory {
         int i = slot(seq - n + 1);
         double sum = 0;
         for (int k = 0; k < n; k++) {
-            sum += volume[i];
+            sum += Volume.toDouble(volume[i], volumeFraction[i]);
             i = next(i);
         }
         return sum / n;
@@ -199,7 +213,7 @@ public final class BarHistory {
         int i = slot(seq);
         long n = seq + 1;
         double c = close[i];
-        long v = volume[i];
+        double v = Volume.toDouble(volume[i], volumeFraction[i]);
         out[OPEN.ordinal()] = open[i];
         out[HIGH.ordinal()] = high[i];
         out[LOW.ordinal()] = low[i];
@@ -331,6 +345,7 @@ public final class BarHistory {
         out.low = new double[n];
         out.close = new double[n];
         out.volume = new long[n];
+        out.volumeFraction = new int[n];
         for (int j = 0; j < n; j++) {
             int i = slot(from + j);
             out.start[j] = start[i];
@@ -339,6 +354,7 @@ public final class BarHistory {
             out.low[j] = low[i];
             out.close[j] = close[i];
             out.volume[j] = volume[i];
+            out.volumeFraction[j] = volumeFraction[i];
         }
         long rfrom = firstShown();
         int m = (int) (count - rfrom);
@@ -358,7 +374,7 @@ public final class BarHistory {
     }
 
     void restore(long barCount, long[] st, double[] o, double[] h, double[] l, double[] c, long[] v,
-                 double[] e12, double[] e26, double[] sig, double[] g, double[] d) {
+                 int[] vf, double[] e12, double[] e26, double[] sig, double[] g, double[] d) {
         count = barCount;
         long from = barCount - st.length;
         if (from < 0 || st.length < Math.min(barCount, cap - 1)) {
@@ -373,6 +389,7 @@ public final class BarHistory {
             low[i] = l[j];
             close[i] = c[j];
             volume[i] = v[j];
+            volumeFraction[i] = vf[j];
         }
         long rfrom = barCount - e12.length;
         if (e12.length < Math.min(barCount, keep)) {
@@ -397,6 +414,7 @@ public final class BarHistory {
         double[] low;
         double[] close;
         long[] volume;
+        int[] volumeFraction;
         double[] ema12;
         double[] ema26;
         double[] signal;
@@ -407,6 +425,6 @@ public final class BarHistory {
     /** The bar fields of one bar as a record (for snapshots and the API). */
     public Bar bar(long seq) {
         int i = slot(seq);
-        return new Bar(start[i], open[i], high[i], low[i], close[i], volume[i]);
+        return new Bar(start[i], open[i], high[i], low[i], close[i], new Volume(volume[i], volumeFraction[i]));
     }
 }

@@ -31,6 +31,25 @@ final class HitGates {
         bars[i] = bar;
     }
 
+    /**
+     * Forgets the conditions that {@code set} no longer holds, so a symbol does not carry (and
+     * snapshot) the name of every condition that ever hit it.
+     */
+    void retainOnly(ConditionSet set) {
+        int kept = 0;
+        for (int i = 0; i < names.length; i++) {
+            if (set.get(names[i]) != null) {
+                names[kept] = names[i];
+                bars[kept] = bars[i];
+                kept++;
+            }
+        }
+        if (kept < names.length) {
+            names = Arrays.copyOf(names, kept);
+            bars = Arrays.copyOf(bars, kept);
+        }
+    }
+
     long lastHit(String condition) {
         int i = indexOf(condition);
         return i < 0 ? SymbolState.NONE : bars[i];

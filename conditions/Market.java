@@ -65,20 +65,25 @@ public enum Market {
     }
 
     /**
-     * The market of a symbol that does not name one: six digits or capital letters (a KRX code
-     * such as {@code 005930} or {@code 0088M0}) is KRX, anything else trades around the clock.
+     * The market of a symbol that does not name one: six digits or capital letters with at least
+     * one digit (a KRX code such as {@code 005930} or {@code 0088M0}) is KRX; anything else trades
+     * around the clock. Without the digit rule a six-letter crypto pair such as {@code BTCUSD}
+     * counted as KRX and lost its night ticks as {@code outside_session}; every KRX code has digits.
      */
     public static Market forSymbol(String symbol) {
         if (symbol.length() != 6) {
             return CRYPTO;
         }
+        boolean digit = false;
         for (int i = 0; i < 6; i++) {
             char c = symbol.charAt(i);
-            if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z'))) {
+            if (c >= '0' && c <= '9') {
+                digit = true;
+            } else if (!(c >= 'A' && c <= 'Z')) {
                 return CRYPTO;
             }
         }
-        return KRX;
+        return digit ? KRX : CRYPTO;
     }
 
     /** Parses a market name as written in tick files and the API ({@code KRX}, {@code CRYPTO}). */

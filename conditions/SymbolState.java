@@ -27,12 +27,15 @@ public final class SymbolState {
     private double fHigh;
     private double fLow;
     private double fClose;
+    // The forming bar's volume: whole part and fraction in 10^-8 (see Volume).
     private long fVolume;
+    private int fVolumeFraction;
     private long lastClosedStart = NONE;
 
     // Cumulative volume watermark of the current trading day (local epoch day).
     private long cumDay = NONE;
     private long lastCum = Tick.NO_CUM;
+    private int lastCumFraction;
 
     private long accepted;
     private final long[] rejected = new long[TickOutcome.values().length];
@@ -86,18 +89,44 @@ public final class SymbolState {
             }
         }
         long counted = tick.volume();
+        int countedFraction = tick.volumeFraction();
         long cum = tick.cumVolume();
+        int cumFraction = tick.cumVolumeFraction();
+        long day = NONE;
         if (cum >= 0) {
-            long day = Math.floorDiv(local, Market.DAY);
+            day = Math.floorDiv(local, Market.DAY);
             if (day == cumDay) {
-                if (cum <= lastCum) {
+                if (cum < lastCum || cum == lastCum && cumFraction <= lastCumFraction) {
                     return reject(TickOutcome.DUPLICATE);
                 }
+                // cum - lastCum, exactly: borrow a unit when the fraction goes below zero
                 counted = cum - lastCum;
-            } else {
-                cumDay = day;
+                countedFraction = cumFraction - lastCumFraction;
+                if (countedFraction < 0) {
+                    countedFraction += Volume.SCALE;
+                    counted--;
+                }
             }
+        }
+        long sum = counted;
+        int sumFraction = countedFraction;
+        if (bar == formingStart) {
+            sum += fVolume;
+            sumFraction += fVolumeFraction;
+            if (sumFraction >= Volume.SCALE) {
+                sumFraction -= Volume.SCALE;
+                sum++;
+            }
+            // Each volume is at most 10^15, so only thousands of absurd ticks in one bar get here:
+            // refuse the tick that would wrap the bar's volume, before it changes anything.
+            if (sum < 0) {
+                return reject(TickOutcome.MALFORMED);
+            }
+        }
+        if (cum >= 0) {
+            cumDay = day;
             lastCum = cum;
+            lastCumFraction = cumFraction;
         }
         accepted++;
         if (time > lastTickTime) {
@@ -110,7 +139,6 @@ public final class SymbolState {
             }
             startForming(bar);
             fOpen = fHigh = fLow = fClose = price;
-            fVolume = counted;
         } else {
             if (price > fHigh) {
                 fHigh = price;
@@ -119,8 +147,9 @@ public final class SymbolState {
                 fLow = price;
             }
             fClose = price;
-            fVolume += counted;
         }
+        fVolume = sum;
+        fVolumeFraction = sumFraction;
         if (conditions.hasUpdateConditions()) {
             checkForming(conditions, listener);
         }
@@ -189,7 +218,7 @@ public final class SymbolState {
             return false;
         }
         long bar = formingStart;
-        history.append(bar, fOpen, fHigh, fLow, fClose, fVolume);
+        history.append(bar, fOpen, fHigh, fLow, fClose, fVolume, fVolumeFraction);
         lastClosedStart = bar;
         formingStart = NONE;
         fastEnd = NONE;
@@ -214,7 +243,7 @@ public final class SymbolState {
             scratch = new double[Field.COUNT];
         }
         // Read the forming bar's indicators as if it closed now, then take it back.
-        history.append(formingStart, fOpen, fHigh, fLow, fClose, fVolume);
+        history.append(formingStart, fOpen, fHigh, fLow, fClose, fVolume, fVolumeFraction);
         history.compute(history.count() - 1, scratch);
         history.retract();
         for (Condition c : update) {
@@ -235,6 +264,11 @@ public final class SymbolState {
     private Condition[] conditionsFor(ConditionSet set, boolean onUpdate) {
         if (set != cachedSet) {
             cachedSet = set;
+            // EMPTY is what recovery replays stored ticks with: the gates must survive it, or a
+            // condition could hit again inside its cooldown after a restart.
+            if (set != ConditionSet.EMPTY) {
+                gates.retainOnly(set);
+            }
             closeConditions = set.forSymbol(symbol, false);
             updateConditions = set.forSymbol(symbol, true);
         }
@@ -257,7 +291,8 @@ public final class SymbolState {
                 cumDay, lastCum,
                 accepted, rejected[TickOutcome.OUTSIDE_SESSION.ordinal()], rejected[TickOutcome.DUPLICATE.ordinal()],
                 rejected[TickOutcome.LATE.ordinal()], lastTickTime,
-                gates.names(), gates.bars());
+                gates.names(), gates.bars(),
+                e.volumeFraction, fVolumeFraction, lastCumFraction, rejected[TickOutcome.MALFORMED.ordinal()]);
     }
 
     /** A symbol in exactly the state {@code snap} was taken in; {@code config} must match its interval. */
@@ -268,7 +303,7 @@ public final class SymbolState {
         }
         SymbolState s = new SymbolState(snap.symbol(), snap.market(), config);
         s.history.restore(snap.barCount(), snap.barStart(), snap.open(), snap.high(), snap.low(), snap.close(),
-                snap.volume(), snap.ema12(), snap.ema26(), snap.signal(), snap.gain(), snap.loss());
+                snap.volume(), snap.volumeFraction(), snap.ema12(), snap.ema26(), snap.signal(), snap.gain(), snap.loss());
         if (snap.formingStart() != NONE) {
             s.startForming(snap.formingStart());
         }
@@ -277,13 +312,16 @@ public final class SymbolState {
         s.fLow = snap.formingLow();
         s.fClose = snap.formingClose();
         s.fVolume = snap.formingVolume();
+        s.fVolumeFraction = snap.formingVolumeFraction();
         s.lastClosedStart = snap.lastClosedStart();
         s.cumDay = snap.cumDay();
         s.lastCum = snap.lastCum();
+        s.lastCumFraction = snap.lastCumFraction();
         s.accepted = snap.accepted();
         s.rejected[TickOutcome.OUTSIDE_SESSION.ordinal()] = snap.rejectedOutsideSession();
         s.rejected[TickOutcome.DUPLICATE.ordinal()] = snap.rejectedDuplicate();
         s.rejected[TickOutcome.LATE.ordinal()] = snap.rejectedLate();
+        s.rejected[TickOutcome.MALFORMED.ordinal()] = snap.rejectedMalformed();
         s.lastTickTime = snap.lastTickTime();
         for (int i = 0; i < snap.hitConditions().length; i++) {
             s.gates.record(snap.hitConditions()[i], snap.hitBars()[i]);
@@ -335,7 +373,7 @@ public final class SymbolState {
 
     /** The forming bar, or {@code null}. */
     public Bar formingBar() {
-        return formingStart == NONE ? null : new Bar(formingStart, fOpen, fHigh, fLow, fClose, fVolume);
+        return formingStart == NONE ? null : new Bar(formingStart, fOpen, fHigh, fLow, fClose, new Volume(fVolume, fVolumeFraction));
     }
 
     /** Values of the last closed bar by {@link Field#ordinal()} (all NaN before the first). */

@@ -8,7 +8,17 @@ public enum TickOutcome {
     /** Carries a cumulative volume not larger than the last accepted one of that day. */
     DUPLICATE("duplicate"),
     /** Stamped before the start of the symbol's current bar. */
-    LATE("late");
+    LATE("late"),
+    /**
+     * Not a usable tick: refused by a parser (bad field, absurd number), or, in the model, one whose
+     * volume would overflow its bar's.
+     */
+    MALFORMED("malformed"),
+    /**
+     * Stamped further ahead of the node's wall clock than {@code tickwatch.ingest.max-future}. Only
+     * live ingest (the ticker entity) gives it; the model itself never does, so backtest cannot.
+     */
+    FUTURE("future");
 
     private final String key;
 

@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import persistence.BarJson;
 import persistence.HitJson;
-import persistence.ReadStats;
-import persistence.TickFiles;
+import persistence.tickfile.ReadStats;
+import persistence.tickfile.TickFileReader;
 
 /**
  * Runs recorded ticks through the same model the live node uses and writes {@code bars.jsonl},
@@ -56,7 +56,7 @@ public final class Backtest {
             long[] malformedLogged = {0};
             ReadStats stats;
             try {
-                stats = TickFiles.read(tickFiles, model::onTick, (file, line, reason) -> {
+                stats = TickFileReader.read(tickFiles, model::onTick, (file, line, reason) -> {
                     if (malformedLogged[0]++ < LOGGED_MALFORMED) {
                         Log.LOG.warn("{}:{}: malformed tick rejected: {}", file, line, reason);
                     } else if (malformedLogged[0] == LOGGED_MALFORMED + 1) {
@@ -70,9 +70,11 @@ public final class Backtest {
             output.close();
             double elapsed = (System.nanoTime() - t0) / 1e9;
             Map<String, Long> rejected = new LinkedHashMap<>();
-            rejected.put("malformed", stats.malformed());
+            // malformed: lines the reader refused, plus ticks the model refused (a bar volume overflow)
+            rejected.put(TickOutcome.MALFORMED.key(), stats.malformed() + model.count(TickOutcome.MALFORMED));
             for (TickOutcome o : TickOutcome.values()) {
-                if (o != TickOutcome.ACCEPTED) {
+                // malformed: counted above; future: live ingest only, never in a backtest
+                if (o != TickOutcome.ACCEPTED && o != TickOutcome.MALFORMED && o != TickOutcome.FUTURE) {
                     rejected.put(o.key(), model.count(o));
                 }
             }
@@ -115,7 +117,8 @@ public final class Backtest {
         long barCount;
         long hitCount;
 
-        private record ClosedBar(String symbol, conditions.Market market, long start, double[] values) {
+        private record ClosedBar(String symbol, conditions.Market market, long start, double[] values,
+                                 long volumeUnits, int volumeFraction) {
         }
 
         Output(BufferedWriter bars, BufferedWriter hits) {
@@ -129,7 +132,9 @@ public final class Backtest {
         @Override
         public void onBarClosed(SymbolState symbol, long barStart, double[] values) {
             barCount++;
-            add(new ClosedBar(symbol.symbol(), symbol.market(), barStart, values.clone()));
+            long seq = symbol.history().count() - 1;
+            add(new ClosedBar(symbol.symbol(), symbol.market(), barStart, values.clone(),
+                    symbol.history().volumeUnits(seq), symbol.history().volumeFraction(seq)));
         }
 
         @Override
@@ -166,7 +171,7 @@ public final class Backtest {
                     }
                     for (Object item : items) {
                         if (item instanceof ClosedBar b) {
-                            bars.write(BarJson.line(b.symbol(), b.market(), b.start(), b.values()));
+                            bars.write(BarJson.line(b.symbol(), b.market(), b.start(), b.values(), b.volumeUnits(), b.volumeFraction()));
                             bars.write('\n');
                         } else {
                             hits.write(HitJson.line((Hit) item));

@@ -38,13 +38,18 @@ public final class BatchIds {
         sha.update(key.getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
         sha.update(symbol.getBytes(StandardCharsets.UTF_8));
-        ByteBuffer b = ByteBuffer.allocate(4 + ticks.size() * 33);
+        ByteBuffer b = ByteBuffer.allocate(4 + ticks.size() * 41);
         b.putInt(index);
         for (Tick t : ticks) {
             b.putLong(t.time()).putDouble(t.price()).putLong(t.volume()).putLong(t.cumVolume())
                     .put((byte) (t.market() == null ? -1 : t.market().ordinal()));
+            // Fractions only when there are any, so whole-volume batches keep the ids they had
+            // before decimal volumes (a retry across an upgrade still counts once).
+            if ((t.volumeFraction() | t.cumVolumeFraction()) != 0) {
+                b.putInt(t.volumeFraction()).putInt(t.cumVolumeFraction());
+            }
         }
-        sha.update(b.array());
+        sha.update(b.array(), 0, b.position());
         long id = ByteBuffer.wrap(sha.digest()).getLong();
         return id == 0 ? 1 : id; // 0 means "no id"
     }

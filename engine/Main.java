@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import persistence.TickGenerator;
+import persistence.tickfile.TickGenerator;
 
 /**
  * The command line: {@code run} (the default) starts a node; {@code backtest} replays tick files;

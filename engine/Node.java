@@ -19,6 +19,7 @@ import conditions.ConditionException;
 import conditions.ConditionParser;
 import conditions.ConditionSet;
 import conditions.Hit;
+import conditions.Market;
 import conditions.Tick;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,6 +94,8 @@ public final class Node implements AutoCloseable {
     private CompletableFuture<?> conditionChanges = CompletableFuture.completedFuture(null); // guarded by this
     /** Symbols known to be in the registry (so ingest asks the registry once per new symbol). */
     private final Set<String> known = ConcurrentHashMap.newKeySet();
+    /** The markets known tickers were added with (absent: none given); each ingest ask carries it. */
+    private final Map<String, Market> markets = new ConcurrentHashMap<>();
 
     private Node(NodeSettings settings, ActorSystem<Void> system, ConditionRegistry conditions, RecentHits recent,
                  List<HitSink> sinks) {
@@ -243,7 +246,7 @@ public final class Node implements AutoCloseable {
     }
 
     private CompletionStage<Void> refreshKnown() {
-        return tickers().thenAccept(ts -> ts.forEach(t -> known.add(t.symbol())));
+        return tickers().thenAccept(ts -> ts.forEach(this::remember));
     }
 
     public ActorSystem<Void> system() {
@@ -301,7 +304,8 @@ public final class Node implements AutoCloseable {
             List<Tick> part = List.copyOf(ticks.subList(from, Math.min(ticks.size(), from + batch)));
             long id = idempotencyKey == null ? 0 : BatchIds.of(idempotencyKey, symbol, from / batch, part);
             chain = chain.thenCompose(sum -> sharding.entityRefFor(TickerEntity.KEY, symbol)
-                    .<IngestResult>ask(reply -> new TickerEntity.Ingest(part, id, reply), settings.askTimeout())
+                    .<IngestResult>ask(reply -> new TickerEntity.Ingest(part, id, markets.get(symbol), reply),
+                            settings.askTimeout())
                     .thenApply(sum::plus));
         }
         return chain;
@@ -327,23 +331,75 @@ public final class Node implements AutoCloseable {
                 .thenApply(TickerRegistry.Tickers::tickers);
     }
 
-    /** Watches a ticker: {@code Added}, {@code AlreadyExists}, {@code UnknownSource} (with the known names) or {@code InvalidSymbol}. */
+    /** {@link #addTicker(String, String, Market)} with the market taken from its ticks or its symbol. */
     public CompletionStage<TickerRegistry.AddResult> addTicker(String symbol, String source) {
+        return addTicker(symbol, source, null);
+    }
+
+    /**
+     * Watches a ticker: {@code Added}, {@code AlreadyExists}, {@code UnknownSource} (with the known
+     * names) or {@code InvalidSymbol}.
+     *
+     * @param market the ticker's market, stored with it, which wins over its ticks' and its
+     *               symbol's until it has accepted a tick; {@code null} for none
+     */
+    public CompletionStage<TickerRegistry.AddResult> addTicker(String symbol, String source, Market market) {
         return AskPattern.<TickerRegistry.Command, TickerRegistry.AddResult>ask(registry,
-                reply -> new TickerRegistry.Add(symbol, source, reply), settings.askTimeout(), system.scheduler())
+                reply -> new TickerRegistry.Add(symbol, source, market, reply), settings.askTimeout(),
+                system.scheduler())
                 .thenApply(r -> {
-                    if (r instanceof TickerRegistry.Added || r instanceof TickerRegistry.AlreadyExists) {
-                        known.add(symbol);
+                    if (r instanceof TickerRegistry.Added a) {
+                        remember(a.ticker());
+                    } else if (r instanceof TickerRegistry.AlreadyExists e) {
+                        remember(e.ticker());
                     }
                     return r;
                 });
     }
 
-    /** Stops watching a ticker (its entity stops; its journal stays): {@code Removed} or {@code NotFound}. */
+    private void remember(WatchedTicker t) {
+        if (t.market() != null) {
+            markets.put(t.symbol(), t.explicitMarket());
+        } else {
+            markets.remove(t.symbol());
+        }
+        known.add(t.symbol());
+    }
+
+    /** {@link #removeTicker(String, boolean)} keeping its history. */
     public CompletionStage<TickerRegistry.RemoveResult> removeTicker(String symbol) {
+        return removeTicker(symbol, false);
+    }
+
+    /**
+     * Stops watching a ticker (its entity stops): {@code Removed} or {@code NotFound}. Its journal
+     * stays, unless {@code purge}: then every stored event and snapshot of it is deleted before this
+     * completes, so the ticker, added again, starts empty (to rebuild it, or to change its market).
+     *
+     * @throws IllegalStateException (in the stage) when the purge fails; the ticker is removed then
+     */
+    public CompletionStage<TickerRegistry.RemoveResult> removeTicker(String symbol, boolean purge) {
         known.remove(symbol);
-        return AskPattern.ask(registry, reply -> new TickerRegistry.Remove(symbol, reply), settings.askTimeout(),
-                system.scheduler());
+        markets.remove(symbol);
+        CompletionStage<TickerRegistry.RemoveResult> removed = AskPattern.ask(registry,
+                reply -> new TickerRegistry.Remove(symbol, reply), settings.askTimeout(), system.scheduler());
+        if (!purge) {
+            return removed;
+        }
+        return removed.thenCompose(r -> {
+            if (!(r instanceof TickerRegistry.Removed)) {
+                return CompletableFuture.completedFuture(r);
+            }
+            return sharding.entityRefFor(TickerEntity.KEY, symbol)
+                    .<TickerEntity.Purged>ask(TickerEntity.Purge::new, settings.askTimeout())
+                    .thenApply(p -> {
+                        if (p.error() != null) {
+                            throw new IllegalStateException("purging " + symbol + ": " + p.error());
+                        }
+                        LOG.info("ticker {} removed and purged ({} stored rows deleted)", symbol, p.rows());
+                        return r;
+                    });
+        });
     }
 
     /** The source names {@link #addTicker} accepts. */

@@ -2,6 +2,7 @@ package persistence;
 
 import conditions.Field;
 import conditions.Market;
+import conditions.Volume;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -63,8 +64,12 @@ public final class BarJson {
         sb.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
     }
 
-    /** The bar as one JSON object on one line, without the newline. */
-    public static String line(String symbol, Market market, long start, double[] values) {
+    /**
+     * The bar as one JSON object on one line, without the newline. {@code values} are the bar's
+     * fields and indicators by {@link Field#ordinal()}; the volume is written from its exact decimal.
+     */
+    public static String line(String symbol, Market market, long start, double[] values, long volumeUnits,
+                              int volumeFraction) {
         StringBuilder sb = new StringBuilder(1024);
         sb.append("{\"symbol\":");
         Json.string(sb, symbol);
@@ -75,7 +80,8 @@ public final class BarJson {
         number(sb, "high", values[Field.HIGH.ordinal()]);
         number(sb, "low", values[Field.LOW.ordinal()]);
         number(sb, "close", values[Field.CLOSE.ordinal()]);
-        number(sb, "volume", values[Field.VOLUME.ordinal()]);
+        sb.append(",\"volume\":");
+        Json.volume(sb, volumeUnits, volumeFraction);
         for (Field f : INDICATORS) {
             double v = values[f.ordinal()];
             if (!Double.isNaN(v)) {
@@ -85,8 +91,11 @@ public final class BarJson {
         return sb.append('}').toString();
     }
 
-    /** The same shape as an ordered map, for Jackson. Numbers are {@code Long} when whole, else {@code Double}. */
-    public static Map<String, Object> map(String symbol, Market market, long start, double[] values) {
+    /**
+     * The same shape as an ordered map, for Jackson. Numbers are {@code Long} when whole, else
+     * {@code Double}; the volume is exact (see {@link Json#volumeValue}).
+     */
+    public static Map<String, Object> map(String symbol, Market market, long start, double[] values, Volume volume) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("symbol", symbol);
         m.put("start", time(start, market));
@@ -94,7 +103,7 @@ public final class BarJson {
         m.put("high", Json.numberValue(values[Field.HIGH.ordinal()]));
         m.put("low", Json.numberValue(values[Field.LOW.ordinal()]));
         m.put("close", Json.numberValue(values[Field.CLOSE.ordinal()]));
-        m.put("volume", Json.numberValue(values[Field.VOLUME.ordinal()]));
+        m.put("volume", Json.volumeValue(volume));
         for (Field f : INDICATORS) {
             double v = values[f.ordinal()];
             if (!Double.isNaN(v)) {

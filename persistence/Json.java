@@ -59,6 +59,19 @@ public final class Json {
         }
     }
 
+    /** Appends a volume exactly: {@code 51234}, {@code 0.158} (never an exponent, never {@code .0}). */
+    public static void volume(StringBuilder sb, long units, int fraction) {
+        conditions.Volume.appendTo(sb, units, fraction);
+    }
+
+    /**
+     * A volume for Jackson, written exactly as {@link #volume} writes it: a {@code Long} when whole,
+     * else a {@code BigDecimal} built from its text (plain notation, no trailing zeros).
+     */
+    public static Object volumeValue(conditions.Volume v) {
+        return v.isWhole() ? (Object) v.units() : new java.math.BigDecimal(v.toString());
+    }
+
     /** The value as written by {@link #number}: a {@code Long} when whole, else the {@code Double}. */
     public static Object numberValue(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {

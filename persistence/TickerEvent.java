@@ -14,11 +14,18 @@ public sealed interface TickerEvent extends CborSerializable {
      * @param batch  the id of the client's batch these ticks came in (from its {@code Idempotency-Key}),
      *               so a batch sent again is recognised; 0 when the client gave none (and in events
      *               written before batch ids existed)
+     * @param future ticks rejected as stamped too far ahead of the wall clock (0 in events written
+     *               before that reason existed)
      */
     record TicksApplied(String market, List<StoredTick> ticks, long outsideSession, long duplicate, long late,
-                        long batch) implements TickerEvent {
+                        long batch, long future) implements TickerEvent {
         public TicksApplied {
             ticks = List.copyOf(ticks);
+        }
+
+        public TicksApplied(String market, List<StoredTick> ticks, long outsideSession, long duplicate, long late,
+                            long batch) {
+            this(market, ticks, outsideSession, duplicate, late, batch, 0);
         }
     }
 

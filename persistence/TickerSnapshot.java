@@ -11,11 +11,17 @@ import java.util.List;
  * @param pending undelivered hits, oldest first
  * @param batches ids of the latest client batches applied, oldest first (empty in snapshots written
  *                before batch ids existed)
+ * @param rejectedFuture ticks rejected as {@code future} so far (kept here, not in the model's
+ *                {@link SymbolSnapshot}: only live ingest rejects them); 0 in older snapshots
  */
-public record TickerSnapshot(SymbolSnapshot symbol, List<StoredHit> pending, List<Long> batches)
+public record TickerSnapshot(SymbolSnapshot symbol, List<StoredHit> pending, List<Long> batches, long rejectedFuture)
         implements CborSerializable {
     public TickerSnapshot {
         pending = pending == null ? List.of() : List.copyOf(pending);
         batches = batches == null ? List.of() : List.copyOf(batches);
+    }
+
+    public TickerSnapshot(SymbolSnapshot symbol, List<StoredHit> pending, List<Long> batches) {
+        this(symbol, pending, batches, 0);
     }
 }

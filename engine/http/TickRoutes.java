@@ -2,19 +2,20 @@ package engine.http;
 
 import actors.TickerEntity.IngestResult;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import conditions.Tick;
 import engine.BatchIds;
 import engine.Node;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
-import persistence.TickJson;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import persistence.tickfile.TickBatch;
 
-/** {@code POST /api/ticks}: a JSON array or JSON Lines of ticks, all or nothing. */
+/**
+ * {@code POST /api/ticks}: a JSON array or JSON Lines of ticks, all or nothing. A 400 lists the
+ * first {@value TickBatch#KEPT_PROBLEMS} problems and says how many there were.
+ */
 public final class TickRoutes extends ApiDirectives {
     /** What became of the ticks of a request. */
     public record IngestReply(long accepted, Map<String, Long> rejected,
@@ -34,8 +35,12 @@ public final class TickRoutes extends ApiDirectives {
     public record IndexProblem(int index, String reason) implements Problem {
     }
 
+    /** Something wrong with the body as a whole (trailing content, an unclosed array). */
+    public record BodyProblem(String reason) implements Problem {
+    }
+
     /** The detail of a 413. */
-    public record TickCount(int ticks) {
+    public record TickLimit(@JsonProperty("max_ticks") int maxTicks) {
     }
 
     private final Node node;
@@ -50,51 +55,31 @@ public final class TickRoutes extends ApiDirectives {
     /** At {@code /api/ticks}. */
     public Route route() {
         return post(() -> optionalHeaderValueByName("Idempotency-Key",
-                key -> body(text -> ingest(text, key.orElse(null)))));
+                key -> entity(Unmarshaller.entityToByteArray(), body -> ingest(body, key.orElse(null)))));
     }
 
-    /** {@code key} is the request's Idempotency-Key header, or null. */
-    private Route ingest(String text, String key) {
+    /**
+     * {@code key} is the request's Idempotency-Key header, or null. The body is read as a stream
+     * ({@link TickBatch}, the reader tick files use): a huge body of tiny objects stops at the tick
+     * limit and keeps only the first problems, so it cannot exhaust the heap.
+     */
+    private Route ingest(byte[] body, String key) {
         String keyProblem = key == null ? null : BatchIds.problem(key);
         if (keyProblem != null) {
             return error(StatusCodes.BAD_REQUEST, keyProblem, null);
         }
-        List<Tick> ticks = new ArrayList<>();
-        List<Problem> problems = new ArrayList<>();
-        String trimmed = text.strip();
-        if (trimmed.startsWith("[")) {
-            JsonNode array = readJson(trimmed);
-            for (int i = 0; i < array.size(); i++) {
-                try {
-                    ticks.add(TickJson.parse(array.get(i)));
-                } catch (IllegalArgumentException e) {
-                    problems.add(new IndexProblem(i, e.getMessage()));
-                }
-            }
-        } else {
-            String[] lines = text.split("\n", -1);
-            for (int i = 0; i < lines.length; i++) {
-                if (lines[i].isBlank()) {
-                    continue;
-                }
-                try {
-                    ticks.add(TickJson.parse(json.mapper().readTree(lines[i])));
-                } catch (JsonProcessingException e) {
-                    problems.add(new LineProblem(i + 1, "malformed JSON: " + e.getOriginalMessage()));
-                } catch (IllegalArgumentException e) {
-                    problems.add(new LineProblem(i + 1, e.getMessage()));
-                }
-            }
+        TickBatch batch = TickBatch.parse(body, maxTicks);
+        if (batch.tooMany()) {
+            return error(StatusCodes.PAYLOAD_TOO_LARGE, "at most " + maxTicks + " ticks a request; nothing was ingested",
+                    new TickLimit(maxTicks));
         }
-        if (!problems.isEmpty()) {
+        if (batch.problemCount() > 0) {
             // All or nothing: a client fixes the batch and sends it again, and nothing is counted twice.
-            return error(StatusCodes.BAD_REQUEST, problems.size() + " malformed tick(s); nothing was ingested",
-                    problems.subList(0, Math.min(problems.size(), 100)));
+            List<Problem> first = batch.problems().stream().map(TickRoutes::problem).toList();
+            return error(StatusCodes.BAD_REQUEST, batch.problemCount() + " malformed tick(s); nothing was ingested",
+                    first);
         }
-        if (ticks.size() > maxTicks) {
-            return error(StatusCodes.PAYLOAD_TOO_LARGE, "at most " + maxTicks + " ticks a request",
-                    new TickCount(ticks.size()));
-        }
+        List<Tick> ticks = batch.ticks();
         return onComplete(node.ingest(ticks, key), result -> {
             if (result.isFailure()) {
                 // the cause (an ask timeout names actors and classes) goes to the log, under the error id
@@ -105,5 +90,13 @@ public final class TickRoutes extends ApiDirectives {
             }
             return ok(IngestReply.of(result.get()));
         });
+    }
+
+    private static Problem problem(TickBatch.Problem p) {
+        return switch (p.where()) {
+            case "line" -> new LineProblem((int) p.at(), p.reason());
+            case "index" -> new IndexProblem((int) p.at(), p.reason());
+            default -> new BodyProblem(p.reason());
+        };
     }
 }

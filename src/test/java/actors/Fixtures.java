@@ -118,7 +118,7 @@ final class Fixtures {
 
         @Override
         public void onBarClosed(SymbolState s, long barStart, double[] values) {
-            bars.add(BarJson.map(s.symbol(), s.market(), barStart, values));
+            bars.add(BarJson.map(s.symbol(), s.market(), barStart, values, s.history().bar(s.history().count() - 1).volume()));
         }
 
         @Override

@@ -12,6 +12,7 @@ import com.typesafe.config.Config;
 import conditions.ConditionParser;
 import conditions.ConditionSet;
 import conditions.Hit;
+import conditions.Market;
 import conditions.Tick;
 import conditions.TickOutcome;
 import java.io.IOException;
@@ -20,7 +21,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -93,8 +97,13 @@ abstract class TickerEntityContract {
         }
 
         IngestResult ingest(List<Tick> ticks, long batch) {
+            return ingest(ticks, batch, null);
+        }
+
+        /** With the market the ticker was added with ({@code null}: none). */
+        IngestResult ingest(List<Tick> ticks, long batch, Market market) {
             return AskPattern.<TickerEntity.Command, IngestResult>ask(entity,
-                    r -> new TickerEntity.Ingest(ticks, batch, r), WAIT, kit.system().scheduler())
+                    r -> new TickerEntity.Ingest(ticks, batch, market, r), WAIT, kit.system().scheduler())
                     .toCompletableFuture().join();
         }
 
@@ -125,9 +134,15 @@ abstract class TickerEntityContract {
     }
 
     Rig rig(ActorTestKit k, String symbol, TickerSettings settings, ConditionSet conditions, List<HitSink> sinks) {
+        return rig(k, symbol, settings, conditions, sinks, Clock.systemUTC());
+    }
+
+    /** With the wall clock {@code future} ticks are judged by. */
+    Rig rig(ActorTestKit k, String symbol, TickerSettings settings, ConditionSet conditions, List<HitSink> sinks,
+            Clock wallClock) {
         ActorRef<HitRouter.Command> router = k.spawn(HitRouter.create(sinks, new RecentHits(100), Duration.ofSeconds(30)));
         ActorRef<TickerEntity.Command> e = k.spawn(TickerEntity.create(symbol, PersistenceId.of("Ticker", symbol),
-                new TickerEntity.Deps(ConditionRegistry.inMemory(conditions), router, settings)));
+                new TickerEntity.Deps(ConditionRegistry.inMemory(conditions), router, settings, wallClock)));
         return new Rig(e, router, k);
     }
 
@@ -415,5 +430,155 @@ abstract class TickerEntityContract {
         TickerStatus s = rig.status();
         assertEquals(20_000, s.accepted());
         assertEquals(ref.lastBars(120), rig.bars());
+    }
+
+    // ---- hard edges: future ticks, the market rule, purge ----
+
+    /**
+     * A tick stamped in microseconds, or a year ahead, must not reach the model: it would start a
+     * bar far in the future and make every later real tick late. It is counted as future, durably
+     * (through events and a snapshot), and later real ticks are accepted.
+     */
+    @Test
+    void aTickFromTheFutureIsRejectedAndLaterRealTicksAreAccepted() throws Exception {
+        String sym = "FUT" + label().toUpperCase();
+        long now = Fixtures.utc("2026-11-16T10:00");
+        Clock wall = Clock.fixed(Instant.ofEpochMilli(now), ZoneOffset.UTC);
+        TickerSettings settings = Fixtures.settings(LONG_GRACE, 3);
+        List<Tick> first = List.of(new Tick(sym, now - 60_000, 100, 1),
+                new Tick(sym, now * 1000, 101, 1), // microseconds read as milliseconds
+                new Tick(sym, now + 365L * 86_400_000L, 102, 1),
+                new Tick(sym, now + 5 * 60_000L + 1, 103, 1)); // just past tickwatch.ingest.max-future
+        List<Tick> later = List.of(new Tick(sym, now - 30_000, 104, 1), new Tick(sym, now + 4 * 60_000L, 105, 1));
+
+        ActorTestKit one = ActorTestKit.create("first", config);
+        try {
+            Rig a = rig(one, sym, settings, ConditionSet.EMPTY, List.of(), wall);
+            IngestResult r = a.ingest(first);
+            assertEquals(1, r.accepted());
+            assertEquals(3, r.rejected(TickOutcome.FUTURE.key()));
+            assertEquals(0, r.rejected(TickOutcome.LATE.key()));
+            IngestResult r2 = a.ingest(later);
+            assertEquals(2, r2.accepted(), "later real ticks are not late: " + r2);
+            assertEquals(0, r2.rejected(TickOutcome.LATE.key()));
+            assertEquals(3, a.status().rejected().get("future"));
+            for (int i = 0; i < 3; i++) { // a snapshot (every 3 events) must keep the count
+                a.ingest(List.of(new Tick(sym, now * 1000 + i, 100, 1)));
+            }
+            assertEquals(6, a.status().rejected().get("future"));
+            one.createTestProbe().awaitAssert(WAIT, () -> {
+                try {
+                    assertTrue(query("COUNT(*)", "snapshot", sym) >= 1, "a snapshot was taken");
+                } catch (Exception e) {
+                    throw new AssertionError("reading the journal", e);
+                }
+                return null;
+            });
+        } finally {
+            one.shutdownTestKit();
+        }
+        Rig b = rig(kit, sym, settings, ConditionSet.EMPTY, List.of(), wall);
+        TickerStatus s = b.status();
+        assertEquals(3, s.accepted());
+        assertEquals(6, s.rejected().get("future"), "counted durably");
+        assertEquals(0, s.rejected().get("late"));
+        assertEquals(1, b.ingest(List.of(new Tick(sym, now + 60_000, 106, 1))).accepted());
+    }
+
+    /**
+     * Until a ticker has accepted a tick, its market is not fixed: a first batch rejected as
+     * outside the KRX session does not keep a CRYPTO feed out. Once a tick is accepted, the market
+     * stays, whatever later ticks say, also after a restart.
+     */
+    @Test
+    void aWhollyRejectedFirstBatchDoesNotFixTheMarket() throws Exception {
+        String sym = "A05380";
+        long night = Fixtures.krx("2026-11-17T03:00");
+        TickerSettings settings = Fixtures.settings(LONG_GRACE, 100);
+        ActorTestKit one = ActorTestKit.create("first", config);
+        TickerStatus before;
+        try {
+            Rig a = rig(one, sym, settings, ConditionSet.EMPTY, List.of());
+            IngestResult r = a.ingest(List.of(new Tick(sym, night, 100, 1), new Tick(sym, night + 1000, 100, 1)));
+            assertEquals(2, r.rejected(TickOutcome.OUTSIDE_SESSION.key()), "derived from the symbol: KRX");
+            assertEquals("KRX", a.status().market());
+
+            IngestResult crypto = a.ingest(List.of(new Tick(sym, night + 10_000, 101, 2, Tick.NO_CUM, Market.CRYPTO),
+                    new Tick(sym, night + 20_000, 102, 3, Tick.NO_CUM, Market.CRYPTO)));
+            assertEquals(2, crypto.accepted(), "the ticks' market counts until a tick is accepted: " + crypto);
+            IngestResult krx = a.ingest(List.of(new Tick(sym, night + 30_000, 103, 1, Tick.NO_CUM, Market.KRX)));
+            assertEquals(1, krx.accepted(), "the market is fixed once a tick is accepted");
+            before = a.status();
+            assertEquals("CRYPTO", before.market());
+            assertEquals(3, before.accepted());
+            assertEquals(2, before.rejected().get("outside_session"), "earlier rejects still counted");
+        } finally {
+            one.shutdownTestKit();
+        }
+        assertEquals(before, rig(kit, sym, settings, ConditionSet.EMPTY, List.of()).status(), "after recovery");
+    }
+
+    /** The market a ticker was added with wins over its ticks' and its symbol's. */
+    @Test
+    void anExplicitMarketWinsOverTheTicksAndTheSymbol() {
+        String sym = "000270";
+        long night = Fixtures.krx("2026-11-17T03:00");
+        Rig rig = rig(kit, sym, Fixtures.settings(LONG_GRACE, 100), ConditionSet.EMPTY, List.of());
+        IngestResult r = rig.ingest(List.of(new Tick(sym, night, 100, 1),
+                new Tick(sym, night + 1000, 100, 1, Tick.NO_CUM, Market.KRX)), 0, Market.CRYPTO);
+        assertEquals(2, r.accepted(), "CRYPTO never closes: " + r);
+        assertEquals("CRYPTO", rig.status().market());
+    }
+
+    /** A six-letter crypto pair has no digit: it trades around the clock, not in the KRX session. */
+    @Test
+    void aSymbolWithoutADigitIsNeverKrx() {
+        String sym = "BTCUSD";
+        long night = Fixtures.utc("2026-11-16T20:00"); // 05:00 in Seoul
+        Rig rig = rig(kit, sym, Fixtures.settings(LONG_GRACE, 100), ConditionSet.EMPTY, List.of());
+        IngestResult r = rig.ingest(List.of(new Tick(sym, night, 91_000, 1), new Tick(sym, night + 1000, 91_001, 1)));
+        assertEquals(2, r.accepted(), r.toString());
+        assertEquals("CRYPTO", rig.status().market());
+    }
+
+    /**
+     * Purge deletes every event and snapshot of the ticker and stops its entity: the next
+     * incarnation starts empty, and a second run of the same ticks builds the same bars again.
+     */
+    @Test
+    void purgeDeletesEventsAndSnapshotsAndTheTickerStartsEmpty() throws Exception {
+        String sym = "068270";
+        List<Tick> ticks = Fixtures.krxDay(sym, "2026-11-18", 800, 5);
+        Reference ref = Reference.of(ticks, ConditionSet.EMPTY);
+        TickerSettings settings = Fixtures.settings(LONG_GRACE, 3);
+        Rig a = rig(kit, sym, settings, ConditionSet.EMPTY, List.of());
+        a.ingestBatched(ticks, 50, 1);
+        kit.createTestProbe().awaitAssert(WAIT, () -> {
+            try {
+                assertTrue(query("COUNT(*)", "snapshot", sym) >= 1, "a snapshot was taken");
+                assertTrue(query("COUNT(*)", "event_journal", sym) >= 1, "events are stored");
+            } catch (Exception e) {
+                throw new AssertionError("reading the journal", e);
+            }
+            return null;
+        });
+
+        TestProbe<TickerEntity.Purged> purged = kit.createTestProbe();
+        a.entity().tell(new TickerEntity.Purge(purged.ref()));
+        TickerEntity.Purged p = purged.receiveMessage(WAIT);
+        assertEquals(null, p.error());
+        assertTrue(p.rows() > 0, "rows deleted: " + p.rows());
+        purged.expectTerminated(a.entity(), WAIT);
+        assertEquals(0, query("COUNT(*)", "event_journal", sym), "events gone");
+        assertEquals(0, query("COUNT(*)", "snapshot", sym), "snapshots gone");
+
+        Rig b = rig(kit, sym, settings, ConditionSet.EMPTY, List.of());
+        TickerStatus empty = b.status();
+        assertEquals(0, empty.accepted());
+        assertEquals(null, empty.market());
+        assertEquals(List.of(), b.bars());
+        IngestResult again = b.ingestBatched(ticks, 50, 1);
+        assertEquals(ref.model.count(TickOutcome.ACCEPTED), again.accepted(), "no tick is a duplicate of the old run");
+        assertEquals(ref.lastBars(120), b.bars(), "rebuilt from scratch");
     }
 }

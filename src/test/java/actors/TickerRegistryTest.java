@@ -62,6 +62,8 @@ class TickerRegistryTest {
             assertInstanceOf(TickerRegistry.Added.class, add.receiveMessage(WAIT));
             reg.tell(new TickerRegistry.Add("000660", "push", add.ref()));
             assertInstanceOf(TickerRegistry.Added.class, add.receiveMessage(WAIT));
+            reg.tell(new TickerRegistry.Add("BTCUSD", "push", conditions.Market.CRYPTO, add.ref()));
+            assertEquals("CRYPTO", ((TickerRegistry.Added) add.receiveMessage(WAIT)).ticker().market());
             reg.tell(new TickerRegistry.Add("000660X", "crawler", add.ref()));
             TickerRegistry.UnknownSource u = (TickerRegistry.UnknownSource) add.receiveMessage(WAIT);
             assertEquals(List.of("push"), u.known());
@@ -72,7 +74,7 @@ class TickerRegistryTest {
             assertInstanceOf(TickerRegistry.Removed.class, remove.receiveMessage(WAIT));
             reg.tell(new TickerRegistry.Remove("000660", remove.ref()));
             assertInstanceOf(TickerRegistry.NotFound.class, remove.receiveMessage(WAIT));
-            assertEquals(List.of("005930", "BTCUSDT", "000660"), w1.woken);
+            assertEquals(List.of("005930", "BTCUSDT", "000660", "BTCUSD"), w1.woken);
             assertEquals(List.of("000660"), w1.stopped);
         } finally {
             first.shutdownTestKit();
@@ -85,11 +87,13 @@ class TickerRegistryTest {
             TestProbe<TickerRegistry.Tickers> list = second.createTestProbe();
             reg.tell(new TickerRegistry.ListTickers(list.ref()));
             List<WatchedTicker> ts = list.receiveMessage(WAIT).tickers();
-            assertEquals(List.of("005930", "BTCUSDT"), ts.stream().map(WatchedTicker::symbol).toList());
+            assertEquals(List.of("005930", "BTCUSD", "BTCUSDT"), ts.stream().map(WatchedTicker::symbol).toList());
             assertEquals("push", ts.get(0).source());
+            assertEquals(null, ts.get(0).market(), "added without a market");
+            assertEquals(conditions.Market.CRYPTO, ts.get(1).explicitMarket(), "the market is stored with the ticker");
             // resumed at start, then woken again periodically
             list.awaitAssert(WAIT, () -> {
-                assertEquals(List.of("005930", "BTCUSDT", "005930", "BTCUSDT"), w2.woken.subList(0, 4));
+                assertEquals(List.of("005930", "BTCUSD", "BTCUSDT", "005930", "BTCUSD", "BTCUSDT"), w2.woken.subList(0, 6));
                 return null;
             });
         } finally {

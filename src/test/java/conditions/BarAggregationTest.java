@@ -245,7 +245,10 @@ class BarAggregationTest {
     void krxRuleForSymbols() {
         assertEquals(Market.KRX, Market.forSymbol("005930"));
         assertEquals(Market.KRX, Market.forSymbol("0088M0"));
-        assertEquals(Market.KRX, Market.forSymbol("ABCDEF"));
+        // a symbol without a digit is never KRX: six-letter crypto pairs trade around the clock
+        assertEquals(Market.CRYPTO, Market.forSymbol("ABCDEF"));
+        assertEquals(Market.CRYPTO, Market.forSymbol("BTCUSD"));
+        assertEquals(Market.KRX, Market.forSymbol("A00590"));
         assertEquals(Market.CRYPTO, Market.forSymbol("BTCUSDT"));
         assertEquals(Market.CRYPTO, Market.forSymbol("00593"));
         assertEquals(Market.CRYPTO, Market.forSymbol("0059300"));

@@ -46,7 +46,7 @@ class CumulativeVolumeTest {
         assertEquals(2, s.rejected(TickOutcome.DUPLICATE));
         assertEquals(1, s.accepted());
         assertEquals(TickOutcome.ACCEPTED, cum("2024-03-04T09:00:04", 101, 5, 1_005));
-        assertEquals(15, s.formingBar().volume(), "growth is measured from the last accepted, not the duplicates");
+        assertEquals(Volume.of(15), s.formingBar().volume(), "growth is measured from the last accepted, not the duplicates");
     }
 
     @Test
@@ -63,7 +63,7 @@ class CumulativeVolumeTest {
         assertEquals(2, rec.bars.size());
         assertEquals(new Bar(krx("2024-03-04T09:00"), 100, 102, 100, 102, 180), rec.bars.get(0).bar(),
                 "the 09:00 bar counts the day's volume once: 100 + 50 + 30");
-        assertEquals(20, rec.bars.get(1).bar().volume());
+        assertEquals(Volume.of(20), rec.bars.get(1).bar().volume());
         assertEquals(2, s.rejected(TickOutcome.DUPLICATE));
     }
 
@@ -77,8 +77,8 @@ class CumulativeVolumeTest {
         assertEquals(TickOutcome.DUPLICATE, cum("2024-03-05T09:00:03", 98, 1, 305));
         s.closeForming(ConditionSet.EMPTY, rec);
         assertEquals(List.of(krx("2024-03-04T15:25"), krx("2024-03-05T09:00")), rec.barStarts());
-        assertEquals(10 + 50_000, rec.bars.get(0).bar().volume());
-        assertEquals(17, rec.bars.get(1).bar().volume());
+        assertEquals(Volume.of(10 + 50_000), rec.bars.get(0).bar().volume());
+        assertEquals(Volume.of(17), rec.bars.get(1).bar().volume());
     }
 
     @Test
@@ -87,13 +87,13 @@ class CumulativeVolumeTest {
         SymbolState k = new SymbolState(SYM, Market.KRX, config(5, false, 120));
         offer(k, cumTick(SYM, krx("2024-03-04T23:50"), 100, 5, 1_000));
         assertEquals(TickOutcome.ACCEPTED, offer(k, cumTick(SYM, krx("2024-03-05T00:10"), 100, 7, 50)));
-        assertEquals(7, k.formingBar().volume());
+        assertEquals(Volume.of(7), k.formingBar().volume());
 
         // Around the clock in UTC: 23:50 and 00:10 UTC are two days; 00:10 and 08:50 UTC one.
         SymbolState c = new SymbolState("BTCUSDT", Market.CRYPTO, ModelConfig.DEFAULT);
         offer(c, cumTick("BTCUSDT", utc("2024-03-04T23:50"), 100, 5, 1_000));
         assertEquals(TickOutcome.ACCEPTED, offer(c, cumTick("BTCUSDT", utc("2024-03-05T00:10"), 100, 7, 50)));
-        assertEquals(7, c.formingBar().volume());
+        assertEquals(Volume.of(7), c.formingBar().volume());
         assertEquals(TickOutcome.DUPLICATE, offer(c, cumTick("BTCUSDT", utc("2024-03-05T08:50"), 100, 7, 40)));
     }
 
@@ -102,7 +102,7 @@ class CumulativeVolumeTest {
         cum("2024-03-04T09:00:01", 100, 10, 1_000);
         assertEquals(TickOutcome.ACCEPTED, offer(s, tick(SYM, krx("2024-03-04T09:00:02"), 100, 25)));
         assertEquals(TickOutcome.ACCEPTED, cum("2024-03-04T09:00:03", 100, 3, 1_004));
-        assertEquals(10 + 25 + 4, s.formingBar().volume());
+        assertEquals(Volume.of(10 + 25 + 4), s.formingBar().volume());
     }
 
     @Test
@@ -112,6 +112,6 @@ class CumulativeVolumeTest {
         assertEquals(TickOutcome.ACCEPTED, cum("2024-03-04T09:05:01", 100, 10, 700));
         assertEquals(TickOutcome.LATE, cum("2024-03-04T09:04:59", 100, 10, 900));
         assertEquals(TickOutcome.ACCEPTED, cum("2024-03-04T09:05:02", 100, 10, 800)); // 800 > 700, not a duplicate
-        assertEquals(200, s.formingBar().volume());
+        assertEquals(Volume.of(200), s.formingBar().volume());
     }
 }

@@ -43,7 +43,7 @@ final class TestSupport {
 
         Bar bar() {
             return new Bar(start, get(Field.OPEN), get(Field.HIGH), get(Field.LOW), get(Field.CLOSE),
-                    (long) get(Field.VOLUME));
+                    Volume.parse(java.math.BigDecimal.valueOf(get(Field.VOLUME)).toPlainString()));
         }
     }
 

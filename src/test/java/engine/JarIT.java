@@ -27,6 +27,68 @@ class JarIT {
                 .redirectOutput(dir.resolve("out.log").toFile()).start();
     }
 
+    /** A node from the jar with a small heap, its API on a free port. */
+    static Process startNode(Path dir, String heap, int port) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                heap, "-jar", JAR.toAbsolutePath().toString(), "run")
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
+        pb.environment().put("TICKWATCH_HTTP_PORT", String.valueOf(port));
+        pb.environment().put("TICKWATCH_PORT", "0");
+        pb.environment().put("TICKWATCH_DATA_DIR", dir.resolve("data").toString());
+        return pb.start();
+    }
+
+    /**
+     * A body of 32 MiB of empty objects (the most the API takes) does not take down a node running
+     * with -Xmx512m: the body is read as a stream, parsing stops at the tick limit.
+     */
+    @Test
+    void aHugeBodyDoesNotTakeDownASmallNode(@TempDir Path dir) throws Exception {
+        int port = CrashRestartIT.freePort();
+        Process node = startNode(dir, "-Xmx512m", port);
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + port;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (true) {
+                assertTrue(node.isAlive(), Files.readString(dir.resolve("out.log")));
+                try {
+                    if (http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/ready")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+                assertTrue(System.nanoTime() < deadline, "the node got ready: " + Files.readString(dir.resolve("out.log")));
+                Thread.sleep(200);
+            }
+            byte[] body = new byte[(32 << 20) - 1];
+            java.util.Arrays.fill(body, (byte) ',');
+            for (int i = 1; i + 1 < body.length; i += 3) {
+                body[i] = '{';
+                body[i + 1] = '}';
+            }
+            body[0] = '[';
+            body[body.length - 1] = ']';
+            for (int round = 0; round < 3; round++) {
+                var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/ticks"))
+                                .header("Content-Type", "application/json")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(413, r.statusCode(), r.body());
+            }
+            var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode());
+            assertTrue(node.isAlive());
+            assertTrue(!Files.readString(dir.resolve("out.log")).contains("OutOfMemoryError"));
+        } finally {
+            node.destroy();
+            node.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
     static int runToEnd(Path dir, String... args) throws Exception {
         Process p = start(dir, args);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "finished in time");

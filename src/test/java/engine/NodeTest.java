@@ -147,6 +147,64 @@ class NodeTest {
         }
     }
 
+    /**
+     * The ticker methods' hard edges through a whole node: a tick a year ahead of the wall clock is
+     * {@code future} and does not block later real ticks; a market given when the ticker is added
+     * wins over the symbol's; a ticker removed with {@code purge} has no stored rows left and,
+     * added again, starts empty (without purge its history stays).
+     */
+    @Test
+    void futureTicksExplicitMarketsAndPurge() throws Exception {
+        TestDb.Db db = TestDb.h2(dir.resolve("data"));
+        try (Node node = Node.start(settings(dir, db))) {
+            long yearAhead = System.currentTimeMillis() + 365L * 86_400_000L;
+            IngestResult r = get(node.ingest(List.of(new Tick("035420", yearAhead, 200_000, 1))));
+            assertEquals(0, r.accepted());
+            assertEquals(1, r.rejected("future"));
+            IngestResult real = get(node.ingest(ticks("035420", 3)));
+            assertEquals(3, real.accepted(), "later real ticks are accepted, not late: " + real);
+            TickerStatus st = get(node.status("035420")).orElseThrow();
+            assertEquals(1, st.rejected().get("future"));
+            assertEquals(0, st.rejected().get("late"));
+
+            long night = krx("2026-11-20T03:00");
+            assertInstanceOf(TickerRegistry.Added.class, get(node.addTicker("035720", "push", conditions.Market.CRYPTO)));
+            assertEquals(conditions.Market.CRYPTO, get(node.tickers()).stream()
+                    .filter(t -> t.symbol().equals("035720")).findFirst().orElseThrow().explicitMarket());
+            IngestResult atNight = get(node.ingest(List.of(new Tick("035720", night, 50_000, 1))));
+            assertEquals(1, atNight.accepted(), "CRYPTO, as added, not KRX as the symbol says: " + atNight);
+            assertEquals("CRYPTO", get(node.status("035720")).orElseThrow().market());
+
+            // without purge the history stays
+            assertInstanceOf(TickerRegistry.Removed.class, get(node.removeTicker("035420")));
+            assertEquals(3, get(node.ingest(ticks("035420", 6).subList(3, 6))).accepted());
+            assertEquals(6, get(node.status("035420")).orElseThrow().accepted(), "history kept");
+            assertTrue(rows(db, "event_journal", "035420") > 0);
+
+            assertInstanceOf(TickerRegistry.Removed.class, get(node.removeTicker("035420", true)));
+            assertEquals(0, rows(db, "event_journal", "035420"), "events deleted");
+            assertEquals(0, rows(db, "snapshot", "035420"), "snapshots deleted");
+            assertEquals(Optional.empty(), get(node.status("035420")));
+            assertInstanceOf(TickerRegistry.Added.class, get(node.addTicker("035420", "push")));
+            TickerStatus fresh = get(node.status("035420")).orElseThrow();
+            assertEquals(0, fresh.accepted(), "starts empty");
+            assertEquals(0, fresh.rejected().get("future"));
+            assertEquals(6, get(node.ingest(ticks("035420", 6))).accepted(), "the same ticks again: none a duplicate");
+            assertInstanceOf(TickerRegistry.NotFound.class, get(node.removeTicker("NOPE", true)));
+        }
+    }
+
+    static long rows(TestDb.Db db, String table, String symbol) throws Exception {
+        try (java.sql.Connection c = db.connect(); java.sql.PreparedStatement p = c.prepareStatement(
+                "SELECT COUNT(*) FROM \"" + table + "\" WHERE \"persistence_id\" = ?")) {
+            p.setString(1, "Ticker|" + symbol);
+            try (java.sql.ResultSet r = p.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
     /** Stored tickers cannot be rebuilt in another bar model: the node says so at start instead. */
     @Test
     void refusesToStartWithAnotherBarModelThanItsDatabaseHolds() throws Exception {

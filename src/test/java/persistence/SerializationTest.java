@@ -56,6 +56,91 @@ class SerializationTest {
         assertEquals(List.of(), fromBytes(cbor.writeValueAsBytes(oldSnapshot), TickerSnapshot.class).batches());
     }
 
+    /**
+     * Records written before the {@code future} reason and explicit markets still read: no future
+     * rejects, and a ticker without a market (taken from its ticks or its symbol).
+     */
+    @Test
+    void recordsWrittenBeforeFutureTicksAndExplicitMarketsRead() throws Exception {
+        var cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
+        Map<String, Object> oldEvent = new LinkedHashMap<>();
+        oldEvent.put("market", "CRYPTO");
+        oldEvent.put("ticks", List.of());
+        oldEvent.put("outsideSession", 0);
+        oldEvent.put("duplicate", 0);
+        oldEvent.put("late", 4);
+        oldEvent.put("batch", 9L);
+        TickerEvent.TicksApplied e = fromBytes(cbor.writeValueAsBytes(oldEvent), TickerEvent.TicksApplied.class);
+        assertEquals(0L, e.future());
+        assertEquals(4L, e.late());
+        assertEquals(9L, e.batch());
+
+        Map<String, Object> oldSnapshot = new LinkedHashMap<>();
+        oldSnapshot.put("symbol", null);
+        oldSnapshot.put("pending", List.of());
+        oldSnapshot.put("batches", List.of(3L));
+        TickerSnapshot snap = fromBytes(cbor.writeValueAsBytes(oldSnapshot), TickerSnapshot.class);
+        assertEquals(0L, snap.rejectedFuture());
+        assertEquals(List.of(3L), snap.batches());
+
+        Map<String, Object> oldTicker = new LinkedHashMap<>();
+        oldTicker.put("symbol", "005930");
+        oldTicker.put("source", "push");
+        oldTicker.put("addedAt", 42L);
+        WatchedTicker t = fromBytes(cbor.writeValueAsBytes(oldTicker), WatchedTicker.class);
+        assertEquals(new WatchedTicker("005930", "push", 42L, null), t);
+        assertEquals(null, t.explicitMarket());
+        Map<String, Object> oldAdded = new LinkedHashMap<>();
+        oldAdded.put("ticker", oldTicker);
+        assertEquals(t, fromBytes(cbor.writeValueAsBytes(oldAdded), RegistryEvent.TickerAdded.class).ticker());
+        Map<String, Object> oldRegistry = new LinkedHashMap<>();
+        oldRegistry.put("tickers", List.of(oldTicker));
+        assertEquals(List.of(t), fromBytes(cbor.writeValueAsBytes(oldRegistry), RegistrySnapshot.class).tickers());
+    }
+
+    /**
+     * Events and snapshots written before volumes had decimals still read, with fractions 0; and a
+     * whole-volume tick is stored exactly as before (the fractions are left out when zero).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void recordsWrittenBeforeDecimalVolumesReadWithWholeVolumes() throws Exception {
+        var cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
+        Serialization ser = SerializationExtension.get(kit.system().classicSystem());
+
+        var whole = new TickerEvent.TicksApplied("KRX", List.of(new StoredTick(1L, 70000.5, 10, 123)), 0, 0, 0, 0);
+        Map<String, Object> wholeTree = cbor.readValue(ser.serialize(whole).get(), Map.class);
+        Map<String, Object> wholeTick = ((List<Map<String, Object>>) wholeTree.get("ticks")).get(0);
+        assertEquals(List.of("time", "price", "volume", "cumVolume"), List.copyOf(wholeTick.keySet()));
+
+        StoredTick decimal = StoredTick.of(Tick.of("BTCUSDT", 1L, 91234.5, conditions.Volume.parse("0.158"),
+                conditions.Volume.parse("1234.00000001"), Market.CRYPTO));
+        var withDecimal = new TickerEvent.TicksApplied("CRYPTO", List.of(decimal), 0, 0, 0, 0);
+        assertEquals(withDecimal, roundTrip(withDecimal));
+        assertEquals(conditions.Volume.parse("0.158"), decimal.toTick("BTCUSDT", Market.CRYPTO).size());
+
+        // A snapshot as the release before decimals wrote it: no fraction components at all.
+        SymbolState s = new SymbolState("005930", Market.KRX, ModelConfig.DEFAULT);
+        long open = java.time.LocalDateTime.parse("2026-11-20T09:00").toInstant(java.time.ZoneOffset.ofHours(9)).toEpochMilli();
+        for (int i = 0; i < 400; i++) {
+            s.offer(new Tick("005930", open + i * 15_000L, 70000 + i % 7 * 10, 1 + i % 17, 100L + i * 20L, Market.KRX),
+                    ConditionSet.EMPTY, ModelListener.NONE);
+        }
+        TickerSnapshot now = new TickerSnapshot(s.snapshot(), List.of(), List.of());
+        Map<String, Object> tree = cbor.readValue(ser.serialize(now).get(), Map.class);
+        Map<String, Object> symbol = (Map<String, Object>) tree.get("symbol");
+        for (String added : List.of("volumeFraction", "formingVolumeFraction", "lastCumFraction", "rejectedMalformed")) {
+            assertTrue(symbol.remove(added) != null, added);
+        }
+        TickerSnapshot old = fromBytes(cbor.writeValueAsBytes(tree), TickerSnapshot.class);
+        SymbolState restored = SymbolState.restore(old.symbol(), ModelConfig.DEFAULT);
+        assertEquals(s.formingBar(), restored.formingBar());
+        assertEquals(s.history().bar(s.history().count() - 1), restored.history().bar(restored.history().count() - 1));
+        Tick again = new Tick("005930", open + 400 * 15_000L, 70000, 5, 100L + 399 * 20L, Market.KRX);
+        assertEquals(s.offer(again, ConditionSet.EMPTY, ModelListener.NONE),
+                restored.offer(again, ConditionSet.EMPTY, ModelListener.NONE), "the watermark came back");
+    }
+
     @SuppressWarnings("unchecked")
     static <T> T fromBytes(byte[] bytes, Class<T> type) throws Exception {
         Serialization ser = SerializationExtension.get(kit.system().classicSystem());
@@ -86,10 +171,12 @@ class SerializationTest {
     void eventsRoundTrip() {
         List<CborSerializable> events = List.of(
                 new TickerEvent.TicksApplied("KRX", List.of(new StoredTick(1L, 70000.5, 10, 123), new StoredTick(2L, 70001, 0, Tick.NO_CUM)), 1, 2, 3, 77L),
+                new TickerEvent.TicksApplied("CRYPTO", List.of(), 0, 0, 0, 0L, 5L),
                 new TickerEvent.BarClosedByClock(1_700_000_000_000L),
                 new TickerEvent.HitRecorded(hit()),
                 new TickerEvent.HitDelivered(hit().id()),
                 new RegistryEvent.TickerAdded(new WatchedTicker("005930", "push", 42L)),
+                new RegistryEvent.TickerAdded(new WatchedTicker("BTCUSD", "push", 43L, "CRYPTO")),
                 new RegistryEvent.TickerRemoved("005930"));
         for (Object e : events) {
             assertEquals(e, roundTrip(e), e.toString());
@@ -109,11 +196,12 @@ class SerializationTest {
             s.offer(new Tick("005930", open + i * 15_000L, p, 1 + i % 17), ConditionSet.EMPTY, ModelListener.NONE);
         }
         s.recordHit("dip", open);
-        TickerSnapshot snap = new TickerSnapshot(s.snapshot(), List.of(hit()), List.of(5L, -9L, 7L));
+        TickerSnapshot snap = new TickerSnapshot(s.snapshot(), List.of(hit()), List.of(5L, -9L, 7L), 11L);
 
         TickerSnapshot back = roundTrip(snap);
 
         assertEquals(snap.pending(), back.pending());
+        assertEquals(11L, back.rejectedFuture());
         assertEquals(List.of(5L, -9L, 7L), back.batches());
         SymbolSnapshot a = snap.symbol();
         SymbolSnapshot b = back.symbol();
@@ -133,7 +221,8 @@ class SerializationTest {
         assertEquals(s.formingBar(), restored.formingBar());
         assertEquals(s.accepted(), restored.accepted());
 
-        List<WatchedTicker> ts = new ArrayList<>(List.of(new WatchedTicker("A", "push", 1), new WatchedTicker("B", "push", 2)));
+        List<WatchedTicker> ts = new ArrayList<>(List.of(new WatchedTicker("A", "push", 1),
+                new WatchedTicker("B", "push", 2, "KRX")));
         assertEquals(new RegistrySnapshot(ts), roundTrip(new RegistrySnapshot(ts)));
         assertInstanceOf(TickerSnapshot.class, roundTrip(new TickerSnapshot(null, List.of(), List.of())));
     }

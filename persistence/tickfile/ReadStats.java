@@ -1,7 +1,7 @@
-package persistence;
+package persistence.tickfile;
 
 /**
- * What one {@link TickFiles#read} call saw, summed over all its files.
+ * What one {@link TickFileReader#read} call saw, summed over all its files.
  *
  * @param lines     data lines read: every non-blank line after a CSV file's header, every non-blank
  *                  line of a JSON Lines file (header and blank lines are not counted)

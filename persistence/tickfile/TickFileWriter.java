@@ -1,4 +1,4 @@
-package persistence;
+package persistence.tickfile;
 
 import conditions.Market;
 import conditions.Tick;
@@ -17,7 +17,7 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes ticks as a CSV tick file ({@code .csv}, or gzip-compressed {@code .csv.gz}) in the format
- * {@link TickFiles} reads: the header {@value #HEADER}, then one line per tick such as
+ * {@link TickFileReader} reads: the header {@value #HEADER}, then one line per tick such as
  * {@code 2026-11-20T09:00:03.120+09:00,005930,70000,10,123,KRX}. The time is written in the tick's
  * market offset ({@code +09:00} for KRX, {@code Z} for CRYPTO) with a millisecond fraction; the price
  * as a plain decimal that reads back to the same {@code double}; an empty {@code cum_volume} when
@@ -130,10 +130,10 @@ public final class TickFileWriter implements AutoCloseable {
         put((byte) ',');
         putPrice(tick.price());
         put((byte) ',');
-        putLong(tick.volume());
+        putVolume(tick.volume(), tick.volumeFraction());
         put((byte) ',');
         if (tick.hasCumVolume()) {
-            putLong(tick.cumVolume());
+            putVolume(tick.cumVolume(), tick.cumVolumeFraction());
         }
         put((byte) ',');
         putAscii(market.name());
@@ -206,6 +206,14 @@ public final class TickFileWriter implements AutoCloseable {
             v /= 10;
         }
         len = end;
+    }
+
+    /** An exact decimal volume: {@code 51234}, {@code 0.158}. */
+    private void putVolume(long units, int fraction) throws IOException {
+        putLong(units);
+        if (fraction != 0) {
+            putAscii(conditions.Volume.format(0, fraction).substring(1)); // ".158"
+        }
     }
 
     private void putPrice(double p) throws IOException {

@@ -1,4 +1,4 @@
-package persistence;
+package persistence.tickfile;
 
 import conditions.Market;
 import conditions.Tick;

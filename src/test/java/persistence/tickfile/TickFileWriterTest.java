@@ -1,4 +1,4 @@
-package persistence;
+package persistence.tickfile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,7 +32,7 @@ class TickFileWriterTest {
     static List<Tick> readAll(Path file) throws IOException {
         List<Tick> ticks = new ArrayList<>();
         List<String> reports = new ArrayList<>();
-        TickFiles.read(List.of(file), ticks::add, (f, line, reason) -> reports.add(line + ": " + reason));
+        TickFileReader.read(List.of(file), ticks::add, (f, line, reason) -> reports.add(line + ": " + reason));
         assertEquals(List.of(), reports);
         return ticks;
     }
@@ -113,7 +113,7 @@ class TickFileWriterTest {
         }
         List<Tick> ticks = new ArrayList<>();
         List<Long> badLines = new ArrayList<>();
-        TickFiles.read(List.of(file), ticks::add, (f, line, reason) -> badLines.add(line));
+        TickFileReader.read(List.of(file), ticks::add, (f, line, reason) -> badLines.add(line));
         assertEquals(2, ticks.size());
         assertEquals(next, ticks.get(1));
         assertEquals(List.of(3L), badLines);

@@ -1,4 +1,4 @@
-package persistence;
+package persistence.tickfile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,7 +31,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Reading tick files: format, errors, merging. Each reading test runs on one thread and on two. */
-class TickFilesTest {
+class TickFileReaderTest {
 
     @TempDir
     Path dir;
@@ -45,7 +45,7 @@ class TickFilesTest {
     static Result read(boolean background, Path... files) throws IOException {
         List<Tick> ticks = new ArrayList<>();
         List<Report> reports = new ArrayList<>();
-        ReadStats stats = TickFiles.read(List.of(files), ticks::add,
+        ReadStats stats = TickFileReader.read(List.of(files), ticks::add,
                 (file, line, reason) -> reports.add(new Report(file, line, reason)), background);
         assertEquals(ticks.size(), stats.ticks(), "stats.ticks");
         assertEquals(reports.size(), stats.malformed(), "stats.malformed");
@@ -88,7 +88,12 @@ class TickFilesTest {
                 new Tick("ETHUSDT", ms("2026-11-20T00:00:03.001Z"), 0.00012345, 1, 7, null),
                 new Tick("ETHUSDT", ms("2026-11-20T00:00:04.999Z"), 123456789.012345, 2, 9, null),
                 new Tick("ETHUSDT", ms("2026-11-20T00:00:05Z"), 0.1 + 0.2, 3, 12, null),
-                new Tick("X.Y-Z_1", ms("2026-11-20T00:00:06Z"), 1e20, Long.MAX_VALUE, Long.MAX_VALUE, null));
+                new Tick("X.Y-Z_1", ms("2026-11-20T00:00:06Z"), 1e15, conditions.Volume.MAX_UNITS, 0,
+                        conditions.Volume.MAX_UNITS, 0, null),
+                Tick.of("BTCUSDT", ms("2026-11-20T00:00:07Z"), 91234.5, conditions.Volume.parse("0.158"),
+                        conditions.Volume.parse("999999999999999.99999999"), null),
+                Tick.of("BTCUSDT", ms("2026-11-20T00:00:08Z"), 91234.5, conditions.Volume.parse("0.00000001"),
+                        conditions.Volume.parse("1000000000000000"), null));
         Path file = dir.resolve("roundtrip.csv");
         try (TickFileWriter w = new TickFileWriter(file)) {
             for (Tick tick : ticks) {
@@ -154,8 +159,7 @@ class TickFilesTest {
                 "2026-11-20T09:00:00+0900",
                 "2026-11-20T09:00:00.120+09:60",
                 "2026-11-20",
-                "1795132803000",
-                "");
+                ""); // digits alone are epoch milliseconds, tested with the other formats in TickFormatCasesTest
         StringBuilder csv = new StringBuilder(HEADER);
         for (String time : bad) {
             assertThrows(DateTimeParseException.class, () -> OffsetDateTime.parse(time), time);
@@ -235,8 +239,8 @@ class TickFilesTest {
     void pricesParseToTheNearestDouble() throws IOException {
         Random random = new Random(11);
         List<String> prices = new ArrayList<>(List.of("70000", "27785.05", "0.1", "0.30000000000000004", "1.5e3",
-                "1E-7", "123456789012345", "1234567890123456789", "0.000000000000000000000000123", "00012.50",
-                "5.", ".5", "+3", "99999999.9999999", "12345678.1234567", "1.7976931348623157e308"));
+                "1E-7", "123456789012345", "999999999999999.9", "0.000000000000000000000000123", "00012.50",
+                "5.", ".5", "+3", "99999999.9999999", "12345678.1234567", "1e15"));
         for (int i = 0; i < 5000; i++) {
             int intDigits = 1 + random.nextInt(12);
             int fracDigits = random.nextInt(9);
@@ -257,8 +261,10 @@ class TickFilesTest {
         for (String price : prices) {
             csv.append("2026-11-20T09:00:00.000+09:00,005930,").append(price).append(",1,,\n");
         }
+        csv.append("2026-11-20T09:00:00.000+09:00,005930,1000000000000000.5,1,,\n"); // past 10^15: malformed
         Result r = read(false, write("prices.csv", csv.toString()));
-        assertEquals(List.of(), r.reports());
+        assertEquals(1, r.reports().size(), r.reports().toString());
+        assertTrue(r.reports().get(0).reason().startsWith("price must be a positive number up to 10^15"));
         for (int i = 0; i < prices.size(); i++) {
             assertEquals(Double.parseDouble(prices.get(i)), r.ticks().get(i).price(), prices.get(i));
         }
@@ -284,13 +290,13 @@ class TickFilesTest {
                         new Tick("BTCUSDT", ms("2026-11-20T00:00:03.120Z"), 27785.5, 2, Tick.NO_CUM, Market.CRYPTO)),
                 read(background, minimal).ticks());
 
-        // Upper case and spaces in the header, an unknown column, CRLF line ends, a byte order mark,
-        // spaces around fields, a last line without a line break.
-        Path loose = write("loose.csv", "\uFEFF Time , SYMBOL,note, Price ,volume\r\n"
-                + "2026-11-20T09:00:03.120+09:00,005930,hello,70000,10\r\n"
+        // Upper case and spaces in the header, CRLF line ends, a byte order mark, spaces around
+        // fields, a last line without a line break.
+        Path loose = write("loose.csv", "\uFEFF Time , SYMBOL,Market, Price ,volume\r\n"
+                + "2026-11-20T09:00:03.120+09:00,005930,,70000,10\r\n"
                 + "\r\n"
                 + " 2026-11-20T09:00:03.120+09:00 , 005930 ,, 70000 , 10 \r\n"
-                + "2026-11-20T09:00:03.120+09:00,005930,x,70000,11");
+                + "2026-11-20T09:00:03.120+09:00,005930, ,70000,11");
         Result r = read(background, loose);
         assertEquals(List.of(), r.reports());
         assertEquals(List.of(
@@ -344,7 +350,7 @@ class TickFilesTest {
                 w.append(tick);
             }
         }
-        assertTrue(Files.size(file) > 4 * TickFiles.BUFFER_SIZE, "file must be bigger than the buffer");
+        assertTrue(Files.size(file) > 4 * TickFileOpener.BUFFER_SIZE, "file must be bigger than the buffer");
         Result r = read(background, file);
         assertEquals(List.of(), r.reports());
         assertEquals(expected, r.ticks());
@@ -370,17 +376,27 @@ class TickFilesTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void aLineLongerThanTheBufferIsRead(boolean background) throws IOException {
-        String note = "n".repeat(3 * TickFiles.BUFFER_SIZE + 17);
-        Path file = write("long.csv", "time,symbol,price,volume,note\n"
-                + "2026-11-20T09:00:03.120+09:00,005930,70000,10,short\n"
-                + "2026-11-20T09:00:03.121+09:00,005930,70000,11," + note + "\n"
-                + "2026-11-20T09:00:03.122+09:00,005930,70000,12," + note + ",extra\n"
-                + "2026-11-20T09:00:03.123+09:00,005930,70000,13,short\n");
+        String longPrice = "70000." + "0".repeat(3 * TickFileOpener.BUFFER_SIZE + 17);
+        Path file = write("long.csv", "time,symbol,price,volume,market\n"
+                + "2026-11-20T09:00:03.120+09:00,005930,70000,10,\n"
+                + "2026-11-20T09:00:03.121+09:00,005930," + longPrice + ",11,\n"
+                + "2026-11-20T09:00:03.122+09:00,005930," + longPrice + ",12,,extra\n"
+                + "2026-11-20T09:00:03.123+09:00,005930,70000,13,KRX\n");
         Result r = read(background, file);
         assertEquals(List.of(10L, 11L, 13L), r.ticks().stream().map(Tick::volume).toList());
+        assertEquals(70000, r.ticks().get(1).price());
         assertEquals(1, r.reports().size());
         assertEquals(4, r.reports().get(0).line());
         assertTrue(r.reports().get(0).reason().startsWith("expected 5 fields"), r.reports().get(0).reason());
+    }
+
+    /** One rule for every format: a column (or a JSON key) the tick format does not have is refused. */
+    @Test
+    void anUnknownColumnIsRefusedWithTheFile() throws IOException {
+        Path file = write("typo.csv", "time,symbol,price,volume,cumvolume\n"
+                + "2026-11-20T09:00:03.120+09:00,005930,70000,10,10\n");
+        IOException e = assertThrows(IOException.class, () -> read(false, file));
+        assertTrue(e.getMessage().contains("unknown column \"cumvolume\""), e.getMessage());
     }
 
     /** Reorders the fields of every 6-field line of a CSV text. */
@@ -410,7 +426,7 @@ class TickFilesTest {
                 + "2026-11-20T09:00:03.120+09:00,005930,70000,10,10,KRX\n"     // 2 good
                 + "2026-11-20T09:00:04.000+09:00,005930,70000,10\n"            // 3
                 + "2026-11-20T09:00:04.000+09:00,005930,7O000,10,,\n"          // 4
-                + "2026-11-20T09:00:04.000+09:00,005930,70000,1.5,,\n"         // 5
+                + "2026-11-20T09:00:04.000+09:00,005930,70000,1.123456789,,\n" // 5
                 + "2026-11-20 09:00:05,005930,70000,10,,\n"                    // 6
                 + "2026-11-20T09:00:04.000+09:00,005930,70000,10,,NYSE\n"      // 7
                 + "2026-11-20T09:00:04.000+09:00,005930,70000,-3,,\n"          // 8
@@ -440,15 +456,15 @@ class TickFilesTest {
         String[][] want = {
                 {"3", "expected 6 fields (" + header + "), got 4"},
                 {"4", "price \"7O000\" is not a number"},
-                {"5", "volume \"1.5\" is not an integer"},
-                {"6", "time \"2026-11-20 09:00:05\" is not ISO-8601 with an offset"},
+                {"5", "volume has more than 8 decimal places: \"1.123456789\""},
+                {"6", "time \"2026-11-20 09:00:05\" is neither ISO-8601 with an offset"},
                 {"7", "unknown market \"NYSE\""},
                 {"8", "volume must not be negative, got -3"},
-                {"9", "price must be a positive number, got 0.0"},
+                {"9", "price must be a positive number up to 10^15, got 0.0"},
                 {"10", "symbol \"abc\""},
-                {"13", "cum_volume \"x\" is not an integer"},
+                {"13", "cum_volume is not a number: \"x\""},
                 {"14", "volume is empty"},
-                {"15", "volume \"99999999999999999999\" is out of range"},
+                {"15", "volume is larger than 10^15: \"99999999999999999999\""},
                 {"16", "day 30 out of range"},
                 {"17", "symbol is empty"},
                 {"18", "cum_volume must not be negative, got -2"},
@@ -477,7 +493,7 @@ class TickFilesTest {
         String jsonl = "{\"time\":\"2026-11-20T09:00:03.120+09:00\",\"symbol\":\"005930\",\"price\":70000,\"volume\":10,\"cum_volume\":123,\"market\":\"KRX\"}\n"
                 + "\n"
                 + "{\"symbol\":\"005930\",\"time\":\"2026-11-20T09:00:03.121+09:00\",\"price\":70100.0,\"volume\":5,\"cum_volume\":null,\"market\":null}\r\n"
-                + "  {\"time\":\"2026-11-20T00:00:03.122Z\",\"symbol\":\"BTCUSDT\",\"price\":27785.05,\"volume\":3,\"extra\":{\"a\":[1,2]}}\n"
+                + "  {\"time\":\"2026-11-20T00:00:03.122Z\",\"symbol\":\"BTCUSDT\",\"price\":27785.05,\"volume\":3}\n"
                 + "{\"time\":\"2026-11-20T00:00:03.123Z\",\"symbol\":\"ETHUSDT\",\"price\":1.9995e3,\"volume\":4,\"cum_volume\":8,\"market\":\"crypto\"}";
         Path csv = dir.resolve("w.csv");
         Path csvGz = dir.resolve("w.CSV.GZ");
@@ -505,7 +521,7 @@ class TickFilesTest {
                 + "{\"time\":\"2026-11-20T09:00:03.120+09:00\",\"symbol\":\"005930\",\"price\":70000\n"    // 2
                 + "{\"time\":\"2026-11-20T09:00:03.120+09:00\",\"symbol\":\"005930\",\"volume\":1}\n"       // 3
                 + "{\"time\":\"2026-11-20T09:00:03.120+09:00\",\"symbol\":\"005930\",\"price\":\"70000\",\"volume\":1}\n" // 4
-                + "{\"time\":\"2026-11-20T09:00:03.120+09:00\",\"symbol\":\"005930\",\"price\":70000,\"volume\":1.5}\n"  // 5
+                + "{\"time\":\"2026-11-20T09:00:03.120+09:00\",\"symbol\":\"005930\",\"price\":70000,\"volume\":1.123456789}\n"  // 5
                 + "{\"time\":\"2026-11-20T09:00:03.120+09:00\",\"symbol\":\"005930\",\"price\":70000,\"volume\":1,\"market\":\"NYSE\"}\n" // 6
                 + good + " {}\n"                                                                           // 7
                 + "[1,2]\n"                                                                                // 8
@@ -521,13 +537,13 @@ class TickFilesTest {
                 {"2", "invalid JSON"},
                 {"3", "missing \"price\""},
                 {"4", "price must be a number, got the string \"70000\""},
-                {"5", "volume must be an integer, got 1.5"},
+                {"5", "volume has more than 8 decimal places"},
                 {"6", "unknown market \"NYSE\""},
                 {"7", "unexpected content after the JSON object"},
-                {"8", "not a JSON object"},
-                {"9", "time \"2026-11-20 09:00:03\" is not ISO-8601 with an offset"},
+                {"8", "a tick is a JSON object, got an array"},
+                {"9", "time \"2026-11-20 09:00:03\" is neither ISO-8601 with an offset"},
                 {"10", "price must be a positive number"},
-                {"11", "cum_volume must be an integer or null"},
+                {"11", "cum_volume must be a number or null"},
         };
         assertEquals(want.length, r.reports().size(), r.reports().toString());
         for (int i = 0; i < want.length; i++) {
@@ -591,7 +607,7 @@ class TickFilesTest {
         List<Tick> expected = new ArrayList<>(all);
         expected.sort(Comparator.comparingLong(Tick::time)); // stable: file order, then line order
         List<Tick> got = new ArrayList<>();
-        ReadStats stats = TickFiles.read(files, got::add, null, background);
+        ReadStats stats = TickFileReader.read(files, got::add, null, background);
         assertEquals(expected, got);
         assertEquals(all.size(), stats.ticks());
         if (count > 16) {
@@ -599,7 +615,7 @@ class TickFilesTest {
             for (Path p : files) {
                 largest = Math.max(largest, Files.size(p));
             }
-            assertTrue(TickFiles.bufferSize(count) < largest, "lines cross the smaller buffers");
+            assertTrue(TickFileOpener.bufferSize(count) < largest, "lines cross the smaller buffers");
         }
     }
 
@@ -665,7 +681,7 @@ class TickFilesTest {
         Path missing = dir.resolve("no-such-file.csv");
         AtomicInteger delivered = new AtomicInteger();
         IOException e = assertThrows(IOException.class,
-                () -> TickFiles.read(List.of(good, missing), t -> delivered.incrementAndGet(), null, background));
+                () -> TickFileReader.read(List.of(good, missing), t -> delivered.incrementAndGet(), null, background));
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
         assertEquals(0, delivered.get(), "no tick before all files are open");
 
@@ -692,7 +708,7 @@ class TickFilesTest {
         for (boolean background : new boolean[] {false, true}) {
             AtomicInteger delivered = new AtomicInteger();
             IOException e = assertThrows(IOException.class,
-                    () -> TickFiles.read(List.of(cut), t -> delivered.incrementAndGet(), null, background));
+                    () -> TickFileReader.read(List.of(cut), t -> delivered.incrementAndGet(), null, background));
             assertTrue(e.getMessage().contains(cut.toString()), e.getMessage());
             assertTrue(delivered.get() > 0);
         }
@@ -705,7 +721,7 @@ class TickFilesTest {
         for (boolean background : new boolean[] {false, true}) {
             AtomicInteger seen = new AtomicInteger();
             IllegalStateException boom = new IllegalStateException("boom");
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> TickFiles.read(List.of(file), t -> {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> TickFileReader.read(List.of(file), t -> {
                 if (seen.incrementAndGet() == 10_000) {
                     throw boom;
                 }
@@ -721,9 +737,9 @@ class TickFilesTest {
     void thePublicEntryPointsRead() throws IOException {
         Path file = write("one.csv", HEADER + "2026-11-20T09:00:01.000+09:00,005930,100,1,,\n");
         List<Tick> ticks = new ArrayList<>();
-        assertEquals(new ReadStats(1, 1, 0), TickFiles.read(file, ticks::add, TickFiles.IGNORE));
-        assertEquals(new ReadStats(1, 1, 0), TickFiles.read(List.of(file), ticks::add, null));
+        assertEquals(new ReadStats(1, 1, 0), TickFileReader.read(file, ticks::add, TickFileReader.IGNORE));
+        assertEquals(new ReadStats(1, 1, 0), TickFileReader.read(List.of(file), ticks::add, null));
         assertEquals(2, ticks.size());
-        assertNotEquals(null, TickFiles.kindOf(Path.of("x.NDJSON.GZ")));
+        assertNotEquals(null, TickFileKind.of(Path.of("x.NDJSON.GZ")));
     }
 }

@@ -1,4 +1,4 @@
-package persistence;
+package persistence.tickfile;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,7 +39,7 @@ class TickFileGeneratorTest {
 
     static List<Tick> readAll(Path file) throws IOException {
         List<Tick> ticks = new ArrayList<>();
-        ReadStats stats = TickFiles.read(List.of(file), ticks::add, (f, line, reason) -> {
+        ReadStats stats = TickFileReader.read(List.of(file), ticks::add, (f, line, reason) -> {
             throw new AssertionError(f + ":" + line + ": " + reason);
         });
         assertEquals(0, stats.malformed());

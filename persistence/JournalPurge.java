@@ -1,0 +1,49 @@
+package persistence;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * Deletes every stored event and snapshot of one persistence id, so its entity starts from
+ * nothing. The journal plugin's own delete cannot do that: it keeps the highest event (marked
+ * deleted) so sequence numbers never repeat, and leaves the snapshots to a separate call.
+ *
+ * <p>Only the entity itself may call this, and must stop right after: a running incarnation would
+ * keep its state in memory and write on top of nothing. The tables are named without a schema:
+ * H2 keeps them in PUBLIC, and PostgreSQL off {@code public} connects with {@code currentSchema}
+ * (see {@link DbSettings}). Quoted lower-case names read the same on both.
+ */
+public final class JournalPurge {
+    private JournalPurge() {
+    }
+
+    /** Deletes the rows in one transaction; completes with how many were deleted (events + snapshots). */
+    public static CompletionStage<Long> purge(ActorSystem<?> system, String persistenceId) {
+        return Schema.onConnection(system, c -> {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                // event_tag rows go with their events (ON DELETE CASCADE in both scripts)
+                long rows = delete(c, "DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ?", persistenceId)
+                        + delete(c, "DELETE FROM \"snapshot\" WHERE \"persistence_id\" = ?", persistenceId);
+                c.commit();
+                return rows;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        });
+    }
+
+    private static long delete(Connection c, String sql, String persistenceId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            p.setString(1, persistenceId);
+            return p.executeUpdate();
+        }
+    }
+}
