@@ -2,12 +2,16 @@ package engine.http;
 
 import actors.TickerEntity.TickerStatus;
 import actors.TickerRegistry;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import conditions.Market;
 import conditions.Symbols;
 import engine.Node;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -16,10 +20,11 @@ import persistence.WatchedTicker;
 /** {@code /api/tickers}: watch, list, inspect and stop watching tickers, and read their bars. */
 public final class TickerRoutes extends ApiDirectives {
 
-    /** A watched ticker. */
-    public record TickerReply(String symbol, String source, @JsonProperty("added_at") String addedAt) {
+    /** A watched ticker; {@code market} only when it was added with one. */
+    public record TickerReply(String symbol, String source, @JsonProperty("added_at") String addedAt,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String market) {
         static TickerReply of(WatchedTicker t) {
-            return new TickerReply(t.symbol(), t.source(), Instant.ofEpochMilli(t.addedAt()).toString());
+            return new TickerReply(t.symbol(), t.source(), Instant.ofEpochMilli(t.addedAt()).toString(), t.market());
         }
     }
 
@@ -53,13 +58,26 @@ public final class TickerRoutes extends ApiDirectives {
                                 get(() -> onSuccess(node.status(symbol), s -> s
                                         .map(st -> ok(StatusReply.of(st)))
                                         .orElseGet(() -> unknown(symbol)))),
-                                delete(() -> onSuccess(node.removeTicker(symbol), r -> r instanceof TickerRegistry.Removed
-                                        ? noContent()
-                                        : unknown(symbol))))),
+                                delete(() -> parameterOptional("purge", purge -> remove(symbol, purge.orElse("false")))))),
                         path("bars", () -> get(() -> limit(limit -> onSuccess(node.bars(symbol, limit), bars -> bars
                                 .map(this::ok)
                                 .orElseGet(() -> unknown(symbol))))))))
         );
+    }
+
+    /** {@code DELETE /api/tickers/{symbol}[?purge=true]}: with purge, its stored events and snapshots go too. */
+    private Route remove(String symbol, String purge) {
+        if (!purge.equals("true") && !purge.equals("false")) {
+            return error(StatusCodes.BAD_REQUEST, "purge must be true or false", purge);
+        }
+        CompletionStage<TickerRegistry.RemoveResult> removed = node.removeTicker(symbol, purge.equals("true"));
+        if (purge.equals("true")) {
+            removed = removed.exceptionally(e -> {
+                throw new ApiErrors.Failed("the ticker " + symbol + " was removed, but deleting its stored history "
+                        + "failed, so the history is kept: add the ticker again and remove it with purge=true to retry", e);
+            });
+        }
+        return onSuccess(removed, r -> r instanceof TickerRegistry.Removed ? noContent() : unknown(symbol));
     }
 
     private Route add(String text) {
@@ -76,11 +94,24 @@ public final class TickerRoutes extends ApiDirectives {
         if (source != null && !source.isTextual()) {
             return error(StatusCodes.BAD_REQUEST, "invalid source", "\"source\" must be a string, e.g. \"push\"");
         }
+        JsonNode market = body.get("market");
+        Market m = null;
+        if (market != null && !market.isNull()) {
+            try {
+                m = Market.valueOf(market.asText());
+            } catch (IllegalArgumentException e) {
+                m = null;
+            }
+            if (m == null || !market.isTextual()) {
+                return error(StatusCodes.BAD_REQUEST, "unknown market " + market,
+                        new ApiErrors.Available(Arrays.stream(Market.values()).map(Market::name).toList()));
+            }
+        }
         String src = source == null ? "push" : source.asText();
         if (!node.sources().contains(src)) {
             return error(StatusCodes.BAD_REQUEST, "unknown source \"" + src + "\"", new ApiErrors.Available(node.sources()));
         }
-        return onSuccess(node.addTicker(symbol.asText(), src), r -> {
+        return onSuccess(node.addTicker(symbol.asText(), src, m), r -> {
             if (r instanceof TickerRegistry.Added a) {
                 return respond(StatusCodes.CREATED, TickerReply.of(a.ticker()));
             }

@@ -114,6 +114,39 @@ class AdminApiTest {
         assertEquals(404, call("DELETE", "/api/tickers/000660", null).status());
     }
 
+    /** README "A ticker's market" and "Purge", through the API. */
+    @Test
+    void aTickerAddedWithAMarketAndRemovedWithPurge() throws Exception {
+        Answer added = call("POST", "/api/tickers", "{\"symbol\": \"XRPUSD1\", \"market\": \"CRYPTO\"}");
+        assertEquals(201, added.status(), String.valueOf(added.body()));
+        assertEquals("CRYPTO", added.body().get("market").asText());
+        JsonNode listed = null;
+        for (JsonNode t : call("GET", "/api/tickers", null).body()) {
+            if (t.get("symbol").asText().equals("XRPUSD1")) {
+                listed = t;
+            }
+        }
+        assertEquals("CRYPTO", listed.get("market").asText(), String.valueOf(listed));
+        // a digit in the symbol would make it KRX, whose session has no 03:00 UTC: the explicit market wins
+        String tick = "[{\"time\": \"2026-11-20T03:00:01Z\", \"symbol\": \"XRPUSD1\", \"price\": 0.5, \"volume\": 10}]";
+        assertEquals(1, call("POST", "/api/ticks", tick).body().get("accepted").asLong());
+        assertEquals("CRYPTO", call("GET", "/api/tickers/XRPUSD1", null).body().get("market").asText());
+
+        Answer unknown = call("POST", "/api/tickers", "{\"symbol\": \"AAPL\", \"market\": \"NYSE\"}");
+        assertEquals(400, unknown.status());
+        assertTrue(unknown.body().get("error").asText().contains("NYSE"), unknown.body().toString());
+        assertEquals("KRX", unknown.body().get("detail").get("available").get(0).asText());
+        assertEquals(400, call("DELETE", "/api/tickers/XRPUSD1?purge=maybe", null).status());
+
+        assertEquals(204, call("DELETE", "/api/tickers/XRPUSD1?purge=true", null).status());
+        assertEquals(201, call("POST", "/api/tickers", "{\"symbol\": \"XRPUSD1\", \"market\": \"CRYPTO\"}").status());
+        assertEquals(0, call("GET", "/api/tickers/XRPUSD1", null).body().get("accepted").asLong(), "purged: starts empty");
+        assertEquals(1, call("POST", "/api/ticks", tick).body().get("accepted").asLong(), "the same tick is new again");
+        assertEquals(204, call("DELETE", "/api/tickers/XRPUSD1?purge=false", null).status());
+        assertEquals(201, call("POST", "/api/tickers", "{\"symbol\": \"XRPUSD1\"}").status());
+        assertEquals(1, call("GET", "/api/tickers/XRPUSD1", null).body().get("accepted").asLong(), "kept without purge");
+    }
+
     @Test
     void badTickerRequestsSayWhy() throws Exception {
         Answer source = call("POST", "/api/tickers", "{\"symbol\": \"005380\", \"source\": \"bloomberg\"}");
