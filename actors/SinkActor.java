@@ -1,5 +1,6 @@
 package actors;
 
+import actors.sinks.HitSink;
 import conditions.Hit;
 import java.util.Iterator;
 import java.util.LinkedHashSet;

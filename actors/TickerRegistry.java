@@ -4,7 +4,9 @@ import conditions.Market;
 import conditions.Symbols;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -34,9 +36,16 @@ import persistence.WatchedTicker;
  * The durable set of watched tickers (symbol to source, market if given, and the time it was added), one per cluster
  * (a cluster singleton, event sourced under the persistence id {@code TickerRegistry}).
  *
- * <p>When it starts (first start, node restart, or the singleton moving to another node) it starts
- * every ticker's source and wakes its entity, so the entity recovers and sends its pending hits; it
- * wakes them again every {@code wakeInterval}, which also restarts entities that sharding moved.
+ * <p>When it starts (first start, node restart, or the singleton moving to another node) it wakes
+ * every ticker's entity, so the entity recovers and sends its pending hits; it wakes them again
+ * every {@code wakeInterval}, which also restarts entities that sharding moved.
+ *
+ * <p>It does not run sources. The feed workers ({@code engine.sources.FeedWorker}, one per
+ * partition of the symbols, placed on the nodes by a sharded daemon process) each subscribe with
+ * {@link SubscribeFeeds}: the registry answers with every ticker of the worker's partition
+ * ({@link FeedTickers}) and then tells it each ticker added or removed there. Subscriptions live in
+ * memory only; a worker subscribes again every few seconds, which also reaches a registry that has
+ * moved to another node.
  */
 public final class TickerRegistry
         extends EventSourcedBehaviorWithEnforcedReplies<TickerRegistry.Command, RegistryEvent, TickerRegistry.State> {
@@ -64,6 +73,14 @@ public final class TickerRegistry
     }
 
     public record ListTickers(ActorRef<Tickers> replyTo) implements Command {
+    }
+
+    /**
+     * A feed worker's subscription to the tickers of its partition ({@link #partitionOf}):
+     * answered with {@link FeedTickers}, followed by a {@link FeedAdded} or {@link FeedRemoved} for
+     * each change. Subscribing again replaces the partition's previous subscriber.
+     */
+    public record SubscribeFeeds(int partition, int partitions, ActorRef<FeedUpdate> subscriber) implements Command {
     }
 
     /** Stops the singleton (its stop message when the node leaves). */
@@ -105,7 +122,35 @@ public final class TickerRegistry
     public record Tickers(List<WatchedTicker> tickers) implements CborSerializable {
     }
 
-    /** What the registry does to ticker entities (sources it starts and stops itself). */
+    /** What a feed worker hears about its partition. */
+    public sealed interface FeedUpdate extends CborSerializable {
+    }
+
+    /** Every ticker of the partition now, by symbol (the answer to {@link SubscribeFeeds}). */
+    public record FeedTickers(List<WatchedTicker> tickers) implements FeedUpdate {
+    }
+
+    public record FeedAdded(WatchedTicker ticker) implements FeedUpdate {
+    }
+
+    public record FeedRemoved(WatchedTicker ticker) implements FeedUpdate {
+    }
+
+    /**
+     * The partition of {@code symbol} among {@code partitions}: {@code String.hashCode} is fixed by
+     * the Java specification, so every node computes the same one.
+     */
+    public static int partitionOf(String symbol, int partitions) {
+        return Math.floorMod(symbol.hashCode(), partitions);
+    }
+
+    private record Subscriber(int partitions, ActorRef<FeedUpdate> ref) {
+        boolean owns(String symbol, int partition) {
+            return partitionOf(symbol, partitions) == partition;
+        }
+    }
+
+    /** What the registry does to ticker entities. */
     public interface Watcher {
         /** Wakes the ticker's entity (at start, on add, then every wake interval). */
         void wake(WatchedTicker ticker);
@@ -126,29 +171,36 @@ public final class TickerRegistry
     // ---- wiring ----
 
     /** Starts (or proxies to) the cluster's registry singleton. */
-    public static ActorRef<Command> init(ClusterSingleton singleton, Sources sources, Watcher watcher,
+    /**
+     * Starts (or proxies to) the cluster's registry singleton.
+     *
+     * @param sourceNames the sources a ticker may name (the configured {@code tickwatch.sources})
+     */
+    public static ActorRef<Command> init(ClusterSingleton singleton, List<String> sourceNames, Watcher watcher,
                                          Duration wakeInterval) {
-        return singleton.init(SingletonActor.of(create(sources, watcher, wakeInterval), "ticker-registry")
+        return singleton.init(SingletonActor.of(create(sourceNames, watcher, wakeInterval), "ticker-registry")
                 .withStopMessage(Stop.INSTANCE));
     }
 
-    public static Behavior<Command> create(Sources sources, Watcher watcher, Duration wakeInterval) {
+    public static Behavior<Command> create(List<String> sourceNames, Watcher watcher, Duration wakeInterval) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-                new TickerRegistry(ctx, timers, sources, watcher, wakeInterval)));
+                new TickerRegistry(ctx, timers, sourceNames, watcher, wakeInterval)));
     }
 
     private final ActorContext<Command> ctx;
     private final TimerScheduler<Command> timers;
-    private final Sources sources;
+    private final List<String> sourceNames;
     private final Watcher watcher;
     private final Duration wakeInterval;
+    /** Feed workers by partition; in memory only (see the class comment). */
+    private final Map<Integer, Subscriber> feeds = new HashMap<>();
 
-    private TickerRegistry(ActorContext<Command> ctx, TimerScheduler<Command> timers, Sources sources,
+    private TickerRegistry(ActorContext<Command> ctx, TimerScheduler<Command> timers, List<String> sourceNames,
                            Watcher watcher, Duration wakeInterval) {
         super(PERSISTENCE_ID, SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
         this.ctx = ctx;
         this.timers = timers;
-        this.sources = sources;
+        this.sourceNames = List.copyOf(new java.util.TreeSet<>(sourceNames));
         this.watcher = watcher;
         this.wakeInterval = wakeInterval;
     }
@@ -188,6 +240,7 @@ public final class TickerRegistry
                 .onCommand(Add.class, this::onAdd)
                 .onCommand(Remove.class, this::onRemove)
                 .onCommand(ListTickers.class, (s, c) -> Effect().reply(c.replyTo(), new Tickers(s.tickers())))
+                .onCommand(SubscribeFeeds.class, this::onSubscribeFeeds)
                 .onCommand(WakeAll.class, (s, c) -> {
                     s.tickers.values().forEach(watcher::wake);
                     return Effect().noReply();
@@ -201,8 +254,8 @@ public final class TickerRegistry
             return Effect().reply(a.replyTo(), new InvalidSymbol(a.symbol(),
                     "a symbol is 1-20 characters of A-Z, 0-9, '.', '-' or '_'"));
         }
-        if (!sources.has(a.source())) {
-            return Effect().reply(a.replyTo(), new UnknownSource(a.source(), sources.names()));
+        if (!sourceNames.contains(a.source())) {
+            return Effect().reply(a.replyTo(), new UnknownSource(a.source(), sourceNames));
         }
         WatchedTicker existing = s.tickers.get(a.symbol());
         if (existing != null) {
@@ -211,7 +264,10 @@ public final class TickerRegistry
         WatchedTicker t = new WatchedTicker(a.symbol(), a.source(), System.currentTimeMillis(),
                 a.market() == null ? null : a.market().name());
         return Effect().persist(new TickerAdded(t))
-                .thenRun(after -> watch(t))
+                .thenRun(after -> {
+                    tellFeed(t.symbol(), new FeedAdded(t));
+                    watch(t);
+                })
                 .thenReply(a.replyTo(), after -> new Added(t));
     }
 
@@ -222,7 +278,7 @@ public final class TickerRegistry
         }
         return Effect().persist(new TickerRemoved(r.symbol()))
                 .thenRun(after -> {
-                    sources.stop(existing);
+                    tellFeed(existing.symbol(), new FeedRemoved(existing));
                     watcher.stop(existing);
                 })
                 .thenReply(r.replyTo(), after -> new Removed(existing));
@@ -230,11 +286,30 @@ public final class TickerRegistry
 
     private void watch(WatchedTicker t) {
         try {
-            sources.start(t);
             watcher.wake(t);
         } catch (RuntimeException e) {
-            ctx.getLog().error("starting ticker {} (source {}) failed: {}", t.symbol(), t.source(), e.toString());
+            ctx.getLog().error("waking ticker {} failed: {}", t.symbol(), e.toString());
         }
+    }
+
+    private ReplyEffect<RegistryEvent, State> onSubscribeFeeds(State s, SubscribeFeeds c) {
+        if (c.partitions() < 1 || c.partition() < 0 || c.partition() >= c.partitions()) {
+            ctx.getLog().warn("feed subscription for partition {} of {} ignored", c.partition(), c.partitions());
+            return Effect().noReply();
+        }
+        Subscriber sub = new Subscriber(c.partitions(), c.subscriber());
+        feeds.put(c.partition(), sub);
+        List<WatchedTicker> mine = s.tickers.values().stream().filter(t -> sub.owns(t.symbol(), c.partition())).toList();
+        return Effect().reply(c.subscriber(), new FeedTickers(mine));
+    }
+
+    /** Tells the feed worker that owns {@code symbol}, if one has subscribed. */
+    private void tellFeed(String symbol, FeedUpdate update) {
+        feeds.forEach((partition, sub) -> {
+            if (sub.owns(symbol, partition)) {
+                sub.ref().tell(update);
+            }
+        });
     }
 
     @Override
@@ -255,7 +330,7 @@ public final class TickerRegistry
     public SignalHandler<State> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.class, (s, signal) -> {
-                    ctx.getLog().info("ticker registry up with {} ticker(s); starting them", s.tickers.size());
+                    ctx.getLog().info("ticker registry up with {} ticker(s); waking them", s.tickers.size());
                     new ArrayList<>(s.tickers.values()).forEach(this::watch);
                     timers.startTimerWithFixedDelay(WakeAll.INSTANCE, wakeInterval);
                 })

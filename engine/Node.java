@@ -2,13 +2,8 @@ package engine;
 
 import actors.ConditionRegistry;
 import actors.ConditionSync;
-import actors.FileSink;
-import actors.HitRouter;
 import actors.HitsQuery;
-import actors.LogSink;
 import actors.RecentHits;
-import actors.HitSink;
-import actors.Sources;
 import actors.TickerEntity;
 import actors.TickerEntity.IngestResult;
 import actors.TickerEntity.TickerStatus;
@@ -21,51 +16,45 @@ import conditions.ConditionSet;
 import conditions.Hit;
 import conditions.Market;
 import conditions.Tick;
+import engine.sources.PushSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.ClusterSingleton;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import persistence.DatabaseProbe;
-import persistence.Schema;
 import persistence.StoredHit;
 import persistence.WatchedTicker;
 
 /**
  * A running tickwatch node: an actor system in cluster mode with ticker entities sharded by symbol,
- * the ticker registry (a cluster singleton), the hit router and its sinks, on the configured
- * database. The HTTP API and the tools drive it through the methods below; every call is
- * non-blocking unless it says otherwise.
+ * the ticker registry (a cluster singleton), the hit router and its sinks, the sources and their
+ * feed workers, on the configured database ({@link NodeBootstrap} starts them). The HTTP API and
+ * the tools drive it through the methods below; every call is non-blocking unless it says otherwise.
  *
  * <pre>{@code
  * Node node = Node.start(NodeSettings.load());
@@ -82,12 +71,11 @@ public final class Node implements AutoCloseable {
     private final ActorSystem<Void> system;
     private final ConditionRegistry conditions;
     private final RecentHits recent;
-    private final Sources sources;
     private final ClusterSharding sharding;
+    private final List<String> sourceNames;
+    private final Set<String> sinkNames;
     private final ActorRef<TickerRegistry.Command> registry;
     private final ActorRef<ConditionSync.Command> conditionSync;
-    /** The names of the sinks hits can go to, in order. */
-    private final Set<String> sinkNames;
     /** The readiness check's own database connection, outside the journal's pool. */
     private final DatabaseProbe databaseProbe;
     /** The last change of the conditions file asked for; the next runs after it ({@link #changeConditions}). */
@@ -97,156 +85,47 @@ public final class Node implements AutoCloseable {
     /** The markets known tickers were added with (absent: none given); each ingest ask carries it. */
     private final Map<String, Market> markets = new ConcurrentHashMap<>();
 
-    private Node(NodeSettings settings, ActorSystem<Void> system, ConditionRegistry conditions, RecentHits recent,
-                 List<HitSink> sinks) {
+    /** Made by {@link NodeBootstrap}, which starts each part. */
+    Node(NodeSettings settings, ActorSystem<Void> system, ConditionRegistry conditions, RecentHits recent,
+         ActorRef<TickerRegistry.Command> registry, ActorRef<ConditionSync.Command> conditionSync,
+         List<String> sourceNames, Set<String> sinkNames) {
         this.settings = settings;
         this.system = system;
         this.conditions = conditions;
         this.recent = recent;
-        this.sources = Sources.defaults(this::ingest);
-        this.sinkNames = Collections.unmodifiableSet(new LinkedHashSet<>(sinks.stream().map(HitSink::name).toList()));
+        this.sharding = ClusterSharding.get(system);
+        this.registry = registry;
+        this.conditionSync = conditionSync;
+        this.sourceNames = List.copyOf(new TreeSet<>(sourceNames));
+        this.sinkNames = Collections.unmodifiableSet(new TreeSet<>(sinkNames));
         this.databaseProbe = new DatabaseProbe(settings.db(), system.dispatchers().lookup(DispatcherSelector.blocking()),
                 READY_TIMEOUT);
         system.getWhenTerminated().thenRun(databaseProbe::close);
-        this.sharding = ClusterSharding.get(system);
-        ActorRef<HitRouter.Command> router = system.systemActorOf(
-                HitRouter.create(sinks, recent, settings.ticker().ackTimeout().multipliedBy(4)), "hit-router",
-                Props.empty());
-        TickerEntity.init(sharding, new TickerEntity.Deps(conditions, router, settings.ticker()));
-        // on the blocking dispatcher: taking a newer set from another node rewrites the conditions file
-        this.conditionSync = system.systemActorOf(ConditionSync.create(conditions, settings.conditionsSync()),
-                "condition-sync", DispatcherSelector.blocking());
-        system.systemActorOf(HitsQuery.create(recent), HitsQuery.NAME, Props.empty());
-        this.registry = TickerRegistry.init(ClusterSingleton.get(system), sources, new TickerRegistry.Watcher() {
-            @Override
-            public void wake(WatchedTicker t) {
-                sharding.entityRefFor(TickerEntity.KEY, t.symbol()).tell(TickerEntity.Wake.INSTANCE);
-            }
-
-            @Override
-            public void stop(WatchedTicker t) {
-                sharding.entityRefFor(TickerEntity.KEY, t.symbol()).tell(TickerEntity.Passivate.INSTANCE);
-            }
-        }, settings.wakeInterval());
-    }
-
-    /** Starts a node with the {@code log} and {@code file} sinks. Blocks until it is up. */
-    public static Node start(NodeSettings settings) {
-        return start(settings, List.of());
     }
 
     /**
-     * Starts a node: loads the conditions (an invalid file refuses the start with the parser's
-     * messages), opens the alerts file, starts the actor system, joins the cluster (itself when no
-     * seed nodes are configured), creates the journal tables when missing, and starts the entities,
-     * the registry (which resumes every watched ticker) and the router. Blocks until the schema is
-     * there, the node is an Up member and the registry answers (at most {@code tickwatch.start-timeout}).
+     * Starts a node with the sources and sinks its configuration names ({@code tickwatch.sources},
+     * {@code tickwatch.sinks}). Blocks until it is up; see {@link NodeBootstrap#start()}.
      *
-     * @param extraSinks sinks besides {@code log} and {@code file} (a sink of the same name replaces it)
-     * @throws IllegalStateException when the conditions, the alerts file, the database or the cluster fail
+     * @throws IllegalStateException when the conditions, the sources, the sinks, the database or the cluster fail
      */
-    public static Node start(NodeSettings settings, List<HitSink> extraSinks) {
-        if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() < 2) {
-            // See Main.useCommonPool: every async stage (each hit confirmation) would start a thread.
-            LOG.warn("the common ForkJoinPool has parallelism {}: start the JVM with "
-                    + "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4 (java -jar tickwatch.jar does); "
-                    + "otherwise each hit confirmation starts a thread and hits reach sinks late under load",
-                    java.util.concurrent.ForkJoinPool.getCommonPoolParallelism());
-        }
-        ConditionRegistry conditions;
-        try {
-            conditions = ConditionRegistry.load(settings.conditionsFile());
-        } catch (ConditionException e) {
-            throw new IllegalStateException("cannot start: " + settings.conditionsFile() + " has invalid conditions:\n"
-                    + String.join("\n", e.problems()), e);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start: reading " + settings.conditionsFile() + ": " + e, e);
-        }
-        RecentHits recent = new RecentHits(settings.recentHits());
-        Map<String, HitSink> sinks = new LinkedHashMap<>();
-        try {
-            Files.createDirectories(settings.dataDir());
-            if (settings.db().h2Directory() != null) {
-                Files.createDirectories(settings.db().h2Directory());
-            }
-            FileSink file = FileSink.open(settings.alertsFile(), 100_000, settings.recentHits());
-            recent.addAll(file.recentAtOpen());
-            sinks.put(LogSink.NAME, new LogSink());
-            sinks.put(FileSink.NAME, file);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start: " + e, e);
-        }
-        for (HitSink s : extraSinks) {
-            HitSink replaced = sinks.put(s.name(), s);
-            if (replaced != null) {
-                closeQuietly(replaced);
-            }
-        }
-        try {
-            SinkNames.check(conditions.current().all(), sinks.keySet());
-        } catch (SinkNames.UnknownSinks e) {
-            sinks.values().forEach(Node::closeQuietly);
-            throw new IllegalStateException("cannot start: " + settings.conditionsFile() + ": " + e.getMessage(), e);
-        }
-        LOG.info("starting tickwatch node: {}; {} condition(s)", settings, conditions.current().size());
-        ActorSystem<Void> system;
-        try {
-            system = ActorSystem.create(Behaviors.empty(), "tickwatch", settings.pekkoConfig());
-        } catch (RuntimeException e) {
-            sinks.values().forEach(Node::closeQuietly);
-            throw new IllegalStateException("cannot start the actor system: " + e, e);
-        }
-        Node node = null;
-        try {
-            Duration wait = settings.startTimeout();
-            Cluster cluster = Cluster.get(system);
-            if (settings.seedNodes().isEmpty()) {
-                cluster.manager().tell(Join.create(cluster.selfMember().address()));
-            }
-            Schema.createIfNotExists(system, settings.db()).toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            Schema.checkModel(system, settings.db(), settings.ticker().model()).toCompletableFuture()
-                    .get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            node = new Node(settings, system, conditions, recent, List.copyOf(sinks.values()));
-            long deadline = System.nanoTime() + wait.toNanos();
-            while (cluster.selfMember().status() != MemberStatus.up()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the node did not join the cluster (seed nodes "
-                            + settings.seedNodes() + ") within " + wait);
-                }
-                Thread.sleep(20);
-            }
-            node.refreshKnown().toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
-            LOG.info("tickwatch node up at {} with {} watched ticker(s)", cluster.selfMember().address(),
-                    node.known.size());
-            return node;
-        } catch (Exception e) {
-            system.terminate();
-            try {
-                system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // already failing
-            }
-            if (node == null) { // else the router closed them when it stopped
-                sinks.values().forEach(Node::closeQuietly);
-            }
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw new IllegalStateException("cannot start on " + settings.db().describe() + ": " + cause, cause);
-        }
+    public static Node start(NodeSettings settings) {
+        return new NodeBootstrap(settings).start();
     }
 
-    private static void closeQuietly(HitSink s) {
-        try {
-            s.close();
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("closing sink {}: {}", s.name(), e.toString());
-        }
+    /** The registry singleton (its proxy on this node). */
+    ActorRef<TickerRegistry.Command> registry() {
+        return registry;
     }
 
-    private CompletionStage<Void> refreshKnown() {
+    /** Fills the symbols known to be watched (at start). */
+    CompletionStage<Void> refreshKnown() {
         return tickers().thenAccept(ts -> ts.forEach(this::remember));
+    }
+
+    /** How many symbols this node knows to be watched. */
+    int knownCount() {
+        return known.size();
     }
 
     public ActorSystem<Void> system() {
@@ -279,6 +158,19 @@ public final class Node implements AutoCloseable {
      * {@code tickwatch.ingest.max-batch} is unchanged.
      */
     public CompletionStage<IngestResult> ingest(List<Tick> ticks, String idempotencyKey) {
+        return ingest(ticks, idempotencyKey, true);
+    }
+
+    /**
+     * The sources' way in ({@code engine.sources.SourceHost}): {@link #ingest(List, String)} for
+     * tickers that are watched already. It never adds a ticker, so a tick a feed still sends after
+     * its ticker was removed cannot bring the ticker back.
+     */
+    CompletionStage<IngestResult> ingestWatched(List<Tick> ticks, String idempotencyKey) {
+        return ingest(ticks, idempotencyKey, false);
+    }
+
+    private CompletionStage<IngestResult> ingest(List<Tick> ticks, String idempotencyKey, boolean addUnknown) {
         Map<String, List<Tick>> bySymbol = new LinkedHashMap<>();
         long malformed = 0;
         for (Tick t : ticks) {
@@ -293,12 +185,16 @@ public final class Node implements AutoCloseable {
             return CompletableFuture.completedFuture(start);
         }
         return Source.from(bySymbol.entrySet())
-                .mapAsyncUnordered(settings.parallelism(), e -> ingestSymbol(e.getKey(), e.getValue(), idempotencyKey))
+                .mapAsyncUnordered(settings.parallelism(),
+                        e -> ingestSymbol(e.getKey(), e.getValue(), idempotencyKey, addUnknown))
                 .runWith(Sink.fold(start, IngestResult::plus), system);
     }
 
-    private CompletionStage<IngestResult> ingestSymbol(String symbol, List<Tick> ticks, String idempotencyKey) {
-        CompletionStage<IngestResult> chain = ensureWatched(symbol).thenApply(x -> IngestResult.NONE);
+    private CompletionStage<IngestResult> ingestSymbol(String symbol, List<Tick> ticks, String idempotencyKey,
+                                                       boolean addUnknown) {
+        CompletionStage<IngestResult> chain = addUnknown
+                ? ensureWatched(symbol).thenApply(x -> IngestResult.NONE)
+                : CompletableFuture.completedFuture(IngestResult.NONE);
         int batch = settings.maxBatch();
         for (int from = 0; from < ticks.size(); from += batch) {
             List<Tick> part = List.copyOf(ticks.subList(from, Math.min(ticks.size(), from + batch)));
@@ -315,7 +211,7 @@ public final class Node implements AutoCloseable {
         if (known.contains(symbol)) {
             return CompletableFuture.completedFuture(null);
         }
-        return addTicker(symbol, Sources.PUSH).thenAccept(r -> {
+        return addTicker(symbol, PushSource.TYPE).thenAccept(r -> {
             if (r instanceof TickerRegistry.InvalidSymbol || r instanceof TickerRegistry.UnknownSource) {
                 throw new IllegalArgumentException("cannot watch " + symbol + ": " + r);
             }
@@ -402,9 +298,14 @@ public final class Node implements AutoCloseable {
         });
     }
 
-    /** The source names {@link #addTicker} accepts. */
+    /** The source names {@link #addTicker} accepts (the configured {@code tickwatch.sources}), sorted. */
     public List<String> sources() {
-        return sources.names();
+        return sourceNames;
+    }
+
+    /** The sink names conditions may use (the configured {@code tickwatch.sinks}), sorted; see {@link SinkNames}. */
+    public Set<String> sinkNames() {
+        return sinkNames;
     }
 
     /** A watched ticker's status; empty when the symbol is not watched. */
@@ -489,11 +390,6 @@ public final class Node implements AutoCloseable {
         }, system.dispatchers().lookup(DispatcherSelector.blocking()));
         conditionChanges = next;
         return next;
-    }
-
-    /** The sinks a condition may name ({@link SinkNames}). */
-    public Set<String> sinkNames() {
-        return sinkNames;
     }
 
     // ---- hits ----

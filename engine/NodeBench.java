@@ -1,6 +1,6 @@
 package engine;
 
-import actors.HitSink;
+import actors.sinks.HitSink;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import conditions.Hit;
@@ -67,6 +67,7 @@ final class NodeBench {
                         + "tickwatch.conditions.file = \"" + dir.resolve("conditions.json") + "\"\n"
                         + "pekko.remote.artery.canonical.port = 0\n"
                         + "pekko.loglevel = WARNING\n"
+                        + "tickwatch.sinks.bench.type = bench\n"
                         + "tickwatch.db.kind = " + db + "\n"
                         + (db.equals("postgres") ? "tickwatch.db.postgres.schema = " + schema + "\n" : ""));
         NodeSettings settings = NodeSettings.load(overrides);
@@ -74,7 +75,7 @@ final class NodeBench {
         long heapBefore = usedHeapAfterGc();
         System.out.printf("bench node: %s, %d symbols, %d client connections; data in %s%n", settings.db().describe(),
                 symbols, clients, dir);
-        Node node = Node.start(settings, List.of(sink));
+        Node node = new NodeBootstrap(settings).sinkType("bench", ctx -> sink).start();
         try {
             ServerBinding binding = AdminApi.bind(node, new AdminApi.Settings("127.0.0.1", 0, "", 1_000_000))
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -17,7 +17,7 @@ import persistence.DbSettings;
  * @param config         the whole config, as loaded
  * @param dataDir        where the H2 database and the alerts file live by default
  * @param conditionsFile the conditions file (missing = none)
- * @param alertsFile     where the {@code file} sink appends hits
+ * @param alertsFile     where the sink named {@code file} appends hits
  * @param ticker         how ticker entities behave
  * @param db             the database
  * @param seedNodes      cluster seed nodes; empty = join itself
@@ -51,7 +51,7 @@ public record NodeSettings(Config config, Path dataDir, Path conditionsFile, Pat
     public static NodeSettings from(Config c) {
         Config t = c.getConfig("tickwatch");
         Path dataDir = Path.of(t.getString("data-dir")).toAbsolutePath().normalize();
-        String alerts = t.getString("sinks.file.path");
+        String alerts = t.hasPath("sinks.file.path") ? t.getString("sinks.file.path") : "";
         List<String> seeds = Arrays.stream(t.getString("cluster.seed-nodes").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (seeds.isEmpty()) {

@@ -1,5 +1,6 @@
 package actors;
 
+import actors.sinks.HitSink;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import conditions.ConditionSet;

@@ -3,14 +3,12 @@ package actors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import actors.Fixtures.ProbeSink;
+import actors.sinks.RecordingSink;
 import com.typesafe.config.ConfigFactory;
 import conditions.Hit;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LoggingTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -33,29 +31,11 @@ class HitRouterTest {
         return new StoredHit(cond, "005930", bar, "KRX", Map.of("CLOSE", 1.0), List.of(sinks));
     }
 
-    /** A sink that blocks until released. */
-    static final class SlowSink extends ProbeSink {
-        final CountDownLatch release = new CountDownLatch(1);
-
-        SlowSink(String name) {
-            super(name);
-        }
-
-        @Override
-        public void deliver(Hit hit) {
-            try {
-                release.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            super.deliver(hit);
-        }
-    }
-
     @Test
     void acksOnlyWhenEverySinkHasTheHitAndASlowSinkDelaysNobodyElse() throws Exception {
-        ProbeSink fast = new ProbeSink("fast");
-        SlowSink slow = new SlowSink("slow");
+        RecordingSink fast = new RecordingSink("fast");
+        RecordingSink slow = new RecordingSink("slow");
+        slow.hold();
         RecentHits recent = new RecentHits(10);
         ActorRef<HitRouter.Command> router = kit.spawn(HitRouter.create(List.of(fast, slow), recent, Duration.ofMinutes(1)));
         TestProbe<HitRouter.Ack> both = kit.createTestProbe();
@@ -65,20 +45,20 @@ class HitRouterTest {
         router.tell(new HitRouter.Route(hit("b", 2, "fast"), fastOnly.ref()));
 
         assertEquals("005930/b/2", fastOnly.receiveMessage(WAIT).hitId(), "the fast sink is not held up");
-        assertEquals(2, fast.delivered.size());
+        assertEquals(2, fast.delivered().size());
         both.expectNoMessage(Duration.ofMillis(200));
         assertEquals(List.of("005930/b/2"), recent.recent(null, 10).stream().map(Hit::id).toList());
 
-        slow.release.countDown();
+        slow.release();
         assertEquals("005930/a/1", both.receiveMessage(WAIT).hitId());
         assertEquals(List.of("005930/a/1", "005930/b/2"), recent.recent(null, 10).stream().map(Hit::id).toList());
     }
 
     @Test
     void aFailingSinkIsRetriedAndEverySinkDropsWhatItHandled() {
-        ProbeSink flaky = new ProbeSink("flaky");
-        ProbeSink steady = new ProbeSink("steady");
-        flaky.failing.set(true);
+        RecordingSink flaky = new RecordingSink("flaky");
+        RecordingSink steady = new RecordingSink("steady");
+        flaky.fail("flaky is down (test)");
         ActorRef<HitRouter.Command> router = kit.spawn(HitRouter.create(List.of(flaky, steady), new RecentHits(10),
                 Duration.ofMinutes(1)));
         TestProbe<HitRouter.Ack> acks = kit.createTestProbe();
@@ -86,21 +66,21 @@ class HitRouterTest {
 
         router.tell(new HitRouter.Route(h, acks.ref()));
         acks.expectNoMessage(Duration.ofMillis(300));
-        flaky.failing.set(false);
+        flaky.recover();
         // the entity asks again after its ack timeout; the steady sink already has it
         router.tell(new HitRouter.Route(h, acks.ref()));
         acks.receiveMessage(WAIT);
         router.tell(new HitRouter.Route(h, acks.ref())); // delivered again (a replay after a restart)
         acks.receiveMessage(WAIT);
 
-        assertEquals(1, steady.delivered.size(), "handled once");
-        assertEquals(1, flaky.delivered.size(), "handled once, after failing");
-        assertTrue(flaky.attempts.get() >= 2);
+        assertEquals(1, steady.delivered().size(), "handled once");
+        assertEquals(1, flaky.delivered().size(), "handled once, after failing");
+        assertTrue(flaky.attempts() >= 2);
     }
 
     @Test
     void unknownSinksAreLoggedOnceAndSkipped() {
-        ProbeSink known = new ProbeSink("known");
+        RecordingSink known = new RecordingSink("known");
         ActorRef<HitRouter.Command> router = kit.spawn(HitRouter.create(List.of(known), new RecentHits(10),
                 Duration.ofMinutes(1)));
         TestProbe<HitRouter.Ack> acks = kit.createTestProbe();
@@ -112,6 +92,6 @@ class HitRouterTest {
             acks.receiveMessage(WAIT);
             return null;
         });
-        assertEquals(1, known.delivered.size());
+        assertEquals(1, known.delivered().size());
     }
 }

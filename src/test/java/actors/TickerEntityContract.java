@@ -8,6 +8,8 @@ import actors.Fixtures.Reference;
 import actors.TickerEntity.Bars;
 import actors.TickerEntity.IngestResult;
 import actors.TickerEntity.TickerStatus;
+import actors.sinks.FileSink;
+import actors.sinks.HitSink;
 import com.typesafe.config.Config;
 import conditions.ConditionParser;
 import conditions.ConditionSet;

@@ -2,6 +2,7 @@ package actors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class TickerRegistryTest {
     void addRemoveListAndEverythingSurvivesARestart() throws Exception {
         TestDb.Db db = TestDb.h2(dir);
         Config config = Fixtures.config(db);
-        Sources sources = Sources.defaults(ticks -> null);
+        List<String> sources = List.of("push");
 
         ActorTestKit first = ActorTestKit.create("registry1", config);
         Recorder w1 = new Recorder();
@@ -99,5 +100,59 @@ class TickerRegistryTest {
         } finally {
             second.shutdownTestKit();
         }
+    }
+
+    /** Feed workers hear of exactly the tickers of their partition: all of them when they subscribe, then each change. */
+    @Test
+    void feedWorkersGetTheirPartitionThenEachChange() throws Exception {
+        TestDb.Db db = TestDb.h2(dir);
+        ActorTestKit kit = ActorTestKit.create("registry-feeds", Fixtures.config(db));
+        try {
+            Schema.createIfNotExists(kit.system(), db.settings()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            ActorRef<TickerRegistry.Command> reg = kit.spawn(TickerRegistry.create(List.of("push", "feed"),
+                    new Recorder(), Duration.ofMinutes(5)));
+            TestProbe<TickerRegistry.AddResult> add = kit.createTestProbe();
+            List<String> symbols = List.of("005930", "000660", "035720", "BTCUSDT", "ETHUSDT", "068270");
+            for (String sym : symbols.subList(0, 3)) {
+                reg.tell(new TickerRegistry.Add(sym, "feed", add.ref()));
+                assertInstanceOf(TickerRegistry.Added.class, add.receiveMessage(WAIT));
+            }
+            List<TestProbe<TickerRegistry.FeedUpdate>> workers = List.of(kit.createTestProbe(), kit.createTestProbe());
+            List<List<String>> seen = List.of(new java.util.ArrayList<>(), new java.util.ArrayList<>());
+            for (int p = 0; p < 2; p++) {
+                reg.tell(new TickerRegistry.SubscribeFeeds(p, 2, workers.get(p).ref()));
+                TickerRegistry.FeedTickers all = workers.get(p).expectMessageClass(TickerRegistry.FeedTickers.class, WAIT);
+                for (WatchedTicker t : all.tickers()) {
+                    assertEquals(p, TickerRegistry.partitionOf(t.symbol(), 2));
+                    seen.get(p).add(t.symbol());
+                }
+            }
+            for (String sym : symbols.subList(3, 6)) {
+                reg.tell(new TickerRegistry.Add(sym, "feed", add.ref()));
+                assertInstanceOf(TickerRegistry.Added.class, add.receiveMessage(WAIT));
+                int p = TickerRegistry.partitionOf(sym, 2);
+                assertEquals(sym, workers.get(p).expectMessageClass(TickerRegistry.FeedAdded.class, WAIT).ticker().symbol());
+                seen.get(p).add(sym);
+            }
+            assertEquals(new java.util.HashSet<>(symbols), union(seen.get(0), seen.get(1)));
+            assertTrue(!seen.get(0).isEmpty() && !seen.get(1).isEmpty(), "both partitions own some: " + seen);
+
+            TestProbe<TickerRegistry.RemoveResult> remove = kit.createTestProbe();
+            reg.tell(new TickerRegistry.Remove("005930", remove.ref()));
+            assertInstanceOf(TickerRegistry.Removed.class, remove.receiveMessage(WAIT));
+            int p = TickerRegistry.partitionOf("005930", 2);
+            assertEquals("005930", workers.get(p).expectMessageClass(TickerRegistry.FeedRemoved.class, WAIT)
+                    .ticker().symbol());
+            workers.get(1 - p).expectNoMessage(Duration.ofMillis(200));
+        } finally {
+            kit.shutdownTestKit();
+        }
+    }
+
+    static java.util.Set<String> union(List<String> a, List<String> b) {
+        java.util.Set<String> s = new java.util.HashSet<>(a);
+        s.addAll(b);
+        assertEquals(a.size() + b.size(), s.size(), "no symbol in two partitions");
+        return s;
     }
 }

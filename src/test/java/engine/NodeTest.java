@@ -91,6 +91,7 @@ class NodeTest {
             assertTrue(Files.exists(dir.resolve("data/tickwatch.mv.db")), "H2 created on first start");
             assertTrue(get(node.ready()));
             assertEquals(List.of("push"), node.sources());
+            assertEquals(java.util.Set.of("file", "log"), node.sinkNames(), "the configured sinks");
 
             IngestResult r = get(node.ingest(batch));
             assertEquals(43, r.accepted());

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +47,7 @@ class UnknownSinksTest {
 
     @Test
     void theNodeSaysWhichSinksItHas() {
-        assertEquals(Set.of("log", "file"), api.node.sinkNames());
+        assertEquals(List.of("file", "log"), List.copyOf(api.node.sinkNames()), "configured sinks, sorted by name");
     }
 
     @Test
@@ -58,7 +57,7 @@ class UnknownSinksTest {
         assertEquals(400, r.status(), r.body());
         assertTrue(r.error().contains("unknown sink \"File\""), r.body());
         assertTrue(r.error().contains("\"typo\""), r.body());
-        assertEquals(List.of("log", "file"), available(r.json()));
+        assertEquals(List.of("file", "log"), available(r.json()));
         assertEquals(404, RawHttp.send(api.open, "GET", "/api/conditions/typo", Map.of()).status(), "nothing stored");
         assertFalse(Files.readString(dir.resolve("conditions.json")).contains("typo"), "nothing written");
 
@@ -73,7 +72,7 @@ class UnknownSinksTest {
                 "{\"when\": [\"CLOSE\", \">\", 1], \"sinks\": [\"telegram\"]}");
         assertEquals(400, one.status(), one.body());
         assertTrue(one.error().contains("unknown sink \"telegram\""), one.body());
-        assertEquals(List.of("log", "file"), available(one.json()));
+        assertEquals(List.of("file", "log"), available(one.json()));
         RawHttp.Reply doc = RawHttp.send(api.open, "POST", "/api/conditions/validate", JSON,
                 "{\"a\": {\"when\": [\"CLOSE\", \">\", 1], \"sinks\": [\"Log\"]}, \"b\": {\"CLOSE\": [\"BIGGER\", 1]}}");
         assertEquals(400, doc.status(), doc.body());
@@ -92,7 +91,7 @@ class UnknownSinksTest {
             }
         });
         assertTrue(e.getMessage().contains("condition \"typo\": unknown sink \"File\""), e.getMessage());
-        assertTrue(e.getMessage().contains("log, file"), e.getMessage());
+        assertTrue(e.getMessage().contains("the configured sinks are file, log"), e.getMessage());
         assertTrue(e.getMessage().contains("conditions.json"), e.getMessage());
     }
 }

@@ -1,0 +1,311 @@
+package engine;
+
+import actors.ConditionRegistry;
+import actors.ConditionSync;
+import actors.ConfigBlocks;
+import actors.HitRouter;
+import actors.HitsQuery;
+import actors.RecentHits;
+import actors.TickerEntity;
+import actors.TickerRegistry;
+import actors.sinks.HitSink;
+import actors.sinks.SinkContext;
+import actors.sinks.SinkFactory;
+import actors.sinks.SinkTypes;
+import conditions.ConditionException;
+import engine.sources.SourceFactory;
+import engine.sources.SourceHost;
+import engine.sources.SourcePlacement;
+import engine.sources.SourceTypes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.Join;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import persistence.Schema;
+import persistence.WatchedTicker;
+
+/**
+ * Starts a {@link Node}, one step per method, in this order: read what the config names (conditions,
+ * sinks, sources, and that every sink a condition names exists: a mistake refuses the start before
+ * anything runs) -> actor system and cluster
+ * -> database schema -> sinks and their router -> sharded entities and the ticker registry -> sources
+ * and their placement -> wait until the node is an Up member. The HTTP API is bound afterwards by
+ * whoever runs the node ({@code NodeCommand}, {@code NodeBench}, tests).
+ *
+ * <pre>{@code
+ * Node node = new NodeBootstrap(settings).sinkType("recording", ctx -> sink).start();
+ * }</pre>
+ */
+public final class NodeBootstrap {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeBootstrap.class);
+
+    private final NodeSettings settings;
+    private SinkTypes sinkTypes = SinkTypes.builtIn();
+    private SourceTypes sourceTypes = SourceTypes.builtIn();
+
+    public NodeBootstrap(NodeSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Adds a sink type besides the built-in ones (tests, tools); config blocks name it in {@code type}. */
+    public NodeBootstrap sinkType(String type, SinkFactory factory) {
+        sinkTypes = sinkTypes.with(type, factory);
+        return this;
+    }
+
+    /** Adds a source type besides the built-in ones (tests, tools); config blocks name it in {@code type}. */
+    public NodeBootstrap sourceType(String type, SourceFactory factory) {
+        sourceTypes = sourceTypes.with(type, factory);
+        return this;
+    }
+
+    /**
+     * Starts the node. Blocks until the schema is there, the node is an Up member and the registry
+     * answers (at most {@code tickwatch.start-timeout}).
+     *
+     * @throws IllegalStateException when the conditions, the sources, the sinks, the database or the
+     *                               cluster fail; whatever was started is stopped again
+     */
+    public Node start() {
+        warnAboutCommonPool();
+        Plan plan = readConfiguration();
+        createDataDirs();
+        LOG.info("starting tickwatch node: {}; {} condition(s), sinks {}, sources {}", settings,
+                plan.conditions().current().size(), plan.sinkNames(), plan.sourceNames());
+        ActorSystem<Void> system = startSystem();
+        try {
+            joinCluster(system);
+            prepareSchema(system);
+            RecentHits recent = new RecentHits(settings.recentHits());
+            ActorRef<HitRouter.Command> router = startSinks(system, plan, recent);
+            Node node = startTickers(system, plan, router, recent);
+            startSources(system, plan, node);
+            awaitUp(system, node);
+            return node;
+        } catch (Exception e) {
+            stopAfterFailure(system);
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("cannot start on " + settings.db().describe() + ": " + cause, cause);
+        }
+    }
+
+    /** What the configuration names, read and checked before anything starts. */
+    private record Plan(ConditionRegistry conditions, List<ConfigBlocks.Block> sinks, List<ConfigBlocks.Block> sources,
+                        SourcePlacement.Settings placement) {
+        List<String> sinkNames() {
+            return names(sinks);
+        }
+
+        List<String> sourceNames() {
+            return names(sources);
+        }
+    }
+
+    /** Conditions, sinks (and that every sink a condition names is one), sources, placement. */
+    private Plan readConfiguration() {
+        ConditionRegistry conditions = loadConditions();
+        List<ConfigBlocks.Block> sinkBlocks = configured(() -> sinkTypes.configured(settings.config()));
+        checkSinkNames(conditions, sinkBlocks);
+        List<ConfigBlocks.Block> sourceBlocks = configured(() -> sourceTypes.configured(settings.config()));
+        SourcePlacement.Settings placement = configured(() -> SourcePlacement.Settings.from(settings.config()));
+        return new Plan(conditions, sinkBlocks, sourceBlocks, placement);
+    }
+
+    private static void warnAboutCommonPool() {
+        if (ForkJoinPool.getCommonPoolParallelism() < 2) {
+            // See Main.useCommonPool: every async stage (each hit confirmation) would start a thread.
+            LOG.warn("the common ForkJoinPool has parallelism {}: start the JVM with "
+                    + "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4 (java -jar tickwatch.jar does); "
+                    + "otherwise each hit confirmation starts a thread and hits reach sinks late under load",
+                    ForkJoinPool.getCommonPoolParallelism());
+        }
+    }
+
+    /** The conditions file; an invalid one refuses the start with the parser's messages. */
+    private ConditionRegistry loadConditions() {
+        try {
+            return ConditionRegistry.load(settings.conditionsFile());
+        } catch (ConditionException e) {
+            throw new IllegalStateException("cannot start: " + settings.conditionsFile() + " has invalid conditions:\n"
+                    + String.join("\n", e.problems()), e);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start: reading " + settings.conditionsFile() + ": " + e, e);
+        }
+    }
+
+    /** Every sink a condition names is configured: a hit must never go to a sink that does not exist. */
+    private void checkSinkNames(ConditionRegistry conditions, List<ConfigBlocks.Block> sinkBlocks) {
+        try {
+            SinkNames.check(conditions.current().all(), new TreeSet<>(names(sinkBlocks)));
+        } catch (SinkNames.UnknownSinks e) {
+            throw new IllegalStateException("cannot start: " + settings.conditionsFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T configured(java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
+            throw new IllegalStateException("cannot start: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> names(List<ConfigBlocks.Block> blocks) {
+        return blocks.stream().map(ConfigBlocks.Block::name).toList();
+    }
+
+    private void createDataDirs() {
+        try {
+            Files.createDirectories(settings.dataDir());
+            if (settings.db().h2Directory() != null) {
+                Files.createDirectories(settings.db().h2Directory());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start: " + e, e);
+        }
+    }
+
+    private ActorSystem<Void> startSystem() {
+        try {
+            return ActorSystem.create(Behaviors.empty(), "tickwatch", settings.pekkoConfig());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot start the actor system: " + e, e);
+        }
+    }
+
+    /** A node without seed nodes joins itself; with them, the cluster's seed process joins it. */
+    private void joinCluster(ActorSystem<Void> system) {
+        Cluster cluster = Cluster.get(system);
+        if (settings.seedNodes().isEmpty()) {
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        }
+    }
+
+    /** Creates the journal tables when missing; refuses a database built with another bar model. */
+    private void prepareSchema(ActorSystem<Void> system) throws Exception {
+        Duration wait = settings.startTimeout();
+        Schema.createIfNotExists(system, settings.db()).toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        Schema.checkModel(system, settings.db(), settings.ticker().model()).toCompletableFuture()
+                .get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Opens every configured sink and starts the router that runs them (and closes them when it
+     * stops); the node's recent hits start with what the sinks recorded before.
+     */
+    private ActorRef<HitRouter.Command> startSinks(ActorSystem<Void> system, Plan plan, RecentHits recent) {
+        List<HitSink> sinks = sinkTypes.open(plan.sinks(),
+                b -> new SinkContext(b.name(), b.config(), system, settings.dataDir(), settings.recentHits()));
+        sinks.forEach(s -> recent.addAll(s.recentAtOpen()));
+        try {
+            return system.systemActorOf(HitRouter.create(sinks, recent, settings.ticker().ackTimeout().multipliedBy(4)),
+                    "hit-router", Props.empty());
+        } catch (RuntimeException e) {
+            sinks.forEach(SinkTypes::closeQuietly);
+            throw e;
+        }
+    }
+
+    /**
+     * The ticker entities (sharded), the conditions' sync across nodes, the recent-hits query and
+     * the ticker registry singleton: then the node can answer.
+     */
+    private Node startTickers(ActorSystem<Void> system, Plan plan, ActorRef<HitRouter.Command> router,
+                              RecentHits recent) {
+        ClusterSharding sharding = startEntities(system, plan.conditions(), router);
+        ActorRef<ConditionSync.Command> conditionSync = system.systemActorOf(
+                // on the blocking dispatcher: taking a newer set from another node rewrites the conditions file
+                ConditionSync.create(plan.conditions(), settings.conditionsSync()), "condition-sync",
+                DispatcherSelector.blocking());
+        system.systemActorOf(HitsQuery.create(recent), HitsQuery.NAME, Props.empty());
+        ActorRef<TickerRegistry.Command> registry = startRegistry(system, sharding, plan.sourceNames());
+        return new Node(settings, system, plan.conditions(), recent, registry, conditionSync, plan.sourceNames(),
+                new TreeSet<>(plan.sinkNames()));
+    }
+
+    private ClusterSharding startEntities(ActorSystem<Void> system, ConditionRegistry conditions,
+                                          ActorRef<HitRouter.Command> router) {
+        ClusterSharding sharding = ClusterSharding.get(system);
+        TickerEntity.init(sharding, new TickerEntity.Deps(conditions, router, settings.ticker()));
+        return sharding;
+    }
+
+    /** The registry singleton: it wakes each watched ticker's entity, and passivates a removed one. */
+    private ActorRef<TickerRegistry.Command> startRegistry(ActorSystem<Void> system, ClusterSharding sharding,
+                                                           List<String> sourceNames) {
+        return TickerRegistry.init(ClusterSingleton.get(system), sourceNames, new TickerRegistry.Watcher() {
+            @Override
+            public void wake(WatchedTicker t) {
+                sharding.entityRefFor(TickerEntity.KEY, t.symbol()).tell(TickerEntity.Wake.INSTANCE);
+            }
+
+            @Override
+            public void stop(WatchedTicker t) {
+                sharding.entityRefFor(TickerEntity.KEY, t.symbol()).tell(TickerEntity.Passivate.INSTANCE);
+            }
+        }, settings.wakeInterval());
+    }
+
+    /**
+     * Builds this node's instance of every configured source and starts this node's part of the
+     * feed workers' daemon process; the sources are closed when the node stops, after the workers
+     * placed here have unwatched their tickers.
+     */
+    private void startSources(ActorSystem<Void> system, Plan plan, Node node) {
+        SourceHost host = SourceHost.start(system, plan.sources(), sourceTypes, node::ingestWatched);
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-sources",
+                () -> {
+                    host.close();
+                    return CompletableFuture.completedFuture(Done.getInstance());
+                });
+        SourcePlacement.init(system, node.registry(), host, plan.placement());
+    }
+
+    /** Waits until this node is an Up member and the registry has answered. */
+    private void awaitUp(ActorSystem<Void> system, Node node) throws Exception {
+        Duration wait = settings.startTimeout();
+        Cluster cluster = Cluster.get(system);
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (cluster.selfMember().status() != MemberStatus.up()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the node did not join the cluster (seed nodes "
+                        + settings.seedNodes() + ") within " + wait);
+            }
+            Thread.sleep(20);
+        }
+        node.refreshKnown().toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("tickwatch node up at {} with {} watched ticker(s)", cluster.selfMember().address(), node.knownCount());
+    }
+
+    /** Stops the actor system; the router, if it started, closes the sinks, the shutdown task the sources. */
+    private static void stopAfterFailure(ActorSystem<Void> system) {
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // already failing
+        }
+    }
+}

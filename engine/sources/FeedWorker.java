@@ -1,0 +1,101 @@
+package engine.sources;
+
+import actors.TickerRegistry;
+import actors.TickerRegistry.FeedAdded;
+import actors.TickerRegistry.FeedRemoved;
+import actors.TickerRegistry.FeedTickers;
+import actors.TickerRegistry.FeedUpdate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import persistence.WatchedTicker;
+
+/**
+ * One partition of the watched symbols ({@link TickerRegistry#partitionOf}), run on one node at a
+ * time by the sharded daemon process of {@link SourcePlacement}: it subscribes to its partition
+ * at the registry and has this node's {@link SourceHost} watch every ticker of it, and unwatch
+ * each one that is removed. When it stops (its node leaves, or sharding moves it to another node)
+ * it unwatches all of them here, before it starts on the other node.
+ *
+ * <p>It subscribes again every {@code resync} interval: the answer is the whole partition, which
+ * repairs a lost message and reaches a registry that moved to another node (whose subscriptions
+ * were lost with it).
+ */
+public final class FeedWorker {
+
+    public sealed interface Command {
+    }
+
+    private record Update(FeedUpdate update) implements Command {
+    }
+
+    private enum Subscribe implements Command {
+        INSTANCE
+    }
+
+    private FeedWorker() {
+    }
+
+    public static Behavior<Command> create(int partition, int partitions, ActorRef<TickerRegistry.Command> registry,
+                                           SourceHost host, Duration resync) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+            ActorRef<FeedUpdate> updates = ctx.messageAdapter(FeedUpdate.class, Update::new);
+            Runnable subscribe = () -> registry.tell(new TickerRegistry.SubscribeFeeds(partition, partitions, updates));
+            subscribe.run();
+            timers.startTimerWithFixedDelay(Subscribe.INSTANCE, resync);
+            Map<String, WatchedTicker> owned = new HashMap<>();
+            ctx.getLog().debug("feed worker {} of {} up", partition, partitions);
+            return Behaviors.receive(Command.class)
+                    .onMessage(Update.class, u -> {
+                        apply(u.update(), owned, host);
+                        return Behaviors.same();
+                    })
+                    .onMessageEquals(Subscribe.INSTANCE, () -> {
+                        subscribe.run();
+                        return Behaviors.same();
+                    })
+                    .onSignal(PostStop.class, s -> {
+                        owned.values().forEach(host::unwatch);
+                        return Behaviors.same();
+                    })
+                    .build();
+        }));
+    }
+
+    private static void apply(FeedUpdate u, Map<String, WatchedTicker> owned, SourceHost host) {
+        if (u instanceof FeedTickers all) {
+            Map<String, WatchedTicker> now = new HashMap<>();
+            all.tickers().forEach(t -> now.put(t.symbol(), t));
+            for (WatchedTicker t : new ArrayList<>(owned.values())) {
+                if (!t.equals(now.get(t.symbol()))) { // removed, or removed and added again (another source)
+                    owned.remove(t.symbol());
+                    host.unwatch(t);
+                }
+            }
+            now.values().forEach(t -> add(t, owned, host));
+        } else if (u instanceof FeedAdded a) {
+            WatchedTicker old = owned.get(a.ticker().symbol());
+            if (old != null && !old.equals(a.ticker())) {
+                owned.remove(old.symbol());
+                host.unwatch(old);
+            }
+            add(a.ticker(), owned, host);
+        } else if (u instanceof FeedRemoved r) {
+            WatchedTicker old = owned.remove(r.ticker().symbol());
+            if (old != null) {
+                host.unwatch(old);
+            }
+        }
+    }
+
+    private static void add(WatchedTicker t, Map<String, WatchedTicker> owned, SourceHost host) {
+        if (owned.putIfAbsent(t.symbol(), t) == null) {
+            host.watch(t);
+        }
+    }
+}

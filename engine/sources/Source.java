@@ -1,0 +1,33 @@
+package engine.sources;
+
+import persistence.WatchedTicker;
+
+/**
+ * Where ticks come from: one instance per configured source ({@code tickwatch.sources.<name>}) per
+ * node, built once when the node starts by the factory its {@code type} names ({@link SourceTypes}),
+ * with a {@link SourceContext} (the actor system, its config block, and {@link SourceContext#ingest}
+ * to hand ticks to the node with backpressure).
+ *
+ * <p>It is then told which tickers it must feed <em>on this node</em>, as they come and go: every
+ * ticker that names this source is watched by exactly one node of the cluster at a time
+ * ({@link SourcePlacement}). One instance may serve hundreds of tickers over one connection: a
+ * websocket feed subscribes a symbol on {@link #watch} and unsubscribes it on {@link #unwatch}.
+ *
+ * <p>{@code watch}, {@code unwatch} and {@code close} are called one at a time (never concurrently)
+ * from actor threads: they must return quickly and never block. Run I/O on the actor system
+ * (Pekko streams, HTTP client, the scheduler). A source reconnects by itself: a lost connection is
+ * its own business, and {@link SourceContext#watched()} says what to subscribe again.
+ */
+public interface Source extends AutoCloseable {
+
+    /** Start feeding {@code ticker} (this node owns it now). Called once per ticker until {@link #unwatch}. */
+    void watch(WatchedTicker ticker);
+
+    /** Stop feeding {@code ticker}: it was removed, or another node owns it now. */
+    void unwatch(WatchedTicker ticker);
+
+    /** The node is stopping: release connections and threads. Every ticker was unwatched before (or is moot). */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,74 @@
+package engine.sources;
+
+import actors.TickerEntity.IngestResult;
+import com.typesafe.config.Config;
+import conditions.Tick;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * What a {@link Source} is built with, and its way into the node.
+ */
+public final class SourceContext {
+
+    /** The node's ingest path for one source (see {@link #ingest(List, String)}). */
+    @FunctionalInterface
+    public interface Ingest {
+        CompletionStage<IngestResult> ingest(String source, List<Tick> ticks, String idempotencyKey);
+    }
+
+    private final String name;
+    private final Config config;
+    private final ActorSystem<?> system;
+    private final Ingest ingest;
+    private final Set<String> watched;
+
+    SourceContext(String name, Config config, ActorSystem<?> system, Ingest ingest, Set<String> watched) {
+        this.name = name;
+        this.config = config;
+        this.system = system;
+        this.ingest = ingest;
+        this.watched = watched;
+    }
+
+    /** The configured name (the key of {@code tickwatch.sources.<name>}); tickers name their source by it. */
+    public String name() {
+        return name;
+    }
+
+    /** Its block, {@code tickwatch.sources.<name>} (with {@code type}). */
+    public Config config() {
+        return config;
+    }
+
+    /** The node's actor system: streams, the HTTP client, the scheduler, logging. */
+    public ActorSystem<?> system() {
+        return system;
+    }
+
+    /** The symbols this source feeds on this node now (a read-only live view): what to subscribe again after a reconnect. */
+    public Set<String> watched() {
+        return java.util.Collections.unmodifiableSet(watched);
+    }
+
+    /** {@link #ingest(List, String)} without an idempotency key (ticks with {@code cum_volume} need none). */
+    public CompletionStage<IngestResult> ingest(List<Tick> ticks) {
+        return ingest(ticks, null);
+    }
+
+    /**
+     * Hands ticks to the node: each symbol's entity gets them in order, and the stage completes when
+     * they are stored (or fails: send them again, with the same key). This is the backpressure: a
+     * source sends its next batch of a symbol when the previous one completed, never more than a
+     * few batches in flight. Ticks of a symbol this source does not feed on this node (unwatched a
+     * moment ago, or never watched) are dropped and not counted: no source can feed a ticker it does
+     * not own, or add one.
+     *
+     * @param idempotencyKey names the batch (as the {@code Idempotency-Key} header does); null for none
+     */
+    public CompletionStage<IngestResult> ingest(List<Tick> ticks, String idempotencyKey) {
+        return ingest.ingest(name, ticks, idempotencyKey);
+    }
+}

@@ -1,0 +1,141 @@
+package engine.sources;
+
+import actors.ConfigBlocks;
+import actors.TickerEntity.IngestResult;
+import conditions.Tick;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import persistence.WatchedTicker;
+
+/**
+ * This node's sources: one instance of each configured source, the symbols each feeds here, and
+ * the filter on their ticks. The feed workers placed on this node ({@link FeedWorker}) tell it what
+ * to watch; it calls the sources one at a time (the methods are synchronized), so a source needs no
+ * locking of its own for {@code watch}/{@code unwatch}.
+ */
+public final class SourceHost implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SourceHost.class);
+
+    /** The node's ingest path for sources: stores ticks of watched tickers, never adds a ticker. */
+    @FunctionalInterface
+    public interface NodeIngest {
+        CompletionStage<IngestResult> ingest(List<Tick> ticks, String idempotencyKey);
+    }
+
+    private final Map<String, Source> sources = new LinkedHashMap<>();
+    private final Map<String, Set<String>> watched = new ConcurrentHashMap<>();
+    private final Set<String> warnedMissing = new HashSet<>();
+    private final NodeIngest node;
+
+    private SourceHost(NodeIngest node) {
+        this.node = node;
+    }
+
+    /**
+     * Builds every configured source (in name order) with its context.
+     *
+     * @throws IllegalStateException naming the source whose factory failed (those built are closed)
+     */
+    public static SourceHost start(ActorSystem<?> system, List<ConfigBlocks.Block> blocks, SourceTypes types,
+                                   NodeIngest node) {
+        SourceHost host = new SourceHost(node);
+        for (ConfigBlocks.Block b : blocks) {
+            Set<String> symbols = ConcurrentHashMap.newKeySet();
+            host.watched.put(b.name(), symbols);
+            SourceContext ctx = new SourceContext(b.name(), b.config(), system, host::ingest, symbols);
+            try {
+                host.sources.put(b.name(), types.factory(b.type()).create(ctx));
+            } catch (Exception e) {
+                host.close();
+                throw new IllegalStateException("source \"" + b.name() + "\" (type " + b.type() + "): " + e.getMessage(), e);
+            }
+        }
+        LOG.info("sources on this node: {}", host.sources.keySet());
+        return host;
+    }
+
+    /** The configured source names, in order. */
+    public List<String> names() {
+        return List.copyOf(sources.keySet());
+    }
+
+    /** Starts feeding {@code t} here (a no-op when it is fed here already). */
+    public synchronized void watch(WatchedTicker t) {
+        Source s = sources.get(t.source());
+        if (s == null) {
+            if (warnedMissing.add(t.source())) {
+                LOG.warn("ticker {} names source \"{}\", which this node does not configure (configured: {}); "
+                        + "its ticks will not come from this node (logged once per source)", t.symbol(), t.source(),
+                        sources.keySet());
+            }
+            return;
+        }
+        if (!watched.get(t.source()).add(t.symbol())) {
+            return;
+        }
+        try {
+            s.watch(t);
+        } catch (RuntimeException e) {
+            LOG.error("source {} failed to watch {}: {}", t.source(), t.symbol(), e.toString(), e);
+        }
+    }
+
+    /** Stops feeding {@code t} here (a no-op when it is not fed here). */
+    public synchronized void unwatch(WatchedTicker t) {
+        Source s = sources.get(t.source());
+        if (s == null || !watched.get(t.source()).remove(t.symbol())) {
+            return;
+        }
+        try {
+            s.unwatch(t);
+        } catch (RuntimeException e) {
+            LOG.error("source {} failed to unwatch {}: {}", t.source(), t.symbol(), e.toString(), e);
+        }
+    }
+
+    /** The symbols {@code source} feeds on this node now. */
+    public Set<String> watched(String source) {
+        Set<String> s = watched.get(source);
+        return s == null ? Set.of() : Set.copyOf(s);
+    }
+
+    /** A source's ticks: those of symbols it feeds here go to the node; the rest are dropped (see {@link SourceContext#ingest}). */
+    private CompletionStage<IngestResult> ingest(String source, List<Tick> ticks, String idempotencyKey) {
+        Set<String> mine = watched.getOrDefault(source, Set.of());
+        List<Tick> kept = new ArrayList<>(ticks.size());
+        int dropped = 0;
+        for (Tick t : ticks) {
+            // a malformed tick (no symbol, say) goes on to be counted as malformed
+            if (t == null || t.problem() != null || mine.contains(t.symbol())) {
+                kept.add(t);
+            } else {
+                dropped++;
+            }
+        }
+        if (dropped > 0) {
+            LOG.debug("source {}: {} tick(s) of symbols it does not feed on this node dropped", source, dropped);
+        }
+        return node.ingest(kept, idempotencyKey);
+    }
+
+    /** Closes every source (the node is stopping). */
+    @Override
+    public synchronized void close() {
+        for (Map.Entry<String, Source> e : sources.entrySet()) {
+            try {
+                e.getValue().close();
+            } catch (RuntimeException ex) {
+                LOG.warn("closing source {}: {}", e.getKey(), ex.toString());
+            }
+        }
+    }
+}

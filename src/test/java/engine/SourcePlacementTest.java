@@ -1,0 +1,117 @@
+package engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import actors.TickerRegistry;
+import engine.sources.TestSource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import persistence.TestDb;
+
+/**
+ * Two nodes in one JVM on one database, each with a test source: every ticker of the source is fed
+ * by exactly one node, both nodes feed some, a removed ticker is unwatched, and the tickers of a
+ * node that leaves are fed by the other.
+ */
+class SourcePlacementTest {
+    static final Duration WAIT = Duration.ofSeconds(60);
+    /**
+     * Test speed only: the daemon process moves workers to a joining node at the next rebalance
+     * round, and starts a moved worker at the next keep-alive ping (10 s each by default).
+     */
+    static final String FAST = """
+            tickwatch.sources.feed.type = test
+            pekko.cluster.sharded-daemon-process.keep-alive-interval = 1s
+            pekko.cluster.sharded-daemon-process.sharding.rebalance-interval = 1s
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachTickerIsFedByExactlyOneNodeAndTheWorkSpreads() throws Exception {
+        TestDb.Db db = TestDb.h2(dir.resolve("data"));
+        TestSource.Hub hub = new TestSource.Hub();
+        NodeSettings as = NodeSourcesTest.settings(dir.resolve("a"), db, FAST);
+        try (Node a = new NodeBootstrap(as).sourceType(TestSource.TYPE, hub.factory()).start()) {
+            String seed = Cluster.get(a.system()).selfMember().address().toString();
+            NodeSettings bs = NodeSourcesTest.settings(dir.resolve("b"), db,
+                    FAST + "tickwatch.cluster.seed-nodes = \"" + seed + "\"\n");
+            List<String> symbols = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                symbols.add(String.format("%06d", 200 + i));
+            }
+            Node b = new NodeBootstrap(bs).sourceType(TestSource.TYPE, hub.factory()).start();
+            try {
+                for (String sym : symbols) {
+                    assertInstanceOf(TickerRegistry.Added.class, NodeTest.get((sym.hashCode() % 2 == 0 ? a : b)
+                            .addTicker(sym, "feed")));
+                }
+                TestSource onA = hub.on(a.system());
+                TestSource onB = hub.on(b.system());
+                awaitPlacement(symbols, onA, onB, true);
+
+                // each node's source feeds its own tickers through the real path
+                for (String sym : symbols.subList(0, 6)) {
+                    TestSource owner = hub.awaitWatched(sym, WAIT);
+                    assertEquals(3, owner.pushAndWait(NodeTest.ticks(sym, 3)).accepted(), sym);
+                    TestSource other = owner == onA ? onB : onA;
+                    assertEquals(0, other.pushAndWait(NodeTest.ticks(sym, 4).subList(3, 4)).accepted(),
+                            "the node that does not own " + sym + " cannot feed it");
+                    assertEquals(3, NodeTest.get(a.status(sym)).orElseThrow().accepted());
+                }
+
+                List<String> removed = symbols.subList(30, 40);
+                for (String sym : removed) {
+                    assertInstanceOf(TickerRegistry.Removed.class, NodeTest.get(b.removeTicker(sym)));
+                }
+                List<String> kept = symbols.subList(0, 30);
+                awaitPlacement(kept, onA, onB, true);
+                for (String sym : removed) {
+                    assertTrue(hub.watchersOf(sym).isEmpty(), sym + " unwatched");
+                    TestSource last = onA.events().contains(new TestSource.Event("watch", sym)) ? onA : onB;
+                    assertTrue(last.events().contains(new TestSource.Event("unwatch", sym)), sym);
+                }
+            } finally {
+                b.close();
+            }
+            // B left: its workers, and so its tickers, start again on A
+            awaitPlacement(symbols.subList(0, 30), hub.on(a.system()), hub.on(b.system()), false);
+        }
+        assertEquals(1, hub.mostWatchersAtOnce(), "no ticker was ever fed by two nodes at once");
+    }
+
+    /**
+     * Waits until the two sources together watch exactly {@code symbols}, none of them twice, and
+     * (when {@code both}) each some of them; else only {@code a}.
+     */
+    static void awaitPlacement(List<String> symbols, TestSource a, TestSource b, boolean both)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            Set<String> onA = a.watched();
+            Set<String> onB = b.watched();
+            Set<String> union = new HashSet<>(onA);
+            union.addAll(onB);
+            Set<String> twice = new HashSet<>(onA);
+            twice.retainAll(onB);
+            boolean spread = both ? !onA.isEmpty() && !onB.isEmpty() : onB.isEmpty();
+            if (union.equals(new HashSet<>(symbols)) && twice.isEmpty() && spread) {
+                return;
+            }
+            last = "A " + onA.size() + " " + onA + ", B " + onB.size() + " " + onB + ", twice " + twice;
+            Thread.sleep(20);
+        }
+        throw new AssertionError("placement not reached within " + WAIT + ": " + last);
+    }
+}
