@@ -10,14 +10,18 @@ import conditions.Symbols;
 import engine.Node;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import persistence.WatchedTicker;
 
-/** {@code /api/tickers}: watch, list, inspect and stop watching tickers, and read their bars. */
+/**
+ * {@code /api/tickers}: watch (optionally with a market), list, inspect and stop watching tickers
+ * (optionally purging their stored history), and read their bars.
+ */
 public final class TickerRoutes extends ApiDirectives {
 
     /** A watched ticker; {@code market} only when it was added with one. */
@@ -58,26 +62,12 @@ public final class TickerRoutes extends ApiDirectives {
                                 get(() -> onSuccess(node.status(symbol), s -> s
                                         .map(st -> ok(StatusReply.of(st)))
                                         .orElseGet(() -> unknown(symbol)))),
-                                delete(() -> parameterOptional("purge", purge -> remove(symbol, purge.orElse("false")))))),
+                                delete(() -> purge(purge -> onSuccess(node.removeTicker(symbol, purge),
+                                        r -> r instanceof TickerRegistry.Removed ? noContent() : unknown(symbol)))))),
                         path("bars", () -> get(() -> limit(limit -> onSuccess(node.bars(symbol, limit), bars -> bars
                                 .map(this::ok)
                                 .orElseGet(() -> unknown(symbol))))))))
         );
-    }
-
-    /** {@code DELETE /api/tickers/{symbol}[?purge=true]}: with purge, its stored events and snapshots go too. */
-    private Route remove(String symbol, String purge) {
-        if (!purge.equals("true") && !purge.equals("false")) {
-            return error(StatusCodes.BAD_REQUEST, "purge must be true or false", purge);
-        }
-        CompletionStage<TickerRegistry.RemoveResult> removed = node.removeTicker(symbol, purge.equals("true"));
-        if (purge.equals("true")) {
-            removed = removed.exceptionally(e -> {
-                throw new ApiErrors.Failed("the ticker " + symbol + " was removed, but deleting its stored history "
-                        + "failed, so the history is kept: add the ticker again and remove it with purge=true to retry", e);
-            });
-        }
-        return onSuccess(removed, r -> r instanceof TickerRegistry.Removed ? noContent() : unknown(symbol));
     }
 
     private Route add(String text) {
@@ -94,24 +84,20 @@ public final class TickerRoutes extends ApiDirectives {
         if (source != null && !source.isTextual()) {
             return error(StatusCodes.BAD_REQUEST, "invalid source", "\"source\" must be a string, e.g. \"push\"");
         }
-        JsonNode market = body.get("market");
-        Market m = null;
-        if (market != null && !market.isNull()) {
-            try {
-                m = Market.valueOf(market.asText());
-            } catch (IllegalArgumentException e) {
-                m = null;
-            }
-            if (m == null || !market.isTextual()) {
-                return error(StatusCodes.BAD_REQUEST, "unknown market " + market,
-                        new ApiErrors.Available(Arrays.stream(Market.values()).map(Market::name).toList()));
-            }
-        }
         String src = source == null ? "push" : source.asText();
         if (!node.sources().contains(src)) {
             return error(StatusCodes.BAD_REQUEST, "unknown source \"" + src + "\"", new ApiErrors.Available(node.sources()));
         }
-        return onSuccess(node.addTicker(symbol.asText(), src, m), r -> {
+        JsonNode marketNode = body.get("market");
+        Market market = null;
+        if (marketNode != null && !marketNode.isNull()) {
+            try {
+                market = Market.parse(marketNode.isTextual() ? marketNode.asText() : marketNode.toString());
+            } catch (IllegalArgumentException e) {
+                return error(StatusCodes.BAD_REQUEST, "unknown market " + marketNode, new ApiErrors.Available(MARKETS));
+            }
+        }
+        return onSuccess(node.addTicker(symbol.asText(), src, market), r -> {
             if (r instanceof TickerRegistry.Added a) {
                 return respond(StatusCodes.CREATED, TickerReply.of(a.ticker()));
             }
@@ -124,6 +110,19 @@ public final class TickerRoutes extends ApiDirectives {
             }
             TickerRegistry.InvalidSymbol i = (TickerRegistry.InvalidSymbol) r;
             return error(StatusCodes.BAD_REQUEST, "invalid symbol", i.reason());
+        });
+    }
+
+    private static final List<String> MARKETS = Arrays.stream(Market.values()).map(Market::name).toList();
+
+    /** The {@code purge} query parameter of DELETE: {@code true} deletes the ticker's stored history. */
+    private Route purge(Function<Boolean, Route> inner) {
+        return parameterOptional("purge", text -> {
+            String p = text.orElse("false");
+            if (!p.equals("true") && !p.equals("false")) {
+                return error(StatusCodes.BAD_REQUEST, "invalid purge", "\"purge\" must be true or false, got \"" + p + "\"");
+            }
+            return inner.apply(p.equals("true"));
         });
     }
 

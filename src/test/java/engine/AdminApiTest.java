@@ -114,41 +114,56 @@ class AdminApiTest {
         assertEquals(404, call("DELETE", "/api/tickers/000660", null).status());
     }
 
-    /** README "A ticker's market" and "Purge", through the API. */
+    /**
+     * A ticker added with a market keeps it (over its symbol's), and the list shows it; removed
+     * with purge=true and added again, it starts empty; a tick a year ahead is "future".
+     */
     @Test
-    void aTickerAddedWithAMarketAndRemovedWithPurge() throws Exception {
-        Answer added = call("POST", "/api/tickers", "{\"symbol\": \"XRPUSD1\", \"market\": \"CRYPTO\"}");
-        assertEquals(201, added.status(), String.valueOf(added.body()));
+    void aMarketWhenAddedPurgeWhenRemovedAndFutureTicks() throws Exception {
+        Answer added = call("POST", "/api/tickers", "{\"symbol\": \"005490\", \"market\": \"CRYPTO\"}");
+        assertEquals(201, added.status(), added.body().toString());
         assertEquals("CRYPTO", added.body().get("market").asText());
         JsonNode listed = null;
         for (JsonNode t : call("GET", "/api/tickers", null).body()) {
-            if (t.get("symbol").asText().equals("XRPUSD1")) {
+            if (t.get("symbol").asText().equals("005490")) {
                 listed = t;
             }
         }
-        assertEquals("CRYPTO", listed.get("market").asText(), String.valueOf(listed));
-        // a digit in the symbol would make it KRX, whose session has no 03:00 UTC: the explicit market wins
-        String tick = "[{\"time\": \"2026-11-20T03:00:01Z\", \"symbol\": \"XRPUSD1\", \"price\": 0.5, \"volume\": 10}]";
-        assertEquals(1, call("POST", "/api/ticks", tick).body().get("accepted").asLong());
-        assertEquals("CRYPTO", call("GET", "/api/tickers/XRPUSD1", null).body().get("market").asText());
+        assertEquals("CRYPTO", listed.get("market").asText(), listed.toString());
+        assertFalse(call("POST", "/api/tickers", "{\"symbol\": \"005491\"}").body().has("market"),
+                "no market key when none was given");
 
-        Answer unknown = call("POST", "/api/tickers", "{\"symbol\": \"AAPL\", \"market\": \"NYSE\"}");
-        assertEquals(400, unknown.status());
-        assertTrue(unknown.body().get("error").asText().contains("NYSE"), unknown.body().toString());
-        assertEquals("KRX", unknown.body().get("detail").get("available").get(0).asText());
-        assertEquals(400, call("DELETE", "/api/tickers/XRPUSD1?purge=maybe", null).status());
+        String night = "[{\"time\": \"2026-11-20T03:00:00+09:00\", \"symbol\": \"005490\", \"price\": 300000, \"volume\": 1}]";
+        Answer r = call("POST", "/api/ticks", night);
+        assertEquals(1, r.body().get("accepted").asLong(), "CRYPTO as added, not the KRX session: " + r.body());
+        assertEquals("CRYPTO", call("GET", "/api/tickers/005490", null).body().get("market").asText());
 
-        assertEquals(204, call("DELETE", "/api/tickers/XRPUSD1?purge=true", null).status());
-        assertEquals(201, call("POST", "/api/tickers", "{\"symbol\": \"XRPUSD1\", \"market\": \"CRYPTO\"}").status());
-        assertEquals(0, call("GET", "/api/tickers/XRPUSD1", null).body().get("accepted").asLong(), "purged: starts empty");
-        assertEquals(1, call("POST", "/api/ticks", tick).body().get("accepted").asLong(), "the same tick is new again");
-        assertEquals(204, call("DELETE", "/api/tickers/XRPUSD1?purge=false", null).status());
-        assertEquals(201, call("POST", "/api/tickers", "{\"symbol\": \"XRPUSD1\"}").status());
-        assertEquals(1, call("GET", "/api/tickers/XRPUSD1", null).body().get("accepted").asLong(), "kept without purge");
+        String ahead = java.time.Instant.now().plus(Duration.ofDays(365)).toString();
+        Answer future = call("POST", "/api/ticks", "[{\"time\": \"" + ahead
+                + "\", \"symbol\": \"005490\", \"price\": 300000, \"volume\": 1}]");
+        assertEquals(200, future.status(), future.body().toString());
+        assertEquals(1, future.body().get("rejected").get("future").asLong(), future.body().toString());
+        assertEquals(1, call("GET", "/api/tickers/005490", null).body().get("rejected").get("future").asLong());
+
+        assertEquals(400, call("DELETE", "/api/tickers/005490?purge=yes", null).status());
+        assertEquals(204, call("DELETE", "/api/tickers/005490?purge=true", null).status());
+        assertEquals(404, call("GET", "/api/tickers/005490", null).status());
+        assertEquals(201, call("POST", "/api/tickers", "{\"symbol\": \"005490\"}").status());
+        JsonNode fresh = call("GET", "/api/tickers/005490", null).body();
+        assertEquals(0, fresh.get("accepted").asLong(), "purged: starts empty " + fresh);
+        assertEquals(0, fresh.get("rejected").get("future").asLong());
+        Answer krx = call("POST", "/api/ticks", night);
+        assertEquals(1, krx.body().get("rejected").get("outside_session").asLong(),
+                "added again without a market: the symbol's, KRX " + krx.body());
     }
 
     @Test
     void badTickerRequestsSayWhy() throws Exception {
+        Answer market = call("POST", "/api/tickers", "{\"symbol\": \"005380\", \"market\": \"NYSE\"}");
+        assertEquals(400, market.status());
+        assertTrue(market.body().get("error").asText().contains("NYSE"), market.body().toString());
+        assertEquals("KRX", market.body().get("detail").get("available").get(0).asText());
+        assertEquals(400, call("POST", "/api/tickers", "{\"symbol\": \"005380\", \"market\": 7}").status());
         Answer source = call("POST", "/api/tickers", "{\"symbol\": \"005380\", \"source\": \"bloomberg\"}");
         assertEquals(400, source.status());
         assertTrue(source.body().get("error").asText().contains("bloomberg"));
