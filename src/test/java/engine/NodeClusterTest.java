@@ -45,6 +45,14 @@ class NodeClusterTest {
                     .config()));
             try (Node b = Node.start(bs)) {
                 assertTrue(NodeTest.get(b.ready()));
+                // Shards go only to regions on members the coordinator (on A) sees Up: wait for A to
+                // see B Up, or under load every entity may land on A.
+                long upBy = System.nanoTime() + 30_000_000_000L;
+                while (java.util.stream.StreamSupport.stream(Cluster.get(a.system()).state().getMembers().spliterator(), false)
+                        .filter(m -> m.status() == org.apache.pekko.cluster.MemberStatus.up()).count() < 2) {
+                    assertTrue(System.nanoTime() < upBy, "A sees B Up");
+                    Thread.sleep(50);
+                }
                 List<Tick> ticks = new ArrayList<>();
                 List<String> symbols = new ArrayList<>();
                 for (int i = 0; i < 24; i++) {
