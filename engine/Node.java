@@ -69,6 +69,7 @@ public final class Node implements AutoCloseable {
     private final ClusterSharding sharding;
     private final List<String> sourceNames;
     private final Set<String> sinkNames;
+    private final NodeSinks sinks;
     private final ActorRef<TickerRegistry.Command> registry;
     private final ActorRef<ConditionSync.Command> conditionSync;
     /** Symbols known to be in the registry (so ingest asks the registry once per new symbol). */
@@ -79,7 +80,7 @@ public final class Node implements AutoCloseable {
     /** Made by {@link NodeBootstrap}, which starts each part. */
     Node(NodeSettings settings, ActorSystem<Void> system, ConditionRegistry conditions, RecentHits recent,
          ActorRef<TickerRegistry.Command> registry, ActorRef<ConditionSync.Command> conditionSync,
-         List<String> sourceNames, Set<String> sinkNames) {
+         List<String> sourceNames, Set<String> sinkNames, NodeSinks sinks) {
         this.settings = settings;
         this.system = system;
         this.conditions = conditions;
@@ -89,6 +90,7 @@ public final class Node implements AutoCloseable {
         this.conditionSync = conditionSync;
         this.sourceNames = List.copyOf(new TreeSet<>(sourceNames));
         this.sinkNames = Collections.unmodifiableSet(new TreeSet<>(sinkNames));
+        this.sinks = sinks;
     }
 
     /**
@@ -294,6 +296,11 @@ public final class Node implements AutoCloseable {
     /** The sink names conditions may use (the configured {@code tickwatch.sinks}), sorted; see {@link SinkNames}. */
     public Set<String> sinkNames() {
         return sinkNames;
+    }
+
+    /** The sinks' health and dead letters ({@code GET /api/sinks}, {@code POST /api/sinks/NAME/redeliver}). */
+    public NodeSinks sinks() {
+        return sinks;
     }
 
     /** A watched ticker's status; empty when the symbol is not watched. */
