@@ -24,11 +24,12 @@ public final class SinkTypes {
         this.byType = Map.copyOf(byType);
     }
 
-    /** {@code log} and {@code file}: every sink type tickwatch ships. */
+    /** {@code log}, {@code file} and {@code webhook}: every sink type tickwatch ships. */
     public static SinkTypes builtIn() {
         return new SinkTypes(Map.of(
                 LogSink.TYPE, LogSink::open,
-                FileSink.TYPE, FileSink::open));
+                FileSink.TYPE, FileSink::open,
+                WebhookSink.TYPE, WebhookSink::open));
     }
 
     /** These types and {@code type} (replacing one of that name). */
