@@ -6,6 +6,7 @@ import engine.http.Auth;
 import engine.http.ConditionRoutes;
 import engine.http.HealthRoutes;
 import engine.http.HitRoutes;
+import engine.http.SinkRoutes;
 import engine.http.SubscriberRoutes;
 import engine.http.TickRoutes;
 import engine.http.TickerRoutes;
@@ -33,6 +34,7 @@ public final class AdminApi extends AllDirectives {
     private final TickRoutes ticks;
     private final ConditionRoutes conditions;
     private final HitRoutes hits;
+    private final SinkRoutes sinks;
     private final SubscriberRoutes subscribers;
 
     /** HTTP settings: {@code tickwatch.http.*}. */
@@ -59,6 +61,7 @@ public final class AdminApi extends AllDirectives {
         this.ticks = new TickRoutes(json, node, settings.maxTicksPerRequest());
         this.conditions = new ConditionRoutes(json, node);
         this.hits = new HitRoutes(json, node);
+        this.sinks = new SinkRoutes(json, node);
         this.subscribers = new SubscriberRoutes(json, node);
     }
 
@@ -92,6 +95,7 @@ public final class AdminApi extends AllDirectives {
                         path("ticks", ticks::route),
                         pathPrefix("conditions", conditions::route),
                         path("hits", hits::route),
+                        pathPrefix("sinks", sinks::route),
                         pathPrefix("subscribers", subscribers::route)))))));
     }
 }

@@ -80,7 +80,7 @@ public final class SubscriberRoutes extends ApiDirectives {
     }
 
     private List<TelegramSink> telegramSinks() {
-        return node.sinks().stream().filter(TelegramSink.class::isInstance).map(TelegramSink.class::cast).toList();
+        return node.sinkInstances().stream().filter(TelegramSink.class::isInstance).map(TelegramSink.class::cast).toList();
     }
 
     /** The store blocks on the database: off the HTTP threads. */

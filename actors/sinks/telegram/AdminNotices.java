@@ -13,14 +13,14 @@ final class AdminNotices {
     private static final Logger LOG = LoggerFactory.getLogger(AdminNotices.class);
     private final TelegramStore store;
     private final long adminChat;
-    private final SinkHealth health;
+    private final BotHealth health;
     private final String channel;
     private boolean failing;
     private long failingSince;
     private long failures;
 
     /** @param channel what fails, in words: "sending", "polling" */
-    AdminNotices(TelegramStore store, long adminChat, SinkHealth health, String channel) {
+    AdminNotices(TelegramStore store, long adminChat, BotHealth health, String channel) {
         this.channel = channel;
         this.store = store;
         this.adminChat = adminChat;

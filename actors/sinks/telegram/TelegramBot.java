@@ -29,7 +29,7 @@ final class TelegramBot implements AutoCloseable {
     private final TelegramStore store;
     private final BotApi api;
     private final BotCommands commands;
-    private final SinkHealth health;
+    private final BotHealth health;
     private final AdminNotices sendNotices;
     private final AdminNotices pollNotices;
     private final Pacer pacer;
@@ -38,7 +38,7 @@ final class TelegramBot implements AutoCloseable {
     private final Thread poller;
     private final Thread sender;
 
-    TelegramBot(TelegramSettings settings, TelegramStore store, BotApi api, BotCommands commands, SinkHealth health) {
+    TelegramBot(TelegramSettings settings, TelegramStore store, BotApi api, BotCommands commands, BotHealth health) {
         this.settings = settings;
         this.store = store;
         this.api = api;

@@ -2,6 +2,8 @@ package actors.sinks.telegram;
 
 import actors.sinks.HitSink;
 import actors.sinks.NodeFacts;
+import actors.sinks.QueuedSink;
+import actors.sinks.SendResult;
 import actors.sinks.SinkContext;
 import conditions.Hit;
 import java.time.Duration;
@@ -10,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +22,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
@@ -30,14 +35,19 @@ import persistence.CborSerializable;
  * The {@code telegram} sink type: alerts to the chats that subscribed to a Telegram bot with the
  * invite code, and the bot's commands ({@link BotCommands}).
  *
- * <p>{@link #deliver} only queues: in one transaction it records the hit id (a hit taken once is
- * never queued again, whichever node delivers it, after any replay) and puts one message per
- * subscriber that wants it in the outbox, in the node's database. The bot ({@link TelegramBot}),
- * a cluster singleton, sends the outbox within Telegram's limits and polls for commands, so one
- * node sends and polls however many run. A full outbox ({@code max-queued}) drops the alert for
- * the chats it could not reach, counts it and tells the admin chat once.
+ * <p>A {@link QueuedSink}: the node's queue and the cluster's delivery ledger hand it each hit once
+ * (bounded queue, retries, dead letters, {@code max-age}, health in {@code GET /api/sinks}), and its
+ * one attempt, {@link #send}, fans the hit out: in one transaction it records the hit id (a hit
+ * taken once is never queued again, even when the ledger's attempt is repeated after a crash) and
+ * puts one message per subscriber that wants it in the outbox, in the node's database; the
+ * ledger's "sent" for the hit means "fanned out". The bot ({@link TelegramBot}), a cluster
+ * singleton, sends the outbox within Telegram's limits, one row per chat deleted once Telegram
+ * confirmed it, and polls for commands, so one node sends and polls however many run. An outbox
+ * without room for every message of a hit ({@code max-queued}) takes none of them and answers
+ * {@code Retry}: the ledger keeps the hit and tries again; the overflow is counted and the admin chat
+ * told once.
  */
-public final class TelegramSink implements HitSink {
+public final class TelegramSink implements QueuedSink {
     public static final String TYPE = "telegram";
     private static final Logger LOG = LoggerFactory.getLogger(TelegramSink.class);
     /** How long a taken hit id is remembered (a hit is only delivered again while it is recent). */
@@ -51,12 +61,13 @@ public final class TelegramSink implements HitSink {
     private final String name;
     private final TelegramSettings settings;
     private final TelegramStore store;
-    private final SinkHealth health = new SinkHealth();
+    private final BotHealth health = new BotHealth();
     private final AtomicReference<NodeFacts> facts = new AtomicReference<>();
     private final AtomicReference<TelegramBot> localBot = new AtomicReference<>();
     private final AtomicBoolean overflowTold = new AtomicBoolean();
     private final AdminNotices notices;
     private ActorRef<Nudge> singleton;
+    private Executor blocking;
 
     private TelegramSink(String name, TelegramSettings settings, TelegramStore store) {
         this.name = name;
@@ -74,6 +85,7 @@ public final class TelegramSink implements HitSink {
         }
         int forgotten = sink.store.forgetHits(System.currentTimeMillis() - REMEMBER.toMillis());
         LOG.debug("telegram sink {}: forgot {} old hit id(s)", ctx.name(), forgotten);
+        sink.blocking = ctx.system().dispatchers().lookup(DispatcherSelector.blocking());
         sink.startBot(ctx);
         return sink;
     }
@@ -115,51 +127,65 @@ public final class TelegramSink implements HitSink {
         facts.set(f);
     }
 
+    /** One attempt: the fan-out, on the blocking dispatcher (it waits for the database and the entity's bars). */
     @Override
-    public void deliver(Hit hit) {
+    public CompletionStage<SendResult> send(Hit hit, int attempt) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return take(hit) ? SendResult.sent()
+                        : new SendResult.Retry("the Telegram outbox is full (" + settings.maxQueued() + " messages)", null);
+            } catch (RuntimeException e) {
+                return new SendResult.Retry("queueing the alert: " + new Scrubber(settings.token()).describe(e), null);
+            }
+        }, blocking);
+    }
+
+    /**
+     * Queues one message per subscriber that wants the hit, all or none; true when queued (or taken
+     * before), false when the outbox has no room for them all.
+     */
+    boolean take(Hit hit) {
         AlertText.Details details = details(hit);
         NodeFacts f = facts.get();
         String description = f == null ? null : f.conditionsFor(name).get(hit.condition());
         long now = System.currentTimeMillis();
-        AtomicInteger overflow = new AtomicInteger();
         AtomicInteger queuedNow = new AtomicInteger();
-        boolean queued = store.tx(c -> {
+        // 1 taken now, 0 taken before, -1 no room
+        int outcome = store.tx(c -> {
             if (!store.takeHit(c, hit.id(), now)) {
-                return false;
+                return 0;
             }
+            List<Subscriber> to = store.subscribers(c).stream()
+                    .filter(s -> s.wants(hit.condition(), hit.symbol(), now)).toList();
             int queue = store.queued(c);
-            String text = null;
-            for (Subscriber s : store.subscribers(c)) {
-                if (!s.wants(hit.condition(), hit.symbol(), now)) {
-                    continue;
-                }
-                if (queue >= settings.maxQueued()) {
-                    overflow.incrementAndGet();
-                    continue;
-                }
-                if (text == null) {
-                    text = AlertText.render(hit, description, details);
-                }
-                store.enqueue(c, s.chat(), hit.id(), text, now);
-                queue++;
-            }
             queuedNow.set(queue);
-            return true;
-        });
-        if (overflow.get() > 0) {
-            health.overflow.addAndGet(overflow.get());
-            if (overflowTold.compareAndSet(false, true)) {
-                LOG.warn("telegram sink {}: the outbox is full ({} messages); alerts are dropped and counted", name,
-                        settings.maxQueued());
-                notices.tell("⚠️ The Telegram outbox is full (" + settings.maxQueued() + " messages): alerts are "
-                        + "being dropped and counted (GET /api/sinks).");
+            if (!to.isEmpty() && queue + to.size() > settings.maxQueued()) {
+                c.rollback(); // the hit id too: the ledger offers the hit again
+                return -1;
             }
-        } else if (queuedNow.get() < settings.maxQueued() / 2) {
+            String text = AlertText.render(hit, description, details);
+            for (Subscriber s : to) {
+                store.enqueue(c, s.chat(), hit.id(), text, now);
+            }
+            return 1;
+        });
+        if (outcome < 0) {
+            health.overflow.incrementAndGet();
+            if (overflowTold.compareAndSet(false, true)) {
+                LOG.warn("telegram sink {}: the outbox is full ({} messages); alerts wait in the sink's queue", name,
+                        settings.maxQueued());
+                notices.tell("⚠️ The Telegram outbox is full (" + settings.maxQueued() + " messages): alerts wait in "
+                        + "the sink's queue and are retried (GET /api/sinks).");
+            }
+            return false;
+        }
+        if (queuedNow.get() < settings.maxQueued() / 2) {
             overflowTold.set(false); // drained: a new overflow is told again
         }
-        if (queued && singleton != null) {
+        if (outcome > 0 && singleton != null) {
             singleton.tell(Nudge.INSTANCE);
         }
+        return true;
     }
 
     /**
@@ -216,7 +242,7 @@ public final class TelegramSink implements HitSink {
     }
 
     /** The sink's health on this node (queued is the whole outbox, shared by the cluster). */
-    public SinkHealth.View health() {
+    public BotHealth.View health() {
         return health.view(store.queued());
     }
 

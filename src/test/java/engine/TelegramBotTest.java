@@ -79,8 +79,13 @@ class TelegramBotTest {
     }
 
     static TelegramSink sink(Node node) {
-        return node.sinks().stream().filter(TelegramSink.class::isInstance).map(TelegramSink.class::cast)
+        return node.sinkInstances().stream().filter(TelegramSink.class::isInstance).map(TelegramSink.class::cast)
                 .findFirst().orElseThrow();
+    }
+
+    /** One attempt of the sink, as the node's queue makes it: the hit fanned out to the outbox. */
+    static void deliver(TelegramSink sink, Hit hit) throws Exception {
+        assertEquals(actors.sinks.SendResult.sent(), sink.send(hit, 1).toCompletableFuture().get(20, TimeUnit.SECONDS));
     }
 
     static Hit hit(String symbol, int bar) {
@@ -143,6 +148,11 @@ class TelegramBotTest {
             assertTrue(first.text().contains("code=005930"), first.text());
             assertEquals(0, alerts(fake.received(), 102).size(), "a refused chat gets no alert");
             assertEquals(1, fake.receivedBy(102).size(), "only its refusal");
+            JsonNode health = null;
+            for (JsonNode h : api(node, "GET", "/api/sinks")) {
+                health = h.get("name").asText().equals("telegram") ? h : health;
+            }
+            assertEquals(2, health.get("sent").asLong(), "the ledger: both hits fanned out once; " + health);
         }
     }
 
@@ -163,8 +173,8 @@ class TelegramBotTest {
             fake.userSends(101, "/follow nope");
             fake.await(has(101, "No such condition: nope"), WAIT, "unknown condition");
 
-            sink.deliver(hit("005930", 1));
-            sink.deliver(hit("000660", 1));
+            deliver(sink, hit("005930", 1));
+            deliver(sink, hit("000660", 1));
             List<Received> rs = fake.await(r -> alerts(r, 101).size() == 2 && alerts(r, -5001).size() == 1, WAIT,
                     "101 watches everything, the group only 000660");
             assertTrue(alerts(rs, -5001).get(0).text().startsWith("<b>#000660</b>"));
@@ -173,15 +183,15 @@ class TelegramBotTest {
 
             fake.userSends(101, "/unfollow up");
             fake.await(has(101, "Following other."), WAIT, "unfollow from everything leaves the rest");
-            sink.deliver(hit("005930", 2)); // "up": 101 no longer follows it
+            deliver(sink, hit("005930", 2)); // "up": 101 no longer follows it
             fake.userSends(101, "/follow up");
             fake.await(has(101, "Following other, up."), WAIT, "follow again");
             fake.userSends(101, "/mute 30m");
             fake.await(has(101, "Muted until"), WAIT, "muted");
-            sink.deliver(hit("005930", 3)); // muted
+            deliver(sink, hit("005930", 3)); // muted
             fake.userSends(101, "/mute off");
             fake.await(has(101, "Alerts are on again."), WAIT, "unmuted");
-            sink.deliver(hit("005930", 4));
+            deliver(sink, hit("005930", 4));
             rs = fake.await(r -> alerts(r, 101).size() == 3, WAIT, "the alert after the mute");
             assertTrue(alerts(rs, 101).get(2).text().contains("09:20"), "bar 4, not 2 (unfollowed) or 3 (muted)");
             fake.userSends(101, "/list");
@@ -219,7 +229,7 @@ class TelegramBotTest {
             fake.await(rs -> chats.stream().allMatch(c -> rs.stream().filter(r -> r.chat() == c).count() == 2), WAIT,
                     "every chat subscribed and watching its symbol");
             for (int i = 0; i < 500; i++) { // ten bars of fifty symbols, symbol by symbol: ten alerts for each chat
-                sink.deliver(hit("SYM" + (i / 10), i % 10));
+                deliver(sink, hit("SYM" + (i / 10), i % 10));
             }
             List<Received> rs = fake.await(r -> chats.stream().allMatch(c -> alerts(r, c).size() >= 10), WAIT,
                     "every alert arrives");
@@ -253,7 +263,7 @@ class TelegramBotTest {
             fake.script(101, Answer.tooManyRequests(1));
             fake.script(102, Answer.blocked());
             fake.script(103, Answer.chatNotFound());
-            sink.deliver(hit("005930", 1));
+            deliver(sink, hit("005930", 1));
             List<Received> rs = fake.await(r -> alerts(r, 101).size() == 1, WAIT, "the alert after the 429");
             long refused = fake.attempts().stream().filter(a -> a.chat() == 101 && a.text().startsWith("<b>#"))
                     .findFirst().orElseThrow().atNanos();
@@ -265,10 +275,32 @@ class TelegramBotTest {
             assertEquals(Set.of(101L), subscriberChats(node));
             assertEquals(2, sink.health().removed());
 
-            sink.deliver(hit("005930", 2));
+            deliver(sink, hit("005930", 2));
             fake.await(r -> alerts(r, 101).size() == 2, WAIT, "the next alert");
             assertEquals(1, fake.attempts().stream().filter(a -> a.chat() == 102 && a.text().startsWith("<b>#")).count(),
                     "a removed chat is not tried again");
+        }
+    }
+
+    @Test
+    void anAlertThatFindsTheOutboxFullIsRefusedWholeAndTakenOnceThereIsRoom() throws Exception {
+        try (Node node = start("tickwatch.sinks.telegram.max-queued = 1")) {
+            TelegramSink sink = sink(node);
+            subscribe(101);
+            subscribe(102);
+            Hit h = hit("005930", 1);
+            actors.sinks.SendResult r = sink.send(h, 1).toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertEquals(new actors.sinks.SendResult.Retry("the Telegram outbox is full (1 messages)", null), r,
+                    "two chats, room for one: none queued, the node's queue tries again");
+            assertEquals(1, sink.health().overflow());
+            fake.await(has(ADMIN, "The Telegram outbox is full"), WAIT, "the admin is told");
+            assertEquals(204, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + AdminApi.bind(node,
+                            new AdminApi.Settings("127.0.0.1", 0, "", 1000)).toCompletableFuture().get(20, TimeUnit.SECONDS)
+                            .localAddress().getPort() + "/api/subscribers/102")).DELETE()
+                    .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            deliver(sink, h);
+            fake.await(r2 -> alerts(r2, 101).size() == 1, WAIT, "the alert once there is room");
+            assertEquals(0, alerts(fake.received(), 102).size());
         }
     }
 
@@ -286,7 +318,7 @@ class TelegramBotTest {
             subscribe(103);
             TelegramSink sink = sink(node);
             for (Hit h : hits) {
-                sink.deliver(h);
+                deliver(sink, h);
             }
             fake.await(r -> alerts(r, 101).size() >= 20, WAIT, "the burst under way");
         }
@@ -309,7 +341,7 @@ class TelegramBotTest {
             // the same hits again (a replay): nothing is queued
             TelegramSink sink = sink(node);
             for (Hit h : hits) {
-                sink.deliver(h);
+                deliver(sink, h);
             }
             assertEquals(0, sink.health().queued(), "hit ids already taken");
             fake.userSends(101, "/list");
@@ -337,7 +369,7 @@ class TelegramBotTest {
             fake.script(101, Answer.serverError("/bot<path>"), Answer.serverError("/bot<path>"),
                     Answer.serverError("/bot<path>"));
             fake.failUpdates(true);
-            sink(node).deliver(hit("005930", 1));
+            deliver(sink(node), hit("005930", 1));
             fake.await(r -> alerts(r, 101).size() == 1, WAIT, "the alert after three 500s");
             awaitTrue(() -> lines.stream().anyMatch(l -> l.contains("polling failed")), "a failed poll is logged");
             fake.failUpdates(false);

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * The sink's counters on this node: messages sent and refused, subscribers removed, alerts that
  * found the queue full, and the last error (scrubbed). What {@code GET /api/sinks} shows of it.
  */
-final class SinkHealth {
+final class BotHealth {
     final AtomicLong sent = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
     final AtomicLong removed = new AtomicLong();
