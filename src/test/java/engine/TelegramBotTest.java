@@ -304,6 +304,55 @@ class TelegramBotTest {
         }
     }
 
+    /** The telegram block of {@link #start}, for nodes built by hand. */
+    String telegramConfig() {
+        return "tickwatch.sinks.log.enabled = false\n"
+                + "tickwatch.sinks.telegram { type = telegram, enabled = true, token = \"" + TOKEN + "\", url = \""
+                + fake.url() + "\"\n  invite-code = \"" + CODE + "\", admin-chat = \"" + ADMIN + "\", poll-timeout = 1s\n"
+                + "  per-chat-interval = 10ms, group-interval = 20ms, global-interval = 1ms, idle = 20ms\n"
+                + "  retry-min = 50ms, retry-max = 200ms, request-timeout = 5s }\n";
+    }
+
+    @Test
+    void twoNodesPollOnceAndSendEachHitOnceWhileEntitiesMove() throws Exception {
+        TestDb.Db db = TestDb.h2(dir.resolve("data"));
+        Files.copy(dir.resolve("conditions.json"), Files.createDirectories(dir.resolve("a")).resolve("conditions.json"));
+        Files.copy(dir.resolve("conditions.json"), Files.createDirectories(dir.resolve("b")).resolve("conditions.json"));
+        List<String> symbols = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            symbols.add(String.format("%06d", 100 + i));
+        }
+        try (Node a = new NodeBootstrap(NodeSettings.from(ConfigFactory.parseString(telegramConfig())
+                .withFallback(NodeTest.settings(dir.resolve("a"), db).config()).resolve())).start()) {
+            String seed = org.apache.pekko.cluster.typed.Cluster.get(a.system()).selfMember().address().toString();
+            Node b = new NodeBootstrap(NodeSettings.from(ConfigFactory.parseString(telegramConfig()
+                    + "tickwatch.cluster.seed-nodes = \"" + seed + "\"")
+                    .withFallback(NodeTest.settings(dir.resolve("b"), db).config()).resolve())).start();
+            try {
+                awaitTrue(() -> java.util.stream.StreamSupport.stream(org.apache.pekko.cluster.typed.Cluster.get(a.system())
+                        .state().getMembers().spliterator(), false)
+                        .filter(m -> m.status() == org.apache.pekko.cluster.MemberStatus.up()).count() == 2, "A sees B Up");
+                subscribe(101);
+                fake.userSends(101, "/list");
+                fake.await(has(101, "Watching: every symbol"), WAIT, "a second command");
+                List<conditions.Tick> ticks = new ArrayList<>();
+                symbols.forEach(sym -> ticks.addAll(NodeTest.ticks(sym, 11)));
+                assertEquals(12 * 11, NodeTest.get(b.ingest(ticks)).accepted());
+                fake.await(r -> alerts(r, 101).size() >= 24, WAIT, "two alerts a symbol");
+            } finally {
+                b.close(); // its entities and its share of the queue move to A
+            }
+            List<conditions.Tick> more = new ArrayList<>();
+            symbols.forEach(sym -> more.addAll(NodeTest.ticks(sym, 16).subList(11, 16)));
+            assertEquals(12 * 5, NodeTest.get(a.ingest(more)).accepted());
+            List<Received> rs = fake.await(r -> alerts(r, 101).size() >= 36, WAIT, "the third alert of each symbol");
+            assertEquals(36, alerts(rs, 101).stream().map(Received::text).distinct().count());
+            assertEquals(36, alerts(rs, 101).size(), "each hit once");
+            assertEquals(2, rs.stream().filter(r -> r.chat() == 101).count() - 36,
+                    "one welcome and one /list answer (one node polls), and nothing else");
+        }
+    }
+
     @Test
     void aRestartMidBurstSendsNothingTwiceAndLosesNothingAndTheOffsetSurvives() throws Exception {
         List<Hit> hits = new ArrayList<>();
