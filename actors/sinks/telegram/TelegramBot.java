@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 final class TelegramBot implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TelegramBot.class);
     private static final int BATCH = 500;
+    /** Attempts at one update before it is skipped. */
+    private static final int POISON_AFTER = 3;
 
     private final TelegramSettings settings;
     private final TelegramStore store;
@@ -72,6 +74,8 @@ final class TelegramBot implements AutoCloseable {
 
     private void pollLoop() {
         Duration backoff = settings.retryMin();
+        long failingUpdate = -1;
+        int failures = 0;
         learnName();
         long offset = -1;
         while (running) {
@@ -88,11 +92,24 @@ final class TelegramBot implements AutoCloseable {
                         continue; // confirmed already
                     }
                     long now = System.currentTimeMillis();
-                    store.tx(c -> {
-                        commands.handle(c, u, now);
-                        store.setOffset(c, next);
-                        return null;
-                    });
+                    boolean skip = failingUpdate == next && failures >= POISON_AFTER;
+                    if (skip) { // an update that fails every time must not stop every later command
+                        LOG.warn("telegram bot {}: update {} failed {} times; skipping it", store.sink(), next - 1,
+                                failures);
+                    }
+                    try {
+                        store.tx(c -> {
+                            if (!skip) {
+                                commands.handle(c, u, now);
+                            }
+                            store.setOffset(c, next);
+                            return null;
+                        });
+                    } catch (RuntimeException e) {
+                        failures = failingUpdate == next ? failures + 1 : 1;
+                        failingUpdate = next;
+                        throw e;
+                    }
                     offset = next;
                     nudge();
                 }
@@ -197,7 +214,9 @@ final class TelegramBot implements AutoCloseable {
                         health.lastError.set(f.description());
                         LOG.warn("telegram bot {}: message to chat {} refused: {}", store.sink(), m.chat(),
                                 f.description());
-                        sendNotices.tell("A message to chat " + m.chat() + " was refused: " + f.description());
+                        if (m.chat() != settings.adminChat()) { // a refused notice must not beget another
+                            sendNotices.tell("A message to chat " + m.chat() + " was refused: " + f.description());
+                        }
                     }
                 }
                 if (!stopBatch && earliest != Long.MAX_VALUE) {
