@@ -7,7 +7,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Notices to the admin chat, rate-limited: an outage is one message when it starts and one when it
  * ends (with how long it lasted and how many attempts failed), however many requests fail between;
- * other notices (a removed subscriber, the queue overflowing) go as they happen, each once.
+ * an outage that starts within {@code quiet} of the last one's end is not told again (nor its end),
+ * so a service that flaps is not a message a minute. Other notices (a removed subscriber, the queue
+ * overflowing) go as they happen, each once.
  */
 final class AdminNotices {
     private static final Logger LOG = LoggerFactory.getLogger(AdminNotices.class);
@@ -18,9 +20,13 @@ final class AdminNotices {
     private boolean failing;
     private long failingSince;
     private long failures;
+    private final long quietMillis;
+    private long recoveredAt = Long.MIN_VALUE / 2;
+    private boolean told;
 
     /** @param channel what fails, in words: "sending", "polling" */
-    AdminNotices(TelegramStore store, long adminChat, BotHealth health, String channel) {
+    AdminNotices(TelegramStore store, long adminChat, BotHealth health, String channel, java.time.Duration quiet) {
+        this.quietMillis = quiet.toMillis();
         this.channel = channel;
         this.store = store;
         this.adminChat = adminChat;
@@ -36,7 +42,10 @@ final class AdminNotices {
             health.failing.add(channel);
             failingSince = System.currentTimeMillis();
             LOG.warn("telegram sink {}: {} failing: {}", store.sink(), channel, what);
-            tell("⚠️ Telegram sink " + store.sink() + ": " + channel + " is failing: " + what);
+            told = failingSince - recoveredAt >= quietMillis;
+            if (told) {
+                tell("⚠️ Telegram sink " + store.sink() + ": " + channel + " is failing: " + what);
+            }
         }
     }
 
@@ -47,8 +56,11 @@ final class AdminNotices {
             health.failing.remove(channel);
             Duration d = Duration.ofMillis(System.currentTimeMillis() - failingSince);
             LOG.info("telegram sink {}: {} recovered after {} failed attempt(s) over {}", store.sink(), channel, failures, d);
-            tell("✅ Telegram sink " + store.sink() + ": " + channel + " works again after " + failures + " failed attempt(s) over "
+            recoveredAt = System.currentTimeMillis();
+            if (told) {
+                tell("✅ Telegram sink " + store.sink() + ": " + channel + " works again after " + failures + " failed attempt(s) over "
                     + d.toSeconds() + " s");
+            }
             failures = 0;
         }
     }

@@ -46,8 +46,8 @@ final class TelegramBot implements AutoCloseable {
         this.api = api;
         this.commands = commands;
         this.health = health;
-        this.sendNotices = new AdminNotices(store, settings.adminChat(), health, "sending");
-        this.pollNotices = new AdminNotices(store, settings.adminChat(), health, "polling");
+        this.sendNotices = new AdminNotices(store, settings.adminChat(), health, "sending", settings.adminQuiet());
+        this.pollNotices = new AdminNotices(store, settings.adminChat(), health, "polling", settings.adminQuiet());
         this.pacer = new Pacer(settings.perChatInterval(), settings.groupInterval(), settings.globalInterval(),
                 System.nanoTime());
         this.poller = new Thread(this::pollLoop, "telegram-poll-" + store.sink());
@@ -84,8 +84,6 @@ final class TelegramBot implements AutoCloseable {
                     offset = store.offset();
                 }
                 List<JsonNode> updates = api.getUpdates(offset, settings.pollTimeout());
-                pollNotices.success();
-                backoff = settings.retryMin();
                 for (JsonNode u : updates) {
                     long next = u.path("update_id").asLong() + 1;
                     if (next <= offset) {
@@ -113,6 +111,9 @@ final class TelegramBot implements AutoCloseable {
                     offset = next;
                     nudge();
                 }
+                // Only now: a poll that works but whose update fails is still one outage, not a flapping one.
+                pollNotices.success();
+                backoff = settings.retryMin();
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {

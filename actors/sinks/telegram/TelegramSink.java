@@ -73,7 +73,7 @@ public final class TelegramSink implements QueuedSink {
         this.name = name;
         this.settings = settings;
         this.store = store;
-        this.notices = new AdminNotices(store, settings.adminChat(), health, "queueing");
+        this.notices = new AdminNotices(store, settings.adminChat(), health, "queueing", settings.adminQuiet());
     }
 
     /** The factory {@code SinkTypes} registers for {@value #TYPE}. */

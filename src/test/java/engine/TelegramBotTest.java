@@ -215,6 +215,20 @@ class TelegramBotTest {
             + "global-interval = 1ms }";
 
     @Test
+    void anUpdateThatFailsEveryTimeIsSkippedAndLaterCommandsAreHandled() throws Exception {
+        try (Node node = start("")) {
+            fake.userSends(-6001, "G".repeat(5000), "/start " + CODE); // a title longer than its column
+            subscribe(101);
+            assertEquals(Set.of(101L), subscriberChats(node));
+            assertEquals(0, fake.receivedBy(-6001).size());
+            fake.await(has(ADMIN, "polling works again"), WAIT, "the end of the outage");
+            List<Received> admin = fake.receivedBy(ADMIN);
+            assertEquals(1, admin.stream().filter(r -> r.text().contains("polling is failing")).count(), admin.toString());
+            assertEquals(1, admin.stream().filter(r -> r.text().contains("polling works again")).count(), admin.toString());
+        }
+    }
+
+    @Test
     void pacingHoldsForFiftySubscribersAndABurstOfFiveHundredHitsNoneLost() throws Exception {
         List<Long> chats = new ArrayList<>();
         for (int i = 0; i < 50; i++) {

@@ -96,6 +96,11 @@ public final class FakeTelegram implements AutoCloseable {
 
     /** A user (or group) sends {@code text} to the bot. */
     public synchronized void userSends(long chat, String text) {
+        userSends(chat, "Group " + (-chat), text);
+    }
+
+    /** A group titled {@code title} sends {@code text} to the bot. */
+    public synchronized void userSends(long chat, String title, String text) {
         ObjectNode u = JSON.createObjectNode();
         u.put("update_id", nextUpdateId++);
         ObjectNode m = u.putObject("message");
@@ -107,7 +112,7 @@ public final class FakeTelegram implements AutoCloseable {
         ObjectNode c = m.putObject("chat");
         c.put("id", chat);
         if (chat < 0) {
-            c.put("title", "Group " + (-chat));
+            c.put("title", title);
             c.put("type", "group");
         } else {
             c.put("first_name", "User" + chat);
