@@ -32,6 +32,7 @@ public final class AdminApi extends AllDirectives {
     private final TickRoutes ticks;
     private final ConditionRoutes conditions;
     private final HitRoutes hits;
+    private final engine.http.SourceRoutes sources;
 
     /** HTTP settings: {@code tickwatch.http.*}. */
     public record Settings(String host, int port, String adminToken, int maxTicksPerRequest) {
@@ -57,6 +58,7 @@ public final class AdminApi extends AllDirectives {
         this.ticks = new TickRoutes(json, node, settings.maxTicksPerRequest());
         this.conditions = new ConditionRoutes(json, node);
         this.hits = new HitRoutes(json, node);
+        this.sources = new engine.http.SourceRoutes(json, node);
     }
 
     /**
@@ -88,6 +90,7 @@ public final class AdminApi extends AllDirectives {
                         pathPrefix("tickers", tickers::route),
                         path("ticks", ticks::route),
                         pathPrefix("conditions", conditions::route),
-                        path("hits", hits::route)))))));
+                        path("hits", hits::route),
+                        path("sources", sources::route)))))));
     }
 }

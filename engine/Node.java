@@ -75,6 +75,7 @@ public final class Node implements AutoCloseable {
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     /** The markets known tickers were added with (absent: none given); each ingest ask carries it. */
     private final Map<String, Market> markets = new ConcurrentHashMap<>();
+    private volatile engine.sources.SourceHost sourceHost;
 
     /** Made by {@link NodeBootstrap}, which starts each part. */
     Node(NodeSettings settings, ActorSystem<Void> system, ConditionRegistry conditions, RecentHits recent,
@@ -294,6 +295,23 @@ public final class Node implements AutoCloseable {
     /** The sink names conditions may use (the configured {@code tickwatch.sinks}), sorted; see {@link SinkNames}. */
     public Set<String> sinkNames() {
         return sinkNames;
+    }
+
+    /** Set once by {@link NodeBootstrap} when the sources start. */
+    void sourceHost(engine.sources.SourceHost host) {
+        this.sourceHost = host;
+    }
+
+    /** Each configured source's health on this node, by name ({@code GET /api/sources}). */
+    public Map<String, Map<String, Object>> sourceHealth() {
+        engine.sources.SourceHost h = sourceHost;
+        return h == null ? Map.of() : h.health();
+    }
+
+    /** What the source feeding {@code symbol} on this node says about it; null when this node does not feed it. */
+    public Map<String, Object> sourceHealth(String symbol) {
+        engine.sources.SourceHost h = sourceHost;
+        return h == null ? null : h.health(symbol);
     }
 
     /** A watched ticker's status; empty when the symbol is not watched. */

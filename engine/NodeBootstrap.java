@@ -272,6 +272,7 @@ public final class NodeBootstrap {
      */
     private void startSources(ActorSystem<Void> system, Plan plan, Node node) {
         SourceHost host = SourceHost.start(system, plan.sources(), sourceTypes, node::ingestWatched);
+        node.sourceHost(host);
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-sources",
                 () -> {
                     host.close();
