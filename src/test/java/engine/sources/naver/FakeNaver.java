@@ -79,6 +79,22 @@ public final class FakeNaver implements AutoCloseable {
         return rows(code).stream().filter(r -> !r.time().isAfter(upTo) && !r.time().isAfter(KrxCalendar.CLOSE)).toList();
     }
 
+    /**
+     * How many of the session rows up to {@code upTo} a node accepts: a row whose cumulative volume
+     * did not grow (a minute without trades) is a duplicate to the model.
+     */
+    public long accepted(String code, LocalTime upTo) {
+        long last = -1;
+        long n = 0;
+        for (MinuteRow r : session(code, upTo)) {
+            if (r.cumVolume() > last) {
+                n++;
+                last = r.cumVolume();
+            }
+        }
+        return n;
+    }
+
     /** The next request for {@code code}'s page {@code page} meets {@code fault} (queued in order). */
     public synchronized void fail(String code, int page, Fault fault) {
         faults.computeIfAbsent(code + "/" + page, k -> new ArrayDeque<>()).add(fault);
@@ -125,8 +141,11 @@ public final class FakeNaver implements AutoCloseable {
         times.add(LocalTime.of(15, 50));
         times.add(LocalTime.of(16, 0));
         for (LocalTime t : times) {
-            price = Math.max(100, price + (rnd.nextInt(7) - 3) * 50L);
+            // a minute without trades (as 15:55 in the sample) keeps the price
             long vol = rnd.nextInt(10) == 0 ? 0 : 1 + rnd.nextInt(5000);
+            if (vol > 0) {
+                price = Math.max(100, price + (rnd.nextInt(7) - 3) * 50L);
+            }
             cum += vol;
             out.add(new MinuteRow(t, price, price - prevClose, price + 50, price, cum, vol));
         }
