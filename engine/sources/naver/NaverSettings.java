@@ -36,7 +36,7 @@ public record NaverSettings(URI url, double rate, int concurrency, Duration conn
             retries = 4
             backoff = 500ms
             max-backoff = 10s
-            poll-delay = 3s
+            poll-delay = 2s
             failure-retry = 15s
             check-interval = 1s
             user-agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36"

@@ -221,6 +221,59 @@ class NaverSourceTest {
         }
     }
 
+    @Test
+    void twoNodesEachCrawlTheirShareOfTheTickers() throws Exception {
+        MutableClock clock = new MutableClock(DAY.atTime(16, 0));
+        String fast = "pekko.cluster.sharded-daemon-process.keep-alive-interval = 1s\n"
+                + "pekko.cluster.sharded-daemon-process.sharding.rebalance-interval = 1s\n";
+        try (FakeNaver fake = new FakeNaver(DAY)) {
+            TestDb.Db db = TestDb.h2(dir.resolve("data"));
+            List<String> movedFromB = new ArrayList<>();
+            try (Node a = start(NodeSourcesTest.settings(dir.resolve("a"), db, config(fake) + fast), clock)) {
+                String seed = org.apache.pekko.cluster.typed.Cluster.get(a.system()).selfMember().address().toString();
+                try (Node b = start(NodeSourcesTest.settings(dir.resolve("b"), db,
+                        config(fake) + fast + "tickwatch.cluster.seed-nodes = \"" + seed + "\"\n"), clock)) {
+                    List<String> symbols = new ArrayList<>();
+                    for (int i = 0; i < 20; i++) {
+                        symbols.add(String.format("%06d", 1000 + i * 10));
+                    }
+                    for (String sym : symbols) {
+                        assertInstanceOf(TickerRegistry.Added.class, NodeTest.get(a.addTicker(sym, "naver")));
+                    }
+                    awaitUntil(() -> {
+                        Set<String> onA = perTicker(a).keySet();
+                        Set<String> onB = perTicker(b).keySet();
+                        java.util.Set<String> union = new java.util.HashSet<>(onA);
+                        union.addAll(onB);
+                        java.util.Set<String> both = new java.util.HashSet<>(onA);
+                        both.retainAll(onB);
+                        return union.equals(new java.util.HashSet<>(symbols)) && both.isEmpty() && !onA.isEmpty()
+                                && !onB.isEmpty();
+                    }, "each ticker crawled by exactly one node, both nodes crawling");
+                    for (String sym : symbols) {
+                        Node owner = perTicker(a).containsKey(sym) ? a : b;
+                        awaitUntil(() -> crawledTo(owner, fake, sym, KrxCalendar.CLOSE), sym + " crawled by its node");
+                    }
+                    Set<String> requested = new java.util.HashSet<>();
+                    fake.requests().forEach(r -> requested.add(r.code()));
+                    assertEquals(new java.util.HashSet<>(symbols), requested);
+                    movedFromB.addAll(perTicker(b).keySet());
+                }
+                // B left: A takes its tickers over and backfills them (the minutes it re-reads are duplicates)
+                awaitUntil(() -> perTicker(a).keySet().containsAll(movedFromB), "B's tickers crawled by A");
+                for (String sym : movedFromB) {
+                    awaitUntil(() -> crawledTo(a, fake, sym, KrxCalendar.CLOSE), sym + " crawled by A");
+                }
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> perTicker(Node node) {
+        Map<String, Object> naver = node.sourceHealth().get("naver");
+        return naver == null ? Map.of() : (Map<String, Object>) naver.get("per_ticker");
+    }
+
     static void awaitUntil(ThrowingBoolean done, String what) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!done.get()) {
