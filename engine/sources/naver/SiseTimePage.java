@@ -67,6 +67,11 @@ public final class SiseTimePage {
         if (table == null) {
             throw new Malformed("no table.type2 on the page");
         }
+        Element header = table.selectFirst("th");
+        if (header != null && !header.text().trim().equals("체결시각")) {
+            // a daily page, or bytes decoded with the wrong charset
+            throw new Malformed("the table's first column is \"" + header.text().trim() + "\", not 체결시각");
+        }
         List<MinuteRow> rows = new ArrayList<>();
         for (Element tr : table.select("tr")) {
             List<Element> cells = tr.children().stream().filter(e -> e.normalName().equals("td")).toList();

@@ -304,8 +304,8 @@ public final class FakeNaver implements AutoCloseable {
         String img = change > 0 ? "<img src=\"https://ssl.pstatic.net/imgstock/images/images4/ico_up.gif\" width=\"7\" height=\"6\" style=\"margin-right:4px;\" alt=\"상승\">"
                 : change < 0 ? "<img src=\"https://ssl.pstatic.net/imgstock/images/images4/ico_down.gif\" width=\"7\" height=\"6\" style=\"margin-right:4px;\" alt=\"하락\">"
                 : "";
-        String cls = change > 0 ? "red02" : change < 0 ? "nv01" : "";
-        return img + "<span class=\"tah p11 " + cls + "\">\n\t\t\t\t" + n(Math.abs(change)) + "\n\t\t\t\t</span>";
+        // the old markup: the sign only in the icon's alt text
+        return img + "<span class=\"tah p11\">\n\t\t\t\t" + n(Math.abs(change)) + "\n\t\t\t\t</span>";
     }
 
     private static String n(long v) {

@@ -77,6 +77,10 @@ class SiseTimePageTest {
         m = assertThrows(SiseTimePage.Malformed.class, () -> SiseTimePage.parse(broken.getBytes(FakeNaver.EUC_KR), URL));
         assertTrue(m.getMessage().contains("15:58") && m.getMessage().contains("거래량"), m.getMessage());
 
+        String daily = new String(whole, FakeNaver.EUC_KR).replace("<th>체결시각</th>", "<th>날짜</th>");
+        m = assertThrows(SiseTimePage.Malformed.class, () -> SiseTimePage.parse(daily.getBytes(FakeNaver.EUC_KR), URL));
+        assertTrue(m.getMessage().contains("날짜"), m.getMessage());
+
         m = assertThrows(SiseTimePage.Malformed.class,
                 () -> SiseTimePage.parse("<html><body>점검 중</body></html>".getBytes(FakeNaver.EUC_KR), URL));
         assertTrue(m.getMessage().contains("table.type2"), m.getMessage());
