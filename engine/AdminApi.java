@@ -6,6 +6,7 @@ import engine.http.Auth;
 import engine.http.ConditionRoutes;
 import engine.http.HealthRoutes;
 import engine.http.HitRoutes;
+import engine.http.SinkRoutes;
 import engine.http.TickRoutes;
 import engine.http.TickerRoutes;
 import java.net.InetAddress;
@@ -33,6 +34,7 @@ public final class AdminApi extends AllDirectives {
     private final ConditionRoutes conditions;
     private final HitRoutes hits;
     private final engine.http.SourceRoutes sources;
+    private final SinkRoutes sinks;
 
     /** HTTP settings: {@code tickwatch.http.*}. */
     public record Settings(String host, int port, String adminToken, int maxTicksPerRequest) {
@@ -59,6 +61,7 @@ public final class AdminApi extends AllDirectives {
         this.conditions = new ConditionRoutes(json, node);
         this.hits = new HitRoutes(json, node);
         this.sources = new engine.http.SourceRoutes(json, node);
+        this.sinks = new SinkRoutes(json, node);
     }
 
     /**
@@ -91,6 +94,7 @@ public final class AdminApi extends AllDirectives {
                         path("ticks", ticks::route),
                         pathPrefix("conditions", conditions::route),
                         path("hits", hits::route),
-                        path("sources", sources::route)))))));
+                        path("sources", sources::route),
+                        pathPrefix("sinks", sinks::route)))))));
     }
 }
