@@ -239,15 +239,20 @@ public final class TickRecorder implements AutoCloseable {
             } catch (InterruptedException e) {
                 stop = true;
             }
+            Map<String, Map<String, List<Tick>>> bySource = new java.util.LinkedHashMap<>();
             for (Batch b : taken) {
                 if (b == STOP) {
                     stop = true;
                 } else {
                     queued.addAndGet(-b.ticks().size());
-                    write(b);
+                    Map<String, List<Tick>> bySymbol = bySource.computeIfAbsent(b.source(), k -> new java.util.LinkedHashMap<>());
+                    for (Tick t : b.ticks()) {
+                        bySymbol.computeIfAbsent(t.symbol(), k -> new ArrayList<>()).add(t);
+                    }
                 }
             }
             taken.clear();
+            bySource.forEach((source, bySymbol) -> write(source, inTimeOrder(bySymbol)));
             long now = nanos.getAsLong();
             if (stop || now - nextFlush >= 0) {
                 flushAll();
@@ -258,15 +263,48 @@ public final class TickRecorder implements AutoCloseable {
         closeAll();
     }
 
-    private void write(Batch b) {
-        LocalTime cutoff = settings.cutoff(b.source());
+    /**
+     * One write's ticks of one source, merged by time across symbols, each symbol's ticks in the
+     * order its entity accepted them (which the model's bars depend on, so it is never changed).
+     * Entities of different symbols hand their batches over independently; merging what arrived
+     * together keeps a file close to time order (in order within each write, and each symbol's
+     * ticks in order throughout), which is what {@code backtest} needs: its model is per symbol.
+     */
+    static List<Tick> inTimeOrder(Map<String, List<Tick>> bySymbol) {
+        if (bySymbol.size() == 1) {
+            return bySymbol.values().iterator().next();
+        }
+        List<List<Tick>> lists = new ArrayList<>(bySymbol.values());
+        int[] at = new int[lists.size()];
+        java.util.PriorityQueue<Integer> heads = new java.util.PriorityQueue<>((a, b) -> {
+            int c = Long.compare(lists.get(a).get(at[a]).time(), lists.get(b).get(at[b]).time());
+            return c != 0 ? c : Integer.compare(a, b);
+        });
+        int total = 0;
+        for (int i = 0; i < lists.size(); i++) {
+            heads.add(i);
+            total += lists.get(i).size();
+        }
+        List<Tick> out = new ArrayList<>(total);
+        while (!heads.isEmpty()) {
+            int i = heads.poll();
+            out.add(lists.get(i).get(at[i]++));
+            if (at[i] < lists.get(i).size()) {
+                heads.add(i);
+            }
+        }
+        return out;
+    }
+
+    private void write(String source, List<Tick> ticks) {
+        LocalTime cutoff = settings.cutoff(source);
         Path path = null;
         Open file = null;
         long now = nanos.getAsLong();
-        for (Tick t : b.ticks()) {
+        for (Tick t : ticks) {
             Path p;
             try {
-                p = fileFor(settings.dir(), tradingDay(t, cutoff), b.source());
+                p = fileFor(settings.dir(), tradingDay(t, cutoff), source);
             } catch (java.time.DateTimeException e) {
                 failed.incrementAndGet();
                 continue;

@@ -109,6 +109,20 @@ class TickRecorderTest {
     }
 
     @Test
+    void aWriteMergesSymbolsByTimeAndKeepsEachSymbolsOwnOrder() {
+        long t = ms("2026-11-20T09:00:00+09:00");
+        Tick a1 = new Tick("A00001", t + 1000, 1, 1, Tick.NO_CUM, Market.KRX);
+        Tick a2 = new Tick("A00001", t + 500, 2, 1, Tick.NO_CUM, Market.KRX); // accepted after a1 (same bar): stays after it
+        Tick a3 = new Tick("A00001", t + 3000, 3, 1, Tick.NO_CUM, Market.KRX);
+        Tick b1 = new Tick("B00001", t + 800, 4, 1, Tick.NO_CUM, Market.KRX);
+        Tick b2 = new Tick("B00001", t + 2000, 5, 1, Tick.NO_CUM, Market.KRX);
+        Map<String, List<Tick>> bySymbol = new java.util.LinkedHashMap<>();
+        bySymbol.put("A00001", List.of(a1, a2, a3));
+        bySymbol.put("B00001", List.of(b1, b2));
+        assertEquals(List.of(b1, a1, a2, b2, a3), TickRecorder.inTimeOrder(bySymbol));
+    }
+
+    @Test
     void cutOffsComeFromTheSourcesBlocks() {
         var root = ConfigFactory.parseString("""
                 tickwatch.recording { enabled = true, dir = "", queue-ticks = 10, flush-interval = 1s, close-idle = 1m, day-cutoff = "00:00" }
