@@ -67,6 +67,12 @@ class NodeClusterTest {
                 Set<String> onB = hosted(b);
                 assertEquals(new HashSet<>(symbols), union(onA, onB));
                 assertTrue(!onA.isEmpty() && !onB.isEmpty(), "entities on both nodes: " + onA + " / " + onB);
+                // each node records what its own entities accepted, in its own data directory
+                String day = "data/ticks/2026-11-20/push-trades.csv.gz";
+                RecordingTest.awaitFileBySymbol(dir.resolve("a").resolve(day),
+                        ticks.stream().filter(t -> onA.contains(t.symbol())).toList());
+                RecordingTest.awaitFileBySymbol(dir.resolve("b").resolve(day),
+                        ticks.stream().filter(t -> onB.contains(t.symbol())).toList());
 
                 for (String sym : symbols) {
                     TickerStatus fromA = NodeTest.get(a.status(sym)).orElseThrow();

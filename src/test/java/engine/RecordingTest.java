@@ -54,6 +54,22 @@ class RecordingTest {
         assertEquals(want, got, file.toString());
     }
 
+    /**
+     * Waits for a file to hold {@code want}'s ticks, compared symbol by symbol (a write merges symbols
+     * by time, so only each symbol's order is fixed).
+     */
+    static void awaitFileBySymbol(Path file, List<Tick> want) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<Tick> got = List.of();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file) && (got = read(file)).size() >= want.size()) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertEquals(ReplayTest.bySymbol(want), ReplayTest.bySymbol(got), file.toString());
+    }
+
     static String ndjson(List<Tick> ticks) {
         StringBuilder sb = new StringBuilder();
         for (Tick t : ticks) {
