@@ -1,6 +1,8 @@
 package actors;
 
 import actors.sinks.HitSink;
+import actors.sinks.QueuedSink;
+import actors.sinks.SinkStatus;
 import conditions.Hit;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +48,18 @@ public final class HitRouter extends AbstractBehavior<HitRouter.Command> {
     public record Ack(String hitId) implements CborSerializable {
     }
 
+    /** Send the dead letters of sink {@code sink} again; {@link Redelivered} answers. */
+    public record Redeliver(String sink, ActorRef<Redelivered> replyTo) implements Command {
+    }
+
+    /**
+     * @param sink    the sink
+     * @param count   dead letters queued again; -1 when the sink does not exist or the ledger failed
+     * @param problem why nothing was queued again, or null
+     */
+    public record Redelivered(String sink, int count, String problem) {
+    }
+
     /** From a sink actor: it has handled the hit. */
     record SinkDone(String sink, String hitId) implements Command {
     }
@@ -68,7 +82,7 @@ public final class HitRouter extends AbstractBehavior<HitRouter.Command> {
     }
 
     private final List<HitSink> sinkList;
-    private final Map<String, ActorRef<SinkActor.Deliver>> sinks = new LinkedHashMap<>();
+    private final Map<String, ActorRef<SinkActor.Command>> sinks = new LinkedHashMap<>();
     private final RecentHits recent;
     private final Duration forgetAfter;
     private final Map<String, InFlight> inFlight = new HashMap<>();
@@ -81,19 +95,34 @@ public final class HitRouter extends AbstractBehavior<HitRouter.Command> {
      *                    entity asks again; sinks drop what they already handled)
      */
     public static Behavior<Command> create(List<HitSink> sinks, RecentHits recent, Duration forgetAfter) {
+        return create(sinks, SinkRuntime.withoutLedger(java.nio.file.Path.of("data")), recent, forgetAfter);
+    }
+
+    /**
+     * @param runtime the ledger, settings and statuses the sinks run with: a {@link QueuedSink} runs
+     *                in a {@link SinkQueue}, any other sink in a {@link SinkActor}
+     */
+    public static Behavior<Command> create(List<HitSink> sinks, SinkRuntime runtime, RecentHits recent,
+                                           Duration forgetAfter) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Sweep.INSTANCE, forgetAfter);
-            return new HitRouter(ctx, sinks, recent, forgetAfter);
+            return new HitRouter(ctx, sinks, runtime, recent, forgetAfter);
         }));
     }
 
-    private HitRouter(ActorContext<Command> ctx, List<HitSink> sinkList, RecentHits recent, Duration forgetAfter) {
+    private HitRouter(ActorContext<Command> ctx, List<HitSink> sinkList, SinkRuntime runtime, RecentHits recent,
+                      Duration forgetAfter) {
         super(ctx);
         this.sinkList = List.copyOf(sinkList);
         this.recent = recent;
         this.forgetAfter = forgetAfter;
         for (HitSink s : sinkList) {
-            Behavior<SinkActor.Deliver> b = Behaviors.supervise(SinkActor.create(s))
+            boolean queued = s instanceof QueuedSink;
+            SinkStatus status = runtime.statuses().computeIfAbsent(s.name(),
+                    n -> new SinkStatus(n, runtime.types().getOrDefault(n, "?"), queued));
+            Behavior<SinkActor.Command> run = queued ? SinkQueue.create((QueuedSink) s, runtime, status)
+                    : SinkActor.create(s, runtime, status);
+            Behavior<SinkActor.Command> b = Behaviors.supervise(run)
                     .onFailure(Exception.class, SupervisorStrategy.restartWithBackoff(
                             Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
             String actorName = "sink-" + URLEncoder.encode(s.name(), StandardCharsets.UTF_8);
@@ -107,6 +136,7 @@ public final class HitRouter extends AbstractBehavior<HitRouter.Command> {
         return newReceiveBuilder()
                 .onMessage(Route.class, this::onRoute)
                 .onMessage(SinkDone.class, this::onSinkDone)
+                .onMessage(Redeliver.class, this::onRedeliver)
                 .onMessageEquals(Sweep.INSTANCE, this::onSweep)
                 .onSignal(PostStop.class, s -> onStop())
                 .build();
@@ -152,6 +182,16 @@ public final class HitRouter extends AbstractBehavior<HitRouter.Command> {
         Ack ack = new Ack(d.hitId());
         for (ActorRef<Ack> w : f.waiters) {
             w.tell(ack);
+        }
+        return this;
+    }
+
+    private Behavior<Command> onRedeliver(Redeliver r) {
+        ActorRef<SinkActor.Command> s = sinks.get(r.sink());
+        if (s == null) {
+            r.replyTo().tell(new Redelivered(r.sink(), -1, "no sink \"" + r.sink() + "\" (known: " + sinks.keySet() + ")"));
+        } else {
+            s.tell(new SinkActor.Redeliver(r.replyTo()));
         }
         return this;
     }

@@ -6,6 +6,7 @@ import engine.http.Auth;
 import engine.http.ConditionRoutes;
 import engine.http.HealthRoutes;
 import engine.http.HitRoutes;
+import engine.http.SinkRoutes;
 import engine.http.TickRoutes;
 import engine.http.TickerRoutes;
 import java.net.InetAddress;
@@ -32,6 +33,7 @@ public final class AdminApi extends AllDirectives {
     private final TickRoutes ticks;
     private final ConditionRoutes conditions;
     private final HitRoutes hits;
+    private final SinkRoutes sinks;
 
     /** HTTP settings: {@code tickwatch.http.*}. */
     public record Settings(String host, int port, String adminToken, int maxTicksPerRequest) {
@@ -57,6 +59,7 @@ public final class AdminApi extends AllDirectives {
         this.ticks = new TickRoutes(json, node, settings.maxTicksPerRequest());
         this.conditions = new ConditionRoutes(json, node);
         this.hits = new HitRoutes(json, node);
+        this.sinks = new SinkRoutes(json, node);
     }
 
     /**
@@ -88,6 +91,7 @@ public final class AdminApi extends AllDirectives {
                         pathPrefix("tickers", tickers::route),
                         path("ticks", ticks::route),
                         pathPrefix("conditions", conditions::route),
-                        path("hits", hits::route)))))));
+                        path("hits", hits::route),
+                        pathPrefix("sinks", sinks::route)))))));
     }
 }

@@ -75,6 +75,7 @@ public final class Node implements AutoCloseable {
     private final ClusterSharding sharding;
     private final List<String> sourceNames;
     private final Set<String> sinkNames;
+    private final NodeSinks sinks;
     private final ActorRef<TickerRegistry.Command> registry;
     private final ActorRef<ConditionSync.Command> conditionSync;
     /** The readiness check's own database connection, outside the journal's pool. */
@@ -91,7 +92,7 @@ public final class Node implements AutoCloseable {
     /** Made by {@link NodeBootstrap}, which starts each part. */
     Node(NodeSettings settings, ActorSystem<Void> system, ConditionRegistry conditions, RecentHits recent,
          ActorRef<TickerRegistry.Command> registry, ActorRef<ConditionSync.Command> conditionSync,
-         List<String> sourceNames, Set<String> sinkNames, TickRecorder recorder) {
+         List<String> sourceNames, Set<String> sinkNames, NodeSinks sinks, TickRecorder recorder) {
         this.settings = settings;
         this.recorder = recorder;
         this.system = system;
@@ -102,6 +103,7 @@ public final class Node implements AutoCloseable {
         this.conditionSync = conditionSync;
         this.sourceNames = List.copyOf(new TreeSet<>(sourceNames));
         this.sinkNames = Collections.unmodifiableSet(new TreeSet<>(sinkNames));
+        this.sinks = sinks;
         this.databaseProbe = new DatabaseProbe(settings.db(), system.dispatchers().lookup(DispatcherSelector.blocking()),
                 READY_TIMEOUT);
         system.getWhenTerminated().thenRun(databaseProbe::close);
@@ -320,6 +322,11 @@ public final class Node implements AutoCloseable {
     /** The sink names conditions may use (the configured {@code tickwatch.sinks}), sorted; see {@link SinkNames}. */
     public Set<String> sinkNames() {
         return sinkNames;
+    }
+
+    /** The sinks' health and dead letters ({@code GET /api/sinks}, {@code POST /api/sinks/NAME/redeliver}). */
+    public NodeSinks sinks() {
+        return sinks;
     }
 
     /** A watched ticker's status; empty when the symbol is not watched. */

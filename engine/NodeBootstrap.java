@@ -7,11 +7,13 @@ import actors.ConfigBlocks;
 import actors.HitRouter;
 import actors.HitsQuery;
 import actors.RecentHits;
+import actors.SinkRuntime;
 import actors.TickerEntity;
 import actors.TickerRegistry;
 import actors.sinks.HitSink;
 import actors.sinks.SinkContext;
 import actors.sinks.SinkFactory;
+import actors.sinks.SinkSettings;
 import actors.sinks.SinkTypes;
 import conditions.ConditionException;
 import engine.sources.SourceFactory;
@@ -41,6 +43,7 @@ import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.Join;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import persistence.DeliveryLedger;
 import persistence.Schema;
 import persistence.WatchedTicker;
 import persistence.tickfile.TickRecorder;
@@ -98,8 +101,9 @@ public final class NodeBootstrap {
             joinCluster(system);
             prepareSchema(system);
             RecentHits recent = new RecentHits(settings.recentHits());
-            ActorRef<HitRouter.Command> router = startSinks(system, plan, recent);
-            Node node = startTickers(system, plan, router, recent);
+            SinkRuntime sinkRuntime = sinkRuntime(system, plan);
+            ActorRef<HitRouter.Command> router = startSinks(system, plan, recent, sinkRuntime);
+            Node node = startTickers(system, plan, router, recent, sinkRuntime);
             startSources(system, plan, node);
             awaitUp(system, node);
             return node;
@@ -212,18 +216,40 @@ public final class NodeBootstrap {
         Schema.createIfNotExists(system, settings.db()).toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
         Schema.checkModel(system, settings.db(), settings.ticker().model()).toCompletableFuture()
                 .get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        DeliveryLedger.createIfNotExists(system, settings.db()).toCompletableFuture()
+                .get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * What the sinks run with: the cluster's delivery ledger, this node's address as its owner name
+     * there (stable across restarts of a node with a fixed port), each sink's settings and type.
+     */
+    private SinkRuntime sinkRuntime(ActorSystem<Void> system, Plan plan) {
+        java.util.Map<String, SinkSettings> sinkSettings = new java.util.HashMap<>();
+        java.util.Map<String, String> types = new java.util.HashMap<>();
+        for (ConfigBlocks.Block b : plan.sinks()) {
+            sinkSettings.put(b.name(), configured(() -> SinkSettings.from(b.config())));
+            types.put(b.name(), b.type());
+        }
+        org.apache.pekko.actor.Address self = Cluster.get(system).selfMember().address();
+        String owner = self.host().isDefined() ? self.host().get() + ":" + self.port().get() : self.toString();
+        return new SinkRuntime(DeliveryLedger.of(system, settings.db()), owner, java.time.Duration.ofMillis(
+                settings.ticker().model().interval().millis()), java.time.Clock.systemUTC(), settings.dataDir(),
+                sinkSettings, types, new java.util.concurrent.ConcurrentHashMap<>());
     }
 
     /**
      * Opens every configured sink and starts the router that runs them (and closes them when it
      * stops); the node's recent hits start with what the sinks recorded before.
      */
-    private ActorRef<HitRouter.Command> startSinks(ActorSystem<Void> system, Plan plan, RecentHits recent) {
+    private ActorRef<HitRouter.Command> startSinks(ActorSystem<Void> system, Plan plan, RecentHits recent,
+                                                   SinkRuntime runtime) {
         List<HitSink> sinks = sinkTypes.open(plan.sinks(),
                 b -> new SinkContext(b.name(), b.config(), system, settings.dataDir(), settings.recentHits()));
         sinks.forEach(s -> recent.addAll(s.recentAtOpen()));
         try {
-            return system.systemActorOf(HitRouter.create(sinks, recent, settings.ticker().ackTimeout().multipliedBy(4)),
+            return system.systemActorOf(HitRouter.create(sinks, runtime, recent,
+                            settings.ticker().ackTimeout().multipliedBy(4)),
                     "hit-router", Props.empty());
         } catch (RuntimeException e) {
             sinks.forEach(SinkTypes::closeQuietly);
@@ -236,7 +262,7 @@ public final class NodeBootstrap {
      * the ticker registry singleton: then the node can answer.
      */
     private Node startTickers(ActorSystem<Void> system, Plan plan, ActorRef<HitRouter.Command> router,
-                              RecentHits recent) {
+                              RecentHits recent, SinkRuntime sinkRuntime) {
         TickRecorder recorder = startRecorder(system, plan.recording());
         ClusterSharding sharding = startEntities(system, plan.conditions(), router,
                 recorder == null ? AcceptedTicks.NONE : recorder::record);
@@ -247,7 +273,7 @@ public final class NodeBootstrap {
         system.systemActorOf(HitsQuery.create(recent), HitsQuery.NAME, Props.empty());
         ActorRef<TickerRegistry.Command> registry = startRegistry(system, sharding, plan.sourceNames());
         return new Node(settings, system, plan.conditions(), recent, registry, conditionSync, plan.sourceNames(),
-                new TreeSet<>(plan.sinkNames()), recorder);
+                new TreeSet<>(plan.sinkNames()), new NodeSinks(system, router, sinkRuntime), recorder);
     }
 
     /**

@@ -136,13 +136,20 @@ public final class Schema {
         T apply(Connection c) throws SQLException;
     }
 
+    /**
+     * A connection of the plugins' shared pool, on the calling thread (which must be one that may
+     * block: a sink's, or the blocking dispatcher). The caller closes it.
+     */
+    public static Connection connection(ActorSystem<?> system) throws SQLException {
+        SlickExtensionImpl slick = (SlickExtensionImpl) SlickExtension.get(system.classicSystem());
+        return slick.database(system.settings().config().getConfig(PLUGIN)).database().source().createConnection();
+    }
+
     /** Runs {@code work} on a connection of the plugins' shared pool, on the blocking dispatcher. */
     public static <T> CompletionStage<T> onConnection(ActorSystem<?> system, ConnectionWork<T> work) {
         Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
         return CompletableFuture.supplyAsync(() -> {
-            SlickExtensionImpl slick = (SlickExtensionImpl) SlickExtension.get(system.classicSystem());
-            try (Connection c = slick.database(system.settings().config().getConfig(PLUGIN)).database().source()
-                    .createConnection()) {
+            try (Connection c = connection(system)) {
                 return work.apply(c);
             } catch (SQLException e) {
                 throw new IllegalStateException("database: " + e.getMessage(), e);

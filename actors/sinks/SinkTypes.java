@@ -15,6 +15,8 @@ import java.util.function.Function;
  */
 public final class SinkTypes {
     public static final String SECTION = "tickwatch.sinks";
+    /** The key of a block whose sinks are endpoints ({@code webhook:desk}). */
+    public static final String ENDPOINTS = "endpoints";
 
     private final Map<String, SinkFactory> byType;
 
@@ -22,11 +24,12 @@ public final class SinkTypes {
         this.byType = Map.copyOf(byType);
     }
 
-    /** {@code log} and {@code file}: every sink type tickwatch ships. */
+    /** {@code log}, {@code file} and {@code webhook}: every sink type tickwatch ships. */
     public static SinkTypes builtIn() {
         return new SinkTypes(Map.of(
                 LogSink.TYPE, LogSink::open,
-                FileSink.TYPE, FileSink::open));
+                FileSink.TYPE, FileSink::open,
+                WebhookSink.TYPE, WebhookSink::open));
     }
 
     /** These types and {@code type} (replacing one of that name). */
@@ -41,12 +44,45 @@ public final class SinkTypes {
     }
 
     /**
-     * The enabled sink blocks of {@code root} ({@value #SECTION}), checked.
+     * The enabled sinks of {@code root} ({@value #SECTION}), checked, one block per sink. A block with
+     * an {@code endpoints} object is one sink per endpoint, named {@code <block>:<endpoint>}
+     * ({@code tickwatch.sinks.webhook.endpoints.desk} is the sink {@code webhook:desk}), whose config
+     * is the endpoint's keys over the block's other keys (so {@code max-retries} set on the block
+     * applies to every endpoint that does not set its own).
      *
      * @throws IllegalArgumentException for a block that is not an object or names an unknown type
      */
     public List<ConfigBlocks.Block> configured(Config root) {
-        return ConfigBlocks.read(root, SECTION, "sink", byType.keySet());
+        List<ConfigBlocks.Block> out = new ArrayList<>();
+        for (ConfigBlocks.Block b : ConfigBlocks.read(root, SECTION, "sink", byType.keySet())) {
+            out.addAll(endpoints(b));
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@code b} itself, or one block per endpoint of {@code b.endpoints}. */
+    static List<ConfigBlocks.Block> endpoints(ConfigBlocks.Block b) {
+        if (!b.config().hasPath(ENDPOINTS)) {
+            return List.of(b);
+        }
+        String where = SECTION + "." + b.name() + "." + ENDPOINTS;
+        if (b.config().getValue(ENDPOINTS).valueType() != com.typesafe.config.ConfigValueType.OBJECT) {
+            throw new IllegalArgumentException(where + " must be an object of named endpoints");
+        }
+        Config shared = b.config().withoutPath(ENDPOINTS);
+        List<ConfigBlocks.Block> out = new ArrayList<>();
+        for (String e : new java.util.TreeSet<>(b.config().getObject(ENDPOINTS).keySet())) {
+            String key = "\"" + e + "\"";
+            if (b.config().getConfig(ENDPOINTS).getValue(key).valueType() != com.typesafe.config.ConfigValueType.OBJECT) {
+                throw new IllegalArgumentException(where + "." + e + " must be an object (the endpoint's settings)");
+            }
+            Config ec = b.config().getConfig(ENDPOINTS).getConfig(key);
+            if (ec.hasPath("enabled") && !ec.getBoolean("enabled")) {
+                continue;
+            }
+            out.add(new ConfigBlocks.Block(b.name() + ":" + e, b.type(), ec.withFallback(shared)));
+        }
+        return out;
     }
 
     /**

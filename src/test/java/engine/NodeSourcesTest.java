@@ -116,8 +116,8 @@ class NodeSourcesTest {
     void anUnknownTypeOrABrokenSourceRefusesTheStart() {
         TestDb.Db db = TestDb.h2(dir.resolve("data"));
         IllegalStateException sink = assertThrows(IllegalStateException.class,
-                () -> Node.start(settings(dir, db, "tickwatch.sinks.tg.type = telegram")));
-        assertTrue(sink.getMessage().contains("tickwatch.sinks.\"tg\": unknown sink type \"telegram\" (known: file, log)"),
+                () -> Node.start(settings(dir, db, "tickwatch.sinks.pg.type = pager")));
+        assertTrue(sink.getMessage().contains("tickwatch.sinks.\"pg\": unknown sink type \"pager\" (known: file, log"),
                 sink.getMessage());
         IllegalStateException source = assertThrows(IllegalStateException.class,
                 () -> Node.start(settings(dir, db, "tickwatch.sources.ws { type = binance }")));
