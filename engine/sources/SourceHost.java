@@ -25,10 +25,13 @@ import persistence.WatchedTicker;
 public final class SourceHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SourceHost.class);
 
-    /** The node's ingest path for sources: stores ticks of watched tickers, never adds a ticker. */
+    /**
+     * The node's ingest path for sources: stores ticks of watched tickers, never adds a ticker, and
+     * records the accepted ones under the source's name.
+     */
     @FunctionalInterface
     public interface NodeIngest {
-        CompletionStage<IngestResult> ingest(List<Tick> ticks, String idempotencyKey);
+        CompletionStage<IngestResult> ingest(String source, List<Tick> ticks, String idempotencyKey);
     }
 
     private final Map<String, Source> sources = new LinkedHashMap<>();
@@ -154,7 +157,7 @@ public final class SourceHost implements AutoCloseable {
         if (dropped > 0) {
             LOG.debug("source {}: {} tick(s) of symbols it does not feed on this node dropped", source, dropped);
         }
-        return node.ingest(kept, idempotencyKey);
+        return node.ingest(source, kept, idempotencyKey);
     }
 
     /** Closes every source (the node is stopping). */
