@@ -197,7 +197,8 @@ class TelegramBotTest {
             fake.userSends(101, "/list");
             fake.await(has(101, "Watching: every symbol\nFollowing: other, up"), WAIT, "list");
             fake.userSends(101, "/status");
-            fake.await(has(101, "Sources: push"), WAIT, "status");
+            fake.await(r -> r.stream().anyMatch(x -> x.chat() == 101 && x.text().startsWith("Sources: ")
+                    && x.text().contains("push") && x.text().contains("Last hit: ")), WAIT, "status");
             fake.userSends(101, "/stop");
             fake.await(has(101, "Unsubscribed."), WAIT, "stop");
             assertEquals(Set.of(-5001L), subscriberChats(node));
