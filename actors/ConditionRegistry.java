@@ -10,7 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import persistence.ConditionsFile;
 
 /**
@@ -26,6 +27,7 @@ import persistence.ConditionsFile;
  * Changes are serialized; reads are a volatile load.
  */
 public final class ConditionRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(ConditionRegistry.class);
 
     /**
      * A set with its version and its file form.
@@ -86,16 +88,16 @@ public final class ConditionRegistry {
      * @throws IOException        when the file cannot be written (nothing changes then)
      */
     public synchronized Condition put(String name, JsonNode body) throws IOException {
-        return put(name, body, c -> { });
+        return put(ConditionParser.parseOne(name, body));
     }
 
     /**
-     * {@link #put(String, JsonNode)}, refusing a condition that {@code check} throws on (a rule of
-     * the node's, such as the sinks it has) before anything is written.
+     * Adds or replaces a condition parsed already (the caller may check it against rules of its
+     * own first, such as the node's sinks).
+     *
+     * @throws IOException when the file cannot be written (nothing changes then)
      */
-    public synchronized Condition put(String name, JsonNode body, Consumer<Condition> check) throws IOException {
-        Condition c = ConditionParser.parseOne(name, body);
-        check.accept(c);
+    public synchronized Condition put(Condition c) throws IOException {
         replace(current.get().set().with(c));
         return c;
     }
@@ -137,6 +139,7 @@ public final class ConditionRegistry {
         if (file != null) {
             ConditionsFile.save(file, v.set());
             Files.setLastModifiedTime(file, FileTime.fromMillis(v.version()));
+            LOG.info("rewrote the conditions file {} ({} condition(s), version {})", file, v.set().size(), v.version());
         }
         current.set(v);
     }

@@ -1,10 +1,14 @@
 package conditions;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -98,14 +102,38 @@ public final class ConditionParser {
         return c;
     }
 
-    /** Parses JSON text, turning a syntax error into a {@link ConditionException} with its place. */
+    /**
+     * Parses JSON text holding one value (whitespace around it is fine), turning a syntax error into
+     * a {@link ConditionException} with its place. Anything after the value ({@code {..}{..}},
+     * {@code {..} garbage}) is a problem too: read alone, the first value would be taken and the
+     * rest dropped without a word.
+     */
     public static JsonNode readJson(String json) {
-        try {
-            return MAPPER.readTree(json);
+        try (JsonParser p = MAPPER.createParser(json)) {
+            JsonNode n = MAPPER.readTree(p);
+            if (n == null) {
+                return MissingNode.getInstance();
+            }
+            JsonLocation end = p.currentLocation();
+            JsonToken next;
+            try {
+                next = p.nextToken();
+            } catch (JsonProcessingException e) {
+                next = JsonToken.NOT_AVAILABLE; // garbage after the value: reported as trailing content
+            }
+            if (next != null) {
+                throw new ConditionException(List.of("conditions: unexpected content after the JSON value, at line "
+                        + end.getLineNr() + ", column " + end.getColumnNr() + ": a document holds one value"));
+            }
+            return n;
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw new ConditionException(List.of("conditions: malformed JSON" + where + ": " + e.getOriginalMessage()));
+        } catch (ConditionException e) {
+            throw e;
+        } catch (Exception e) { // Jackson's IOException, which reading a String never raises (and java.io is not for this package)
+            throw new IllegalStateException("reading JSON from a string", e);
         }
     }
 

@@ -11,6 +11,7 @@ import actors.TickerRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import conditions.Condition;
 import conditions.ConditionException;
+import conditions.ConditionParser;
 import conditions.ConditionSet;
 import conditions.Hit;
 import conditions.Market;
@@ -18,6 +19,7 @@ import conditions.Tick;
 import engine.sources.PushSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -33,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.Member;
@@ -43,7 +46,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import persistence.Schema;
+import persistence.DatabaseProbe;
 import persistence.StoredHit;
 import persistence.WatchedTicker;
 
@@ -61,6 +64,8 @@ import persistence.WatchedTicker;
  */
 public final class Node implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+    /** How long {@link #ready()} waits for the database: a readiness probe wants a quick answer. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(3);
 
     private final NodeSettings settings;
     private final ActorSystem<Void> system;
@@ -72,6 +77,10 @@ public final class Node implements AutoCloseable {
     private final NodeSinks sinks;
     private final ActorRef<TickerRegistry.Command> registry;
     private final ActorRef<ConditionSync.Command> conditionSync;
+    /** The readiness check's own database connection, outside the journal's pool. */
+    private final DatabaseProbe databaseProbe;
+    /** The last change of the conditions file asked for; the next runs after it ({@link #changeConditions}). */
+    private CompletableFuture<?> conditionChanges = CompletableFuture.completedFuture(null); // guarded by this
     /** Symbols known to be in the registry (so ingest asks the registry once per new symbol). */
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     /** The markets known tickers were added with (absent: none given); each ingest ask carries it. */
@@ -91,6 +100,9 @@ public final class Node implements AutoCloseable {
         this.sourceNames = List.copyOf(new TreeSet<>(sourceNames));
         this.sinkNames = Collections.unmodifiableSet(new TreeSet<>(sinkNames));
         this.sinks = sinks;
+        this.databaseProbe = new DatabaseProbe(settings.db(), system.dispatchers().lookup(DispatcherSelector.blocking()),
+                READY_TIMEOUT);
+        system.getWhenTerminated().thenRun(databaseProbe::close);
     }
 
     /**
@@ -336,33 +348,55 @@ public final class Node implements AutoCloseable {
     /**
      * Adds or replaces a condition (native form, or jazzstock {@code {"NAME": {...}}}); written to
      * the conditions file before it takes effect, from the next tick on, then published to the
-     * other nodes of the cluster.
+     * other nodes of the cluster. The body is checked at once (the exceptions below are thrown by
+     * this call); the file is written on the blocking dispatcher ({@link #changeConditions}).
      *
-     * @throws ConditionException   with the parser's messages when the body is invalid
-     * @throws SinkNames.UnknownSinks when it names a sink this node does not have (nothing changes)
-     * @throws UncheckedIOException when the conditions file cannot be written (nothing changes)
+     * @return the condition once written; failed with {@link UncheckedIOException} when the
+     *         conditions file cannot be written (nothing changes then)
+     * @throws ConditionException     with the parser's messages when the body is invalid
+     * @throws SinkNames.UnknownSinks when it names a sink this node does not have
      */
-    public Condition putCondition(String name, JsonNode body) {
-        try {
-            Condition c = conditions.put(name, body, parsed -> SinkNames.check(List.of(parsed), sinkNames));
-            conditionSync.tell(ConditionSync.Publish.INSTANCE);
-            return c;
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + conditions.file(), e);
-        }
+    public CompletionStage<Condition> putCondition(String name, JsonNode body) {
+        Condition c = ConditionParser.parseOne(name, body);
+        SinkNames.check(List.of(c), sinkNames);
+        return changeConditions(() -> conditions.put(c), put -> true);
     }
 
-    /** Removes a condition; false when there is none of that name. */
-    public boolean deleteCondition(String name) {
-        try {
-            boolean deleted = conditions.delete(name);
-            if (deleted) {
-                conditionSync.tell(ConditionSync.Publish.INSTANCE);
+    /**
+     * Removes a condition: true, or false when there is none of that name; written like
+     * {@link #putCondition}.
+     */
+    public CompletionStage<Boolean> deleteCondition(String name) {
+        return changeConditions(() -> conditions.delete(name), deleted -> deleted);
+    }
+
+    /** A change of the condition registry, which rewrites the conditions file. */
+    private interface ConditionChange<T> {
+        T apply() throws IOException;
+    }
+
+    /**
+     * Runs {@code change} on the blocking dispatcher: it rewrites the conditions file and forces it
+     * to disk, which must not hold a thread of the default dispatcher (the HTTP routes and the
+     * entities run there). Changes run one at a time, in the order they were asked for; each is
+     * atomic (ConditionsFile.save writes a temporary file and renames it). When {@code changed}
+     * says so of the result, the new set is then published to the other nodes.
+     */
+    private synchronized <T> CompletionStage<T> changeConditions(ConditionChange<T> change,
+                                                                 java.util.function.Predicate<T> changed) {
+        CompletableFuture<T> next = conditionChanges.handle((r, e) -> null).thenApplyAsync(x -> {
+            try {
+                T result = change.apply();
+                if (changed.test(result)) {
+                    conditionSync.tell(ConditionSync.Publish.INSTANCE);
+                }
+                return result;
+            } catch (IOException e) {
+                throw new UncheckedIOException("writing " + conditions.file(), e);
             }
-            return deleted;
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing " + conditions.file(), e);
-        }
+        }, system.dispatchers().lookup(DispatcherSelector.blocking()));
+        conditionChanges = next;
+        return next;
     }
 
     // ---- hits ----
@@ -422,12 +456,17 @@ public final class Node implements AutoCloseable {
 
     // ---- health ----
 
-    /** True when this node is an Up cluster member and the database answers. */
+    /**
+     * True when this node is an Up cluster member and the database answers within
+     * {@link #READY_TIMEOUT}. The database is asked on a connection of the check's own
+     * ({@link DatabaseProbe}), never one of the journal's pool: under load the pool is the journal's,
+     * and a probe waiting for it would both delay writes and report a busy node as down.
+     */
     public CompletionStage<Boolean> ready() {
         if (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
             return CompletableFuture.completedFuture(false);
         }
-        return Schema.ping(system);
+        return databaseProbe.check();
     }
 
     /** Leaves the cluster and stops the actor system (sinks are closed). */

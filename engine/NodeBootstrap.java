@@ -32,6 +32,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
@@ -267,7 +268,9 @@ public final class NodeBootstrap {
                               RecentHits recent, SinkRuntime sinkRuntime) {
         ClusterSharding sharding = startEntities(system, plan.conditions(), router);
         ActorRef<ConditionSync.Command> conditionSync = system.systemActorOf(
-                ConditionSync.create(plan.conditions(), settings.conditionsSync()), "condition-sync", Props.empty());
+                // on the blocking dispatcher: taking a newer set from another node rewrites the conditions file
+                ConditionSync.create(plan.conditions(), settings.conditionsSync()), "condition-sync",
+                DispatcherSelector.blocking());
         system.systemActorOf(HitsQuery.create(recent), HitsQuery.NAME, Props.empty());
         ActorRef<TickerRegistry.Command> registry = startRegistry(system, sharding, plan.sourceNames());
         return new Node(settings, system, plan.conditions(), recent, registry, conditionSync, plan.sourceNames(),

@@ -43,8 +43,9 @@ public abstract class ApiDirectives extends AllDirectives {
     }
 
     /**
-     * A failure inside the node: logged (ERROR for a 500, else WARN) with its cause and a fresh error id, answered with
-     * {@code what} and the id only, so that no file path, actor path or exception text reaches the client.
+     * A failure inside the node: logged (ERROR for a 500, else WARN) with its cause and a fresh error
+     * id, answered with {@code what} and the id only, so that no file path, actor path or exception
+     * text reaches the client.
      *
      * @param what    what failed, in words for the client
      * @param request the method and path, for the log

@@ -8,7 +8,8 @@ import engine.Node;
 import engine.SinkNames;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -52,20 +53,26 @@ public final class ConditionRoutes extends ApiDirectives {
                         }),
                         put(() -> body(text -> {
                             boolean existed = node.conditions().get(name) != null;
-                            Condition c = written(() -> node.putCondition(name, ConditionParser.readJson(text)));
-                            return respond(existed ? StatusCodes.OK : StatusCodes.CREATED, ConditionReply.of(c));
+                            return onSuccess(written(node.putCondition(name, ConditionParser.readJson(text))), c ->
+                                    respond(existed ? StatusCodes.OK : StatusCodes.CREATED, ConditionReply.of(c)));
                         })),
-                        delete(() -> written(() -> node.deleteCondition(name)) ? noContent() : unknown(name))))
+                        delete(() -> onSuccess(written(node.deleteCondition(name)), deleted ->
+                                deleted ? noContent() : unknown(name)))))
         );
     }
 
     /** A change, whose failure to write the conditions file is told in words (the path stays in the log). */
-    private static <T> T written(Supplier<T> change) {
-        try {
-            return change.get();
-        } catch (UncheckedIOException e) {
-            throw new ApiErrors.Failed("the conditions file could not be written, so nothing changed", e);
-        }
+    private static <T> CompletionStage<T> written(CompletionStage<T> change) {
+        return change.handle((result, e) -> {
+            if (e == null) {
+                return result;
+            }
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof UncheckedIOException) {
+                throw new ApiErrors.Failed("the conditions file could not be written, so nothing changed", cause);
+            }
+            throw e instanceof CompletionException c ? c : new CompletionException(e);
+        });
     }
 
     private Route validate(String text) {

@@ -125,6 +125,22 @@ class ConditionParserTest {
         assertEquals(3650 * 86_400_000L, c.cooldownMillis());
     }
 
+    /** {@code {..}{..}} or {@code {..} garbage} used to read as the first value, the rest dropped. */
+    @ParameterizedTest(name = "trailing: {0}")
+    @ValueSource(strings = {"{\"when\": [\"CLOSE\", \">\", 1]}{\"when\": [\"CLOSE\", \">\", 2]}",
+            "{\"when\": [\"CLOSE\", \">\", 1]} garbage", "{\"when\": [\"CLOSE\", \">\", 1]}\n[]", "[] 1"})
+    void trailingContentIsAProblem(String json) {
+        ConditionException e = assertThrows(ConditionException.class, () -> ConditionParser.readJson(json));
+        assertContains(e.getMessage(), "after the JSON value", "line ", "one value");
+        ConditionException set = assertThrows(ConditionException.class, () -> ConditionParser.parseSet(json));
+        assertContains(set.getMessage(), "after the JSON value");
+    }
+
+    @Test
+    void whitespaceAfterTheValueIsFine() {
+        assertEquals(1, ConditionParser.parseSet("{\"a\": {\"when\": [\"CLOSE\", \">\", 1]}}\n\n  \t").size());
+    }
+
     @Test
     void parseOneAcceptsANativeBodyOrTheJazzstockFormOfThatName() {
         Condition n = ConditionParser.parseOne("up", ConditionParser.readJson("{\"when\": [\"CLOSE\", \">\", 1]}"));

@@ -45,6 +45,14 @@ class NodeClusterTest {
                     .config()));
             try (Node b = Node.start(bs)) {
                 assertTrue(NodeTest.get(b.ready()));
+                // Shards go only to regions on members the coordinator (on A) sees Up: wait for A to
+                // see B Up, or under load every entity may land on A.
+                long upBy = System.nanoTime() + 30_000_000_000L;
+                while (java.util.stream.StreamSupport.stream(Cluster.get(a.system()).state().getMembers().spliterator(), false)
+                        .filter(m -> m.status() == org.apache.pekko.cluster.MemberStatus.up()).count() < 2) {
+                    assertTrue(System.nanoTime() < upBy, "A sees B Up");
+                    Thread.sleep(50);
+                }
                 List<Tick> ticks = new ArrayList<>();
                 List<String> symbols = new ArrayList<>();
                 for (int i = 0; i < 24; i++) {
@@ -71,8 +79,8 @@ class NodeClusterTest {
                 assertEquals(24, NodeTest.get(a.tickers()).size());
 
                 // a condition put through A reaches B's registry and file, and the entities on both nodes
-                a.putCondition("up", new com.fasterxml.jackson.databind.ObjectMapper().readTree(
-                        "{\"when\": [\"CLOSE\", \">\", 0], \"sinks\": [\"log\"]}"));
+                NodeTest.get(a.putCondition("up", new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                        "{\"when\": [\"CLOSE\", \">\", 0], \"sinks\": [\"log\"]}")));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
                 while (b.conditions().get("up") == null && System.nanoTime() < deadline) {
                     Thread.sleep(20);

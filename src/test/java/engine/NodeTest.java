@@ -124,11 +124,11 @@ class NodeTest {
             }
             assertEquals(List.of(), before.pendingHits(), "every hit confirmed");
 
-            node.putCondition("dip", JSON.readTree("{\"when\": [\"RSI14\", \"<\", 30]}"));
+            get(node.putCondition("dip", JSON.readTree("{\"when\": [\"RSI14\", \"<\", 30]}")));
             assertEquals(2, node.conditions().size());
             assertThrows(ConditionException.class, () -> node.putCondition("bad", JSON.readTree("{\"when\": 1}")));
-            assertTrue(node.deleteCondition("up"));
-            assertFalse(node.deleteCondition("up"));
+            assertTrue(get(node.deleteCondition("up")));
+            assertFalse(get(node.deleteCondition("up")));
 
             assertInstanceOf(TickerRegistry.UnknownSource.class, get(node.addTicker("BTCUSDT", "crawler")));
             assertInstanceOf(TickerRegistry.Added.class, get(node.addTicker("BTCUSDT", "push")));

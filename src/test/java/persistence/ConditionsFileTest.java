@@ -25,6 +25,20 @@ class ConditionsFileTest {
         assertTrue(e.problems().get(0).contains("RSI15"), e.getMessage());
     }
 
+    /** A file holding two documents, or a document and garbage, used to load the first one silently. */
+    @Test
+    void aFileWithTrailingContentDoesNotLoad() throws Exception {
+        for (String text : new String[] {
+                "{\"a\": {\"when\": [\"CLOSE\", \">\", 1]}}\n{\"b\": {\"when\": [\"CLOSE\", \">\", 2]}}\n",
+                "{\"a\": {\"when\": [\"CLOSE\", \">\", 1]}} garbage",
+                "{\"a\": {\"when\": [\"CLOSE\", \">\", 1]}}]"}) {
+            Path f = dir.resolve("trailing.json");
+            Files.writeString(f, text);
+            ConditionException e = assertThrows(ConditionException.class, () -> ConditionsFile.load(f), text);
+            assertTrue(e.getMessage().contains("after the JSON value") && e.getMessage().contains("line "), e.getMessage());
+        }
+    }
+
     @Test
     void saveWritesWhatLoadReadsBackInBothForms() throws Exception {
         ConditionSet set = ConditionParser.parseSet("""

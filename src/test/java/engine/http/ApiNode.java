@@ -25,19 +25,28 @@ final class ApiNode implements AutoCloseable {
     }
 
     static NodeSettings settings(Path dir) {
+        return settings(dir, "");
+    }
+
+    /** @param extra configuration over the test defaults, e.g. {@code tickwatch.db.pool-size = 1} */
+    static NodeSettings settings(Path dir, String extra) {
         TestDb.Db db = TestDb.h2(dir);
-        return NodeSettings.load(ConfigFactory.parseString(
+        return NodeSettings.load(ConfigFactory.parseString(extra).withFallback(ConfigFactory.parseString(
                         "tickwatch.data-dir = \"" + dir.resolve("data") + "\"\n"
                                 + "tickwatch.conditions.file = \"" + dir.resolve("conditions.json") + "\"\n"
                                 + "pekko.remote.artery.canonical.port = 0\n"
                                 + "tickwatch.hits.ack-timeout = 1s\n")
-                .withFallback(db.overlay()));
+                .withFallback(db.overlay())));
     }
 
     /** Starts a node on {@code dir} whose conditions file holds {@code conditions}. */
     static ApiNode start(Path dir, String conditions, String token) throws Exception {
+        return start(dir, conditions, token, "");
+    }
+
+    static ApiNode start(Path dir, String conditions, String token, String extraConfig) throws Exception {
         Files.writeString(dir.resolve("conditions.json"), conditions);
-        Node node = Node.start(settings(dir));
+        Node node = Node.start(settings(dir, extraConfig));
         try {
             return new ApiNode(node, bind(node, ""), bind(node, token));
         } catch (Exception e) {

@@ -9,8 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every log line written while it is open, as logback formats it plus its stack trace: what an
- * operator would read. Attached to the root logger beside the configured appenders.
+ * Every log line written while it is open: {@code LEVEL logger [thread] - message}, then its MDC
+ * and stack trace: what an operator would read. Attached to the root logger beside the configured appenders.
  */
 final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -28,7 +28,8 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
     @Override
     protected void append(ILoggingEvent e) {
         StringBuilder sb = new StringBuilder()
-                .append(e.getLevel()).append(' ').append(e.getLoggerName()).append(" - ").append(e.getFormattedMessage());
+                .append(e.getLevel()).append(' ').append(e.getLoggerName()).append(" [").append(e.getThreadName())
+                .append("] - ").append(e.getFormattedMessage());
         e.getMDCPropertyMap().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
         if (e.getThrowableProxy() != null) {
             sb.append('\n').append(ThrowableProxyUtil.asString(e.getThrowableProxy()));
