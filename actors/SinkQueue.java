@@ -266,7 +266,7 @@ final class SinkQueue extends AbstractBehavior<SinkActor.Command> {
 
     /** The head goes to the dead letters: the file first, then the ledger. */
     private void die(Item head, String error) {
-        deadLetters.append(name, head.hit, head.attempts, error, Instant.ofEpochMilli(now()));
+        deadLetters.append(name, head.hit, head.attempts, error, Instant.ofEpochMilli(now()), payloadOf(head.hit));
         ledger.dead(name, head.hit.id(), error, now());
         status.error(error);
         getContext().getLog().warn("sink {}: hit {} is a dead letter after {} attempt(s): {}", name, head.hit.id(),
@@ -279,6 +279,14 @@ final class SinkQueue extends AbstractBehavior<SinkActor.Command> {
         drainers.add(d.replyTo());
         pump();
         return this;
+    }
+
+    private String payloadOf(Hit hit) {
+        try {
+            return sink.payload(hit);
+        } catch (RuntimeException e) {
+            return null; // the dead letter still holds the hit
+        }
     }
 
     private Behavior<SinkActor.Command> onRetry() {

@@ -147,6 +147,12 @@ public final class WebhookSink implements QueuedSink {
         }
     }
 
+    /** The body this endpoint sends for {@code hit} (the same on every attempt). */
+    @Override
+    public String payload(Hit hit) {
+        return body.render(hit);
+    }
+
     private static boolean timedOut(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof HttpTimeoutException) {

@@ -78,11 +78,13 @@ class WebhookClusterTest {
                 Node b = Node.start(settings(dir.resolve("b"), db, desk.url("/"), seed));
                 try {
                     assertTrue(NodeTest.get(b.ready()));
-                    long up = System.nanoTime() + WAIT.toNanos(); // A must see B up, or A's coordinator gives B no shards
-                    while (System.nanoTime() < up && java.util.stream.StreamSupport.stream(
-                            Cluster.get(a.system()).state().getMembers().spliterator(), false)
-                            .filter(m -> m.status() == org.apache.pekko.cluster.MemberStatus.up()).count() < 2) {
-                        Thread.sleep(20);
+                    // B's shard region must be known to the coordinator before the burst, or every entity
+                    // lands on A: wake fresh symbols (one tick each, no bar closes) until B hosts one
+                    long up = System.nanoTime() + WAIT.toNanos();
+                    for (int w = 0; NodeClusterTest.hosted(b).isEmpty(); w++) {
+                        assertTrue(System.nanoTime() < up, "B never got an entity");
+                        NodeTest.get(b.ingest(NodeTest.ticks(String.format("%06d", 900 + w), 1)));
+                        Thread.sleep(100);
                     }
                     assertEquals(24 * 11, NodeTest.get(b.ingest(ticks(symbols, 0, 11))).accepted());
                     assertTrue(!NodeClusterTest.hosted(a).isEmpty() && !NodeClusterTest.hosted(b).isEmpty(),
