@@ -86,11 +86,25 @@ public final class TickerEntity
      *               batch whose id the entity has applied recently is answered as already stored
      * @param market the market the ticker was added with, or {@code null}: until the ticker has
      *               accepted a tick it wins over the ticks' own (see {@link TickerState#marketFor})
+     * @param source the configured name of the source the ticks came through, under which the
+     *               accepted ones are recorded ({@link AcceptedTicks}); {@code null} means
+     *               {@value #API_SOURCE} (the API's)
      */
-    public record Ingest(List<Tick> ticks, long batch, Market market, ActorRef<IngestResult> replyTo)
+    public record Ingest(List<Tick> ticks, long batch, Market market, String source, ActorRef<IngestResult> replyTo)
             implements Command {
+        /** The source name of ticks that name none: those posted to the API. */
+        public static final String API_SOURCE = "push";
+
+        public Ingest(List<Tick> ticks, long batch, Market market, ActorRef<IngestResult> replyTo) {
+            this(ticks, batch, market, null, replyTo);
+        }
+
         public Ingest(List<Tick> ticks, long batch, ActorRef<IngestResult> replyTo) {
-            this(ticks, batch, null, replyTo);
+            this(ticks, batch, null, null, replyTo);
+        }
+
+        String sourceName() {
+            return source == null ? API_SOURCE : source;
         }
     }
 
@@ -246,9 +260,15 @@ public final class TickerEntity
      * What every entity on a node shares.
      *
      * @param wallClock the node's wall clock, which {@code future} ticks are judged by (a fixed one in tests)
+     * @param recorder  gets every batch of accepted ticks after it is stored (the node's tick recorder)
      */
     public record Deps(ConditionRegistry conditions, ActorRef<HitRouter.Command> router, TickerSettings settings,
-                       Clock wallClock) {
+                       Clock wallClock, AcceptedTicks recorder) {
+        public Deps(ConditionRegistry conditions, ActorRef<HitRouter.Command> router, TickerSettings settings,
+                    Clock wallClock) {
+            this(conditions, router, settings, wallClock, AcceptedTicks.NONE);
+        }
+
         public Deps(ConditionRegistry conditions, ActorRef<HitRouter.Command> router, TickerSettings settings) {
             this(conditions, router, settings, Clock.systemUTC());
         }
@@ -395,6 +415,7 @@ public final class TickerEntity
         SymbolState work = s.workCopy(market);
         HitCollector found = new HitCollector();
         List<StoredTick> accepted = new ArrayList<>(ticks.size());
+        List<Tick> toRecord = new ArrayList<>(ticks.size());
         long[] rejected = new long[TickOutcome.values().length];
         long latest = latestAllowed();
         for (Tick t : ticks) {
@@ -409,6 +430,9 @@ public final class TickerEntity
             TickOutcome o = work.offer(t, conditions, found);
             if (o == TickOutcome.ACCEPTED) {
                 accepted.add(StoredTick.of(t));
+                // recorded as the entity applied it: in the ticker's market, so a replay builds the same bars
+                toRecord.add(t.market() == market ? t : new Tick(t.symbol(), t.time(), t.price(), t.volume(),
+                        t.volumeFraction(), t.cumVolume(), t.cumVolumeFraction(), market));
             } else {
                 rejected[o.ordinal()]++;
             }
@@ -425,8 +449,15 @@ public final class TickerEntity
                 rejected[TickOutcome.FUTURE.ordinal()]));
         List<StoredHit> hits = recorded(found, events);
         outbox.carryConfirmed(s, events);
+        String source = cmd.sourceName();
         return Effect().persist(events)
-                .thenRun(after -> afterWrite(after, hits))
+                .thenRun(after -> {
+                    // only after the write: a tick the journal refused is not accepted, so not recorded
+                    if (!toRecord.isEmpty()) {
+                        deps.recorder().accepted(source, toRecord);
+                    }
+                    afterWrite(after, hits);
+                })
                 .thenReply(cmd.replyTo(), after -> result);
     }
 

@@ -33,6 +33,7 @@ public final class AdminApi extends AllDirectives {
     private final TickRoutes ticks;
     private final ConditionRoutes conditions;
     private final HitRoutes hits;
+    private final engine.http.SourceRoutes sources;
     private final SinkRoutes sinks;
 
     /** HTTP settings: {@code tickwatch.http.*}. */
@@ -59,6 +60,7 @@ public final class AdminApi extends AllDirectives {
         this.ticks = new TickRoutes(json, node, settings.maxTicksPerRequest());
         this.conditions = new ConditionRoutes(json, node);
         this.hits = new HitRoutes(json, node);
+        this.sources = new engine.http.SourceRoutes(json, node);
         this.sinks = new SinkRoutes(json, node);
     }
 
@@ -92,6 +94,7 @@ public final class AdminApi extends AllDirectives {
                         path("ticks", ticks::route),
                         pathPrefix("conditions", conditions::route),
                         path("hits", hits::route),
+                        path("sources", sources::route),
                         pathPrefix("sinks", sinks::route)))))));
     }
 }

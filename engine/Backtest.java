@@ -37,9 +37,14 @@ public final class Backtest {
     /** Malformed lines logged one by one; past this, only counted (a broken file must not flood the log). */
     static final int LOGGED_MALFORMED = 1000;
 
-    /** What a backtest saw and produced, as written to {@code summary.json}. */
+    /**
+     * What a backtest saw and produced, as written to {@code summary.json}.
+     *
+     * @param cutFiles tick files that were cut short (a recording killed mid-write): read up to their
+     *                 last whole line (see {@link ReadStats#cutFiles()})
+     */
     public record Summary(long ticksRead, long ticksAccepted, Map<String, Long> ticksRejected, long bars,
-                          long hits, double elapsedSeconds, double ticksPerSecond) {
+                          long hits, double elapsedSeconds, double ticksPerSecond, List<String> cutFiles) {
     }
 
     private Backtest() {
@@ -78,8 +83,12 @@ public final class Backtest {
                     rejected.put(o.key(), model.count(o));
                 }
             }
+            for (String cut : stats.cutFiles()) {
+                Log.LOG.warn("{} was cut short (a recording killed mid-write): read up to its last whole line", cut);
+            }
             Summary summary = new Summary(stats.lines(), model.count(TickOutcome.ACCEPTED), rejected,
-                    output.barCount, output.hitCount, elapsed, elapsed > 0 ? stats.lines() / elapsed : 0);
+                    output.barCount, output.hitCount, elapsed, elapsed > 0 ? stats.lines() / elapsed : 0,
+                    stats.cutFiles());
             bars.flush();
             hits.flush();
             writeSummary(out.resolve("summary.json"), summary);
@@ -96,6 +105,9 @@ public final class Backtest {
         m.put("hits", s.hits());
         m.put("elapsed_seconds", Math.round(s.elapsedSeconds() * 1000) / 1000.0);
         m.put("ticks_per_second", Math.round(s.ticksPerSecond()));
+        if (!s.cutFiles().isEmpty()) {
+            m.put("cut_files", s.cutFiles());
+        }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), m);
     }
 

@@ -22,8 +22,10 @@ import persistence.tickfile.TickGenerator;
  */
 public final class Main {
     static final String USAGE = """
-            usage: java -jar tickwatch.jar [run]                 start a node (embedded H2 in ./data, admin API on 127.0.0.1:8080)
+            usage: java -jar tickwatch.jar [run] [--config FILE]  start a node (embedded H2 in ./data, admin API on 127.0.0.1:8080)
+                   java -jar tickwatch.jar run --replay FILE... [--speed 1|60|max]  start a node and feed tick files through it
                    java -jar tickwatch.jar backtest --ticks FILE... --conditions FILE --out DIR [--interval 5m] [--extended-hours]
+                   java -jar tickwatch.jar crawl --symbols 005930,000660 --date 2026-11-20 --out FILE.csv[.gz] [--url URL]
                    java -jar tickwatch.jar generate --out FILE --ticks N [--symbols 500] [--ticks-per-day 1000000] [--seed 1]
                    java -jar tickwatch.jar bench model [--ticks 5000000] [--symbols 500] [--rounds 5]
                    java -jar tickwatch.jar bench node [--db h2|postgres] [--symbols 1000] [--seconds 30] [--rate 10000] [--tickers 20000] [--clients 4] [--warmup 30]
@@ -60,6 +62,7 @@ public final class Main {
                 case "backtest" -> backtest(new Args(rest, Set.of("ticks", "conditions", "out", "interval"),
                         Set.of("extended-hours")));
                 case "generate" -> generate(new Args(rest, Set.of("out", "ticks", "symbols", "seed", "ticks-per-day"), Set.of()));
+                case "crawl" -> CrawlCommand.run(new Args(rest, Set.of("symbols", "date", "out", "url"), Set.of()));
                 case "bench" -> BenchCommand.run(rest);
                 case "help", "--help", "-h" -> {
                     System.out.print(USAGE);
@@ -100,6 +103,9 @@ public final class Main {
         System.out.printf("backtest: %,d ticks read, %,d accepted, rejected %s; %,d bars, %,d hits in %.2f s (%,.0f ticks/s) -> %s%n",
                 s.ticksRead(), s.ticksAccepted(), s.ticksRejected(), s.bars(), s.hits(), s.elapsedSeconds(),
                 s.ticksPerSecond(), out);
+        for (String cut : s.cutFiles()) {
+            System.out.println("backtest: " + cut + " was cut short (a recording killed mid-write); read up to its last whole line");
+        }
         return 0;
     }
 

@@ -49,6 +49,7 @@ import org.slf4j.LoggerFactory;
 import persistence.DatabaseProbe;
 import persistence.StoredHit;
 import persistence.WatchedTicker;
+import persistence.tickfile.TickRecorder;
 
 /**
  * A running tickwatch node: an actor system in cluster mode with ticker entities sharded by symbol,
@@ -85,12 +86,16 @@ public final class Node implements AutoCloseable {
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     /** The markets known tickers were added with (absent: none given); each ingest ask carries it. */
     private final Map<String, Market> markets = new ConcurrentHashMap<>();
+    private volatile engine.sources.SourceHost sourceHost;
+    /** Records what this node's entities accept; null when {@code tickwatch.recording.enabled} is off. */
+    private final TickRecorder recorder;
 
     /** Made by {@link NodeBootstrap}, which starts each part. */
     Node(NodeSettings settings, ActorSystem<Void> system, ConditionRegistry conditions, RecentHits recent,
          ActorRef<TickerRegistry.Command> registry, ActorRef<ConditionSync.Command> conditionSync,
-         List<String> sourceNames, Set<String> sinkNames, NodeSinks sinks) {
+         List<String> sourceNames, Set<String> sinkNames, NodeSinks sinks, TickRecorder recorder) {
         this.settings = settings;
+        this.recorder = recorder;
         this.system = system;
         this.conditions = conditions;
         this.recent = recent;
@@ -160,19 +165,29 @@ public final class Node implements AutoCloseable {
      * {@code tickwatch.ingest.max-batch} is unchanged.
      */
     public CompletionStage<IngestResult> ingest(List<Tick> ticks, String idempotencyKey) {
-        return ingest(ticks, idempotencyKey, true);
+        return ingest(PushSource.TYPE, ticks, idempotencyKey, true);
     }
 
     /**
-     * The sources' way in ({@code engine.sources.SourceHost}): {@link #ingest(List, String)} for
+     * {@link #ingest(List, String)} of ticks that came through {@code source}: the accepted ones are
+     * recorded under that name ({@code <data-dir>/ticks/DAY/<source>-trades.csv.gz}). Unknown
+     * symbols are added with source {@code push}. {@code run --replay} feeds its files this way.
+     */
+    public CompletionStage<IngestResult> ingest(String source, List<Tick> ticks, String idempotencyKey) {
+        return ingest(source, ticks, idempotencyKey, true);
+    }
+
+    /**
+     * The sources' way in ({@code engine.sources.SourceHost}): {@link #ingest(String, List, String)} for
      * tickers that are watched already. It never adds a ticker, so a tick a feed still sends after
      * its ticker was removed cannot bring the ticker back.
      */
-    CompletionStage<IngestResult> ingestWatched(List<Tick> ticks, String idempotencyKey) {
-        return ingest(ticks, idempotencyKey, false);
+    CompletionStage<IngestResult> ingestWatched(String source, List<Tick> ticks, String idempotencyKey) {
+        return ingest(source, ticks, idempotencyKey, false);
     }
 
-    private CompletionStage<IngestResult> ingest(List<Tick> ticks, String idempotencyKey, boolean addUnknown) {
+    private CompletionStage<IngestResult> ingest(String source, List<Tick> ticks, String idempotencyKey,
+                                                 boolean addUnknown) {
         Map<String, List<Tick>> bySymbol = new LinkedHashMap<>();
         long malformed = 0;
         for (Tick t : ticks) {
@@ -188,12 +203,12 @@ public final class Node implements AutoCloseable {
         }
         return Source.from(bySymbol.entrySet())
                 .mapAsyncUnordered(settings.parallelism(),
-                        e -> ingestSymbol(e.getKey(), e.getValue(), idempotencyKey, addUnknown))
+                        e -> ingestSymbol(source, e.getKey(), e.getValue(), idempotencyKey, addUnknown))
                 .runWith(Sink.fold(start, IngestResult::plus), system);
     }
 
-    private CompletionStage<IngestResult> ingestSymbol(String symbol, List<Tick> ticks, String idempotencyKey,
-                                                       boolean addUnknown) {
+    private CompletionStage<IngestResult> ingestSymbol(String source, String symbol, List<Tick> ticks,
+                                                       String idempotencyKey, boolean addUnknown) {
         CompletionStage<IngestResult> chain = addUnknown
                 ? ensureWatched(symbol).thenApply(x -> IngestResult.NONE)
                 : CompletableFuture.completedFuture(IngestResult.NONE);
@@ -202,7 +217,7 @@ public final class Node implements AutoCloseable {
             List<Tick> part = List.copyOf(ticks.subList(from, Math.min(ticks.size(), from + batch)));
             long id = idempotencyKey == null ? 0 : BatchIds.of(idempotencyKey, symbol, from / batch, part);
             chain = chain.thenCompose(sum -> sharding.entityRefFor(TickerEntity.KEY, symbol)
-                    .<IngestResult>ask(reply -> new TickerEntity.Ingest(part, id, markets.get(symbol), reply),
+                    .<IngestResult>ask(reply -> new TickerEntity.Ingest(part, id, markets.get(symbol), source, reply),
                             settings.askTimeout())
                     .thenApply(sum::plus));
         }
@@ -308,6 +323,23 @@ public final class Node implements AutoCloseable {
     /** The sink names conditions may use (the configured {@code tickwatch.sinks}), sorted; see {@link SinkNames}. */
     public Set<String> sinkNames() {
         return sinkNames;
+    }
+
+    /** Set once by {@link NodeBootstrap} when the sources start. */
+    void sourceHost(engine.sources.SourceHost host) {
+        this.sourceHost = host;
+    }
+
+    /** Each configured source's health on this node, by name ({@code GET /api/sources}). */
+    public Map<String, Map<String, Object>> sourceHealth() {
+        engine.sources.SourceHost h = sourceHost;
+        return h == null ? Map.of() : h.health();
+    }
+
+    /** What the source feeding {@code symbol} on this node says about it; null when this node does not feed it. */
+    public Map<String, Object> sourceHealth(String symbol) {
+        engine.sources.SourceHost h = sourceHost;
+        return h == null ? null : h.health(symbol);
     }
 
     /** The sinks' health and dead letters ({@code GET /api/sinks}, {@code POST /api/sinks/NAME/redeliver}). */
@@ -469,10 +501,20 @@ public final class Node implements AutoCloseable {
         return databaseProbe.check();
     }
 
-    /** Leaves the cluster and stops the actor system (sinks are closed). */
+    /** Leaves the cluster and stops the actor system (sinks are closed, then the recorder: its files get their end). */
     public CompletionStage<Done> stop() {
         system.terminate();
-        return system.getWhenTerminated();
+        return system.getWhenTerminated().thenApply(done -> {
+            if (recorder != null) {
+                recorder.close();
+            }
+            return done;
+        });
+    }
+
+    /** The recorder of every tick this node's entities accept, or null when recording is off. */
+    public TickRecorder recorder() {
+        return recorder;
     }
 
     /** {@link #stop()} and wait for it. */

@@ -1,5 +1,6 @@
 package engine;
 
+import actors.AcceptedTicks;
 import actors.ConditionRegistry;
 import actors.ConditionSync;
 import actors.ConfigBlocks;
@@ -45,6 +46,7 @@ import org.slf4j.LoggerFactory;
 import persistence.DeliveryLedger;
 import persistence.Schema;
 import persistence.WatchedTicker;
+import persistence.tickfile.TickRecorder;
 
 /**
  * Starts a {@link Node}, one step per method, in this order: read what the config names (conditions,
@@ -117,7 +119,7 @@ public final class NodeBootstrap {
 
     /** What the configuration names, read and checked before anything starts. */
     private record Plan(ConditionRegistry conditions, List<ConfigBlocks.Block> sinks, List<ConfigBlocks.Block> sources,
-                        SourcePlacement.Settings placement) {
+                        SourcePlacement.Settings placement, TickRecorder.Settings recording) {
         List<String> sinkNames() {
             return names(sinks);
         }
@@ -127,14 +129,15 @@ public final class NodeBootstrap {
         }
     }
 
-    /** Conditions, sinks (and that every sink a condition names is one), sources, placement. */
+    /** Conditions, sinks (and that every sink a condition names is one), sources, placement, recording. */
     private Plan readConfiguration() {
         ConditionRegistry conditions = loadConditions();
         List<ConfigBlocks.Block> sinkBlocks = configured(() -> sinkTypes.configured(settings.config()));
         checkSinkNames(conditions, sinkBlocks);
         List<ConfigBlocks.Block> sourceBlocks = configured(() -> sourceTypes.configured(settings.config()));
         SourcePlacement.Settings placement = configured(() -> SourcePlacement.Settings.from(settings.config()));
-        return new Plan(conditions, sinkBlocks, sourceBlocks, placement);
+        TickRecorder.Settings recording = configured(() -> TickRecorder.Settings.from(settings.config(), settings.dataDir()));
+        return new Plan(conditions, sinkBlocks, sourceBlocks, placement, recording);
     }
 
     private static void warnAboutCommonPool() {
@@ -266,7 +269,9 @@ public final class NodeBootstrap {
      */
     private Node startTickers(ActorSystem<Void> system, Plan plan, ActorRef<HitRouter.Command> router,
                               RecentHits recent, SinkRuntime sinkRuntime) {
-        ClusterSharding sharding = startEntities(system, plan.conditions(), router);
+        TickRecorder recorder = startRecorder(system, plan.recording());
+        ClusterSharding sharding = startEntities(system, plan.conditions(), router,
+                recorder == null ? AcceptedTicks.NONE : recorder::record);
         ActorRef<ConditionSync.Command> conditionSync = system.systemActorOf(
                 // on the blocking dispatcher: taking a newer set from another node rewrites the conditions file
                 ConditionSync.create(plan.conditions(), settings.conditionsSync()), "condition-sync",
@@ -274,13 +279,29 @@ public final class NodeBootstrap {
         system.systemActorOf(HitsQuery.create(recent), HitsQuery.NAME, Props.empty());
         ActorRef<TickerRegistry.Command> registry = startRegistry(system, sharding, plan.sourceNames());
         return new Node(settings, system, plan.conditions(), recent, registry, conditionSync, plan.sourceNames(),
-                new TreeSet<>(plan.sinkNames()), new NodeSinks(system, router, sinkRuntime));
+                new TreeSet<>(plan.sinkNames()), new NodeSinks(system, router, sinkRuntime), recorder);
+    }
+
+    /**
+     * The recorder of every tick this node's entities accept (each node records its own entities'
+     * ticks, in its own data directory), or null when {@code tickwatch.recording.enabled} is off.
+     * Closed when the actor system has stopped, after the last entity wrote.
+     */
+    private static TickRecorder startRecorder(ActorSystem<Void> system, TickRecorder.Settings recording) {
+        if (!recording.enabled()) {
+            LOG.info("recording of accepted ticks is off (tickwatch.recording.enabled = false)");
+            return null;
+        }
+        TickRecorder recorder = TickRecorder.start(recording);
+        system.getWhenTerminated().thenRun(recorder::close);
+        return recorder;
     }
 
     private ClusterSharding startEntities(ActorSystem<Void> system, ConditionRegistry conditions,
-                                          ActorRef<HitRouter.Command> router) {
+                                          ActorRef<HitRouter.Command> router, AcceptedTicks recorder) {
         ClusterSharding sharding = ClusterSharding.get(system);
-        TickerEntity.init(sharding, new TickerEntity.Deps(conditions, router, settings.ticker()));
+        TickerEntity.init(sharding, new TickerEntity.Deps(conditions, router, settings.ticker(),
+                java.time.Clock.systemUTC(), recorder));
         return sharding;
     }
 
@@ -307,6 +328,7 @@ public final class NodeBootstrap {
      */
     private void startSources(ActorSystem<Void> system, Plan plan, Node node) {
         SourceHost host = SourceHost.start(system, plan.sources(), sourceTypes, node::ingestWatched);
+        node.sourceHost(host);
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-sources",
                 () -> {
                     host.close();

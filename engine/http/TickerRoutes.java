@@ -32,15 +32,20 @@ public final class TickerRoutes extends ApiDirectives {
         }
     }
 
-    /** A ticker's status; {@code forming} and {@code last_bar} are in the {@code persistence.BarJson} shape. */
+    /**
+     * A ticker's status; {@code forming} and {@code last_bar} are in the {@code persistence.BarJson} shape;
+     * {@code source_health} is what its source says about it, when the node answering feeds it.
+     */
     public record StatusReply(String symbol, String market, long accepted, Map<String, Long> rejected,
                               @JsonProperty("last_tick_time") String lastTickTime, Map<String, Object> forming,
                               @JsonProperty("last_bar") Map<String, Object> lastBar,
                               @JsonProperty("bars_closed") long barsClosed,
-                              @JsonProperty("pending_hits") int pendingHits) {
-        static StatusReply of(TickerStatus s) {
+                              @JsonProperty("pending_hits") int pendingHits,
+                              @JsonProperty("source_health") @JsonInclude(JsonInclude.Include.NON_NULL)
+                              Map<String, Object> sourceHealth) {
+        static StatusReply of(TickerStatus s, Map<String, Object> sourceHealth) {
             return new StatusReply(s.symbol(), s.market(), s.accepted(), s.rejected(), s.lastTickTime(), s.forming(),
-                    s.lastBar(), s.barsClosed(), s.pendingHits().size());
+                    s.lastBar(), s.barsClosed(), s.pendingHits().size(), sourceHealth);
         }
     }
 
@@ -60,7 +65,7 @@ public final class TickerRoutes extends ApiDirectives {
                 pathPrefix(PathMatchers.segment(), symbol -> concat(
                         pathEnd(() -> concat(
                                 get(() -> onSuccess(node.status(symbol), s -> s
-                                        .map(st -> ok(StatusReply.of(st)))
+                                        .map(st -> ok(StatusReply.of(st, node.sourceHealth(symbol))))
                                         .orElseGet(() -> unknown(symbol)))),
                                 delete(() -> purge(purge -> onSuccess(node.removeTicker(symbol, purge),
                                         r -> r instanceof TickerRegistry.Removed ? noContent() : unknown(symbol)))))),

@@ -26,6 +26,22 @@ public interface Source extends AutoCloseable {
     /** Stop feeding {@code ticker}: it was removed, or another node owns it now. */
     void unwatch(WatchedTicker ticker);
 
+    /**
+     * What the source reports about itself on this node ({@code GET /api/sources}): counters, the
+     * last error, whatever tells an operator it works. Called from any thread; must not block.
+     */
+    default java.util.Map<String, Object> health() {
+        return java.util.Map.of();
+    }
+
+    /**
+     * What the source reports about one ticker it feeds on this node ({@code source_health} in
+     * {@code GET /api/tickers/{symbol}}), or null for nothing to say.
+     */
+    default java.util.Map<String, Object> health(String symbol) {
+        return null;
+    }
+
     /** The node is stopping: release connections and threads. Every ticker was unwatched before (or is moot). */
     @Override
     default void close() {

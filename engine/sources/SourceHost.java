@@ -25,10 +25,13 @@ import persistence.WatchedTicker;
 public final class SourceHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SourceHost.class);
 
-    /** The node's ingest path for sources: stores ticks of watched tickers, never adds a ticker. */
+    /**
+     * The node's ingest path for sources: stores ticks of watched tickers, never adds a ticker, and
+     * records the accepted ones under the source's name.
+     */
     @FunctionalInterface
     public interface NodeIngest {
-        CompletionStage<IngestResult> ingest(List<Tick> ticks, String idempotencyKey);
+        CompletionStage<IngestResult> ingest(String source, List<Tick> ticks, String idempotencyKey);
     }
 
     private final Map<String, Source> sources = new LinkedHashMap<>();
@@ -108,6 +111,36 @@ public final class SourceHost implements AutoCloseable {
         return s == null ? Set.of() : Set.copyOf(s);
     }
 
+    /** Each source's health on this node, by name (see {@link Source#health()}). */
+    public Map<String, Map<String, Object>> health() {
+        Map<String, Map<String, Object>> m = new LinkedHashMap<>();
+        sources.forEach((name, s) -> {
+            Map<String, Object> h = new LinkedHashMap<>();
+            h.put("tickers", watched(name).size());
+            try {
+                h.putAll(s.health());
+            } catch (RuntimeException e) {
+                h.put("error", e.toString());
+            }
+            m.put(name, h);
+        });
+        return m;
+    }
+
+    /** What the source feeding {@code symbol} on this node says about it, or null. */
+    public Map<String, Object> health(String symbol) {
+        for (Map.Entry<String, Source> e : sources.entrySet()) {
+            if (watched(e.getKey()).contains(symbol)) {
+                try {
+                    return e.getValue().health(symbol);
+                } catch (RuntimeException ex) {
+                    return Map.of("error", ex.toString());
+                }
+            }
+        }
+        return null;
+    }
+
     /** A source's ticks: those of symbols it feeds here go to the node; the rest are dropped (see {@link SourceContext#ingest}). */
     private CompletionStage<IngestResult> ingest(String source, List<Tick> ticks, String idempotencyKey) {
         Set<String> mine = watched.getOrDefault(source, Set.of());
@@ -124,7 +157,7 @@ public final class SourceHost implements AutoCloseable {
         if (dropped > 0) {
             LOG.debug("source {}: {} tick(s) of symbols it does not feed on this node dropped", source, dropped);
         }
-        return node.ingest(kept, idempotencyKey);
+        return node.ingest(source, kept, idempotencyKey);
     }
 
     /** Closes every source (the node is stopping). */

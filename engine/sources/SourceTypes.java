@@ -20,9 +20,10 @@ public final class SourceTypes {
         this.byType = Map.copyOf(byType);
     }
 
-    /** Every source type tickwatch ships: {@code push}. */
+    /** Every source type tickwatch ships: {@code push}, {@code naver}. */
     public static SourceTypes builtIn() {
-        return new SourceTypes(Map.of(PushSource.TYPE, PushSource::create));
+        return new SourceTypes(Map.of(PushSource.TYPE, PushSource::create,
+                engine.sources.naver.NaverSource.TYPE, engine.sources.naver.NaverSource::create));
     }
 
     /** These types and {@code type} (replacing one of that name). */

@@ -1,6 +1,6 @@
 /**
  * Where ticks come from: {@link engine.sources.Source} (the interface), one class per source type
- * ({@link engine.sources.PushSource}; the Naver crawler, the LS and Binance websockets and replay
+ * ({@link engine.sources.PushSource}; the Naver crawler in {@code engine.sources.naver}; the LS and Binance websockets and replay
  * next, each with its parser of the outside format next to it), what a source is built with
  * ({@link engine.sources.SourceContext}), the one registry of types ({@link engine.sources.SourceTypes}),
  * and placement: which node feeds which ticker ({@link engine.sources.SourcePlacement},

@@ -33,6 +33,13 @@ abstract class LineSource implements Closeable {
     long lines;
     long ticks;
     long malformed;
+    /**
+     * A gzip file may end inside its compressed stream: a recording whose writer was killed
+     * ({@code kill -9}) after its last sync flush. Such a file is read up to its last whole line.
+     */
+    boolean mayBeCut;
+    /** The file ended inside its compressed stream; the partial line after its last whole line was dropped. */
+    boolean cut;
     TickOut out;
 
     LineSource(String name, InputStream in, int bufferSize) {
@@ -74,6 +81,20 @@ abstract class LineSource implements Closeable {
                     break;
                 }
             }
+        } catch (java.io.EOFException e) {
+            if (!mayBeCut) {
+                throw new IOException("cannot read tick file " + name + " (after line " + lineNo + "): "
+                        + e.getMessage(), e);
+            }
+            // GZIPInputStream hands out every byte it could decode before it says the stream was cut
+            // ("Unexpected end of ZLIB input stream"): keep the whole lines, drop the partial one, end here.
+            int lastNewline = limit - 1;
+            while (lastNewline >= pos && buf[lastNewline] != '\n') {
+                lastNewline--;
+            }
+            limit = lastNewline + 1;
+            eof = true;
+            cut = true;
         } catch (IOException e) {
             throw new IOException("cannot read tick file " + name + " (after line " + lineNo + "): "
                     + e.getMessage(), e);

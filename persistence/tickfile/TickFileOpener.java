@@ -77,6 +77,7 @@ final class TickFileOpener {
             LineSource s = kind.format() == TickFileKind.Format.CSV
                     ? new CsvTickSource(name, in, symbols, bufferSize)
                     : new JsonlTickSource(name, in, symbols, bufferSize);
+            s.mayBeCut = kind.gzip();
             s.start();
             return s;
         } catch (IOException | RuntimeException | Error e) {
@@ -125,11 +126,15 @@ final class TickFileOpener {
         long lines = 0;
         long ticks = 0;
         long malformed = 0;
+        List<String> cut = new java.util.ArrayList<>();
         for (LineSource s : sources) {
             lines += s.lines;
             ticks += s.ticks;
             malformed += s.malformed;
+            if (s.cut) {
+                cut.add(s.name);
+            }
         }
-        return new ReadStats(lines, ticks, malformed);
+        return new ReadStats(lines, ticks, malformed, cut);
     }
 }

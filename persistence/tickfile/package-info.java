@@ -17,6 +17,8 @@
  *   <li>{@code LineSource}: one open file's buffer and lines; {@code CsvTickSource} and
  *       {@code JsonlTickSource}: one per format (a new format is a new {@code LineSource}, chosen in
  *       {@code TickFileKind} and {@code TickFileOpener}).</li>
+ *   <li>{@code TickRecorder}: the live node's recording of every accepted tick, a file per source
+ *       and trading day; {@code TickFileRepair}: makes a file a crash cut whole before it is appended to.</li>
  *   <li>{@code SymbolInterner}: one {@code String} per symbol per read; {@code AsciiNumbers},
  *       {@code IsoTime}, {@code FieldText}: field parsing straight from bytes.</li>
  * </ul>

@@ -53,6 +53,12 @@ class NodeClusterTest {
                     assertTrue(System.nanoTime() < upBy, "A sees B Up");
                     Thread.sleep(50);
                 }
+                // Seeing B Up is not yet B's shard region registered at the coordinator: a warm JVM
+                // (say, after another node test) ingests before that, and every entity lands on A.
+                while (regions(a) < 2) {
+                    assertTrue(System.nanoTime() < upBy, "both shard regions registered at the coordinator");
+                    Thread.sleep(50);
+                }
                 List<Tick> ticks = new ArrayList<>();
                 List<String> symbols = new ArrayList<>();
                 for (int i = 0; i < 24; i++) {
@@ -67,6 +73,12 @@ class NodeClusterTest {
                 Set<String> onB = hosted(b);
                 assertEquals(new HashSet<>(symbols), union(onA, onB));
                 assertTrue(!onA.isEmpty() && !onB.isEmpty(), "entities on both nodes: " + onA + " / " + onB);
+                // each node records what its own entities accepted, in its own data directory
+                String day = "data/ticks/2026-11-20/push-trades.csv.gz";
+                RecordingTest.awaitFileBySymbol(dir.resolve("a").resolve(day),
+                        ticks.stream().filter(t -> onA.contains(t.symbol())).toList());
+                RecordingTest.awaitFileBySymbol(dir.resolve("b").resolve(day),
+                        ticks.stream().filter(t -> onB.contains(t.symbol())).toList());
 
                 for (String sym : symbols) {
                     TickerStatus fromA = NodeTest.get(a.status(sym)).orElseThrow();
@@ -132,5 +144,16 @@ class NodeClusterTest {
         Set<String> out = new HashSet<>();
         st.getShards().forEach(s -> out.addAll(s.getEntityIds()));
         return out;
+    }
+
+    /** How many shard regions of the ticker entities the coordinator knows (those it can allocate shards to). */
+    static int regions(Node n) throws Exception {
+        return org.apache.pekko.actor.typed.javadsl.AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery,
+                        org.apache.pekko.cluster.sharding.ShardRegion.ClusterShardingStats>ask(
+                        org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(n.system()).shardState(),
+                        reply -> new org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats(actors.TickerEntity.KEY,
+                                java.time.Duration.ofSeconds(3), reply),
+                        java.time.Duration.ofSeconds(5), n.system().scheduler())
+                .toCompletableFuture().get().getRegions().size();
     }
 }
