@@ -12,10 +12,10 @@ import org.slf4j.LoggerFactory;
  * Every log line written while it is open: {@code LEVEL logger [thread] - message}, then its MDC
  * and stack trace: what an operator would read. Attached to the root logger beside the configured appenders.
  */
-final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
     private final List<String> lines = new CopyOnWriteArrayList<>();
 
-    static LogCapture open() {
+    public static LogCapture open() {
         LogCapture c = new LogCapture();
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         c.setContext(root.getLoggerContext());
@@ -37,12 +37,12 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
         lines.add(sb.toString());
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return List.copyOf(lines);
     }
 
     /** The lines holding {@code text}. */
-    List<String> containing(String text) {
+    public List<String> containing(String text) {
         return lines.stream().filter(l -> l.contains(text)).toList();
     }
 
@@ -53,7 +53,7 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
      *
      * @return the marker
      */
-    String flush(org.apache.pekko.actor.typed.ActorSystem<?> system) {
+    public String flush(org.apache.pekko.actor.typed.ActorSystem<?> system) {
         String marker = "log-capture-marker-" + System.nanoTime();
         system.classicSystem().log().info(marker);
         await(marker);
@@ -61,7 +61,7 @@ final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoClosea
     }
 
     /** Waits until a line holds {@code text}; fails after 20 s. */
-    void await(String text) {
+    public void await(String text) {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
         while (containing(text).isEmpty()) {
             if (System.nanoTime() > deadline) {

@@ -1,0 +1,609 @@
+package engine.sources.ls;
+
+import conditions.Tick;
+import engine.sources.Source;
+import engine.sources.SourceContext;
+import engine.sources.SourceEvent;
+import engine.sources.SourceFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
+import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgradeResponse;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.QueueOfferResult;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import persistence.WatchedTicker;
+
+/**
+ * The {@code ls} source: LS Securities OpenAPI's real-time websocket (README "The ls source").
+ *
+ * <ul>
+ * <li><b>Token.</b> From {@code POST /oauth2/token} before the first connection; renewed
+ *     {@code renew-before} ahead of its {@code expires_in}, and at once when the server answers
+ *     {@code IGW00121} (expired), after which every watched ticker is registered again.</li>
+ * <li><b>One connection</b> carries every ticker's registration ({@code tr_type} 3 on watch, 4 on
+ *     unwatch). Every ack is read: a refused one is shown on the ticker with its code and message;
+ *     a six-digit code is tried as KOSPI ({@code S3_}), then KOSDAQ ({@code K3_}).</li>
+ * <li><b>Reconnect.</b> After a drop, an error frame or {@code silence-limit} without a frame: a
+ *     jittered exponential backoff, then every watched ticker registered again; the gap (from the
+ *     last frame to the new ack) is shown on each ticker. Trades carry the day's cumulative volume,
+ *     so one received again is not counted twice.</li>
+ * </ul>
+ *
+ * All state is changed on one thread of the source's own; frames are parsed and ingested on the
+ * stream, with backpressure: the websocket is read no faster than the node stores the ticks.
+ */
+public final class LsSource implements Source {
+    public static final String TYPE = "ls";
+    private static final Logger LOG = LoggerFactory.getLogger(LsSource.class);
+    static final int MAX_EVENTS = 100;
+    private static final int INGEST_ATTEMPTS = 5;
+
+    /** The built-in factory (system clock). */
+    public static Source create(SourceContext ctx) {
+        return factory(Clock.systemUTC()).create(ctx);
+    }
+
+    /** A factory whose sources date trades (and stamp events) by {@code clock}. */
+    public static Factory factory(Clock clock) {
+        return ctx -> new LsSource(ctx, LsSettings.from(ctx.config()), clock);
+    }
+
+    /** A {@link SourceFactory} that does not throw checked exceptions. */
+    @FunctionalInterface
+    public interface Factory extends SourceFactory {
+        @Override
+        Source create(SourceContext ctx);
+    }
+
+    /** One websocket connection. */
+    private static final class Conn {
+        final long id;
+        UniqueKillSwitch kill;
+        BoundedSourceQueue<Message> out;
+        boolean open;
+        volatile Instant lastFrame;
+
+        Conn(long id) {
+            this.id = id;
+        }
+    }
+
+    private final SourceContext ctx;
+    private final LsSettings settings;
+    private final Clock clock;
+    private final TokenClient tokens;
+    private final Materializer mat;
+    private final ScheduledExecutorService exec;
+    private final Random random = new Random();
+
+    // changed on exec only
+    private final Map<String, LsTicker> tickers = new ConcurrentHashMap<>();
+    private final Map<String, LsTicker> pending = new HashMap<>();
+    private Conn conn;
+    private long connSeq;
+    private int attempt;
+    private TokenClient.Token token;
+    private long tokenExpiresNanos;
+    private boolean renewing;
+    private ScheduledFuture<?> renewTask;
+    private boolean closed;
+    private volatile String state = "idle";
+    private volatile Instant nextTry;
+
+    // counters, read from any thread
+    private final AtomicLong connects = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+    private final AtomicLong messages = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong tokenRenewals = new AtomicLong();
+    private final AtomicLong refusals = new AtomicLong();
+    private volatile long messagesPerSecond;
+    private long messagesAtLastSecond;
+    private volatile Instant lastMessage;
+    private volatile Instant tokenExpires;
+    private final Deque<SourceEvent> events = new ArrayDeque<>();
+    private final Map<String, Long> eventCounts = new TreeMap<>();
+
+    LsSource(SourceContext ctx, LsSettings settings, Clock clock) {
+        this.ctx = ctx;
+        this.settings = settings;
+        this.clock = clock;
+        this.tokens = new TokenClient(ctx.system(), settings, clock);
+        this.mat = Materializer.matFromSystem(ctx.system());
+        this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ls-" + ctx.name());
+            t.setDaemon(true);
+            return t;
+        });
+        exec.scheduleAtFixedRate(this::measureRate, 1, 1, TimeUnit.SECONDS);
+        LOG.info("ls source \"{}\": {}", ctx.name(), settings);
+    }
+
+    // ---------------------------------------------------------------- the Source interface
+
+    @Override
+    public void watch(WatchedTicker ticker) {
+        exec.execute(() -> {
+            String s = ticker.symbol();
+            Instrument configured = settings.instruments().get(s);
+            List<Instrument> candidates = configured != null ? List.of(configured) : Instrument.byShape(s);
+            LsTicker t = new LsTicker(s, candidates, candidates.size() == 1 ? candidates.get(0) : null);
+            tickers.put(s, t);
+            if (conn != null && conn.open) {
+                register(t);
+            } else if ("idle".equals(state)) {
+                connect();
+            }
+        });
+    }
+
+    @Override
+    public void unwatch(WatchedTicker ticker) {
+        exec.execute(() -> {
+            LsTicker t = tickers.remove(ticker.symbol());
+            if (t == null) {
+                return;
+            }
+            pending.values().removeIf(p -> p == t);
+            Instrument i = t.instrument;
+            if (conn != null && conn.open && i != null && "registered".equals(t.state)) {
+                send(Frame.request(token.value(), "4", i.trades(), i.key(t.symbol)));
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        exec.execute(() -> {
+            closed = true;
+            state = "closed";
+            if (conn != null && conn.kill != null) {
+                conn.kill.shutdown();
+            }
+            conn = null;
+        });
+        exec.shutdown();
+    }
+
+    @Override
+    public Map<String, Object> health(String symbol) {
+        LsTicker t = tickers.get(symbol);
+        return t == null ? null : t.view();
+    }
+
+    @Override
+    public Map<String, Object> health() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", TYPE);
+        m.put("url", Scrub.url(settings.url().toString()));
+        m.put("ws_url", Scrub.url(settings.wsUrl().toString()));
+        m.put("state", state);
+        m.put("connections", "connected".equals(state) ? 1 : 0);
+        m.put("connects", connects.get());
+        m.put("reconnects", reconnects.get());
+        m.put("next_try", nextTry == null ? null : nextTry.toString());
+        m.put("tickers", tickers.size());
+        m.put("registrations", tickers.values().stream().filter(t -> "registered".equals(t.state)).count());
+        m.put("refused", tickers.values().stream().filter(t -> "refused".equals(t.state)).map(t -> t.symbol)
+                .sorted().toList());
+        m.put("messages", messages.get());
+        m.put("messages_per_second", messagesPerSecond);
+        m.put("last_message", lastMessage == null ? null : lastMessage.toString());
+        m.put("malformed", malformed.get());
+        m.put("token_expires", tokenExpires == null ? null : tokenExpires.toString());
+        m.put("token_renewals", tokenRenewals.get());
+        synchronized (events) {
+            m.put("event_counts", new TreeMap<>(eventCounts));
+            m.put("events", events.stream().map(SourceEvent::view).toList());
+        }
+        return m;
+    }
+
+    // ---------------------------------------------------------------- connection (on exec)
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        if (tickers.isEmpty()) {
+            state = "idle";
+            return;
+        }
+        state = "connecting";
+        nextTry = null;
+        if (token != null && System.nanoTime() - tokenExpiresNanos < 0) {
+            open();
+            return;
+        }
+        tokens.fetch().whenComplete((tok, err) -> exec.execute(() -> {
+            if (closed) {
+                return;
+            }
+            if (err != null) {
+                retryLater("token: " + message(err));
+                return;
+            }
+            setToken(tok);
+            open();
+        }));
+    }
+
+    private void open() {
+        Conn c = new Conn(++connSeq);
+        conn = c;
+        Pair<BoundedSourceQueue<Message>, org.apache.pekko.stream.javadsl.Source<Message, org.apache.pekko.NotUsed>> q =
+                org.apache.pekko.stream.javadsl.Source.<Message>queue(65_536).preMaterialize(mat);
+        c.out = q.first();
+        Flow<Message, String, UniqueKillSwitch> read = Flow.<Message>create()
+                .viaMat(KillSwitches.single(), Keep.right())
+                .mapAsync(1, this::text);
+        if (!settings.silenceLimit().isZero()) {
+            read = read.idleTimeout(settings.silenceLimit());
+        }
+        Sink<Message, Pair<UniqueKillSwitch, CompletionStage<Done>>> in = read
+                .filter(s -> !s.isEmpty())
+                .groupedWithin(1000, Duration.ofMillis(2))
+                .mapAsync(1, batch -> onFrames(c, batch))
+                .toMat(Sink.ignore(), Keep.both());
+        Pair<CompletionStage<WebSocketUpgradeResponse>, Pair<UniqueKillSwitch, CompletionStage<Done>>> r =
+                Http.get(ctx.system()).singleWebSocketRequest(WebSocketRequest.create(settings.wsUrl().toString()),
+                        Flow.fromSinkAndSourceCoupledMat(in, q.second(), Keep.left()), mat);
+        c.kill = r.second().first();
+        r.first().whenComplete((resp, err) -> exec.execute(() -> {
+            if (conn != c) {
+                return;
+            }
+            if (err != null) {
+                dropped(c, "connect failed: " + message(err));
+            } else if (resp.response().status().intValue() != 101) {
+                c.kill.abort(new IllegalStateException("upgrade answered HTTP " + resp.response().status().intValue()));
+            } else {
+                connected(c);
+            }
+        }));
+        r.second().second().whenComplete((d, err) -> exec.execute(() ->
+                dropped(c, err == null ? "closed by the server" : silent(err) ? "silent for longer than "
+                        + settings.silenceLimit().toMillis() + " ms" : message(err))));
+    }
+
+    private CompletionStage<String> text(Message m) {
+        if (m.isText()) {
+            TextMessage t = m.asTextMessage();
+            return t.isStrict() ? CompletableFuture.completedFuture(t.getStrictText())
+                    : t.toStrict(settings.requestTimeout().toMillis(), mat).thenApply(TextMessage::getStrictText);
+        }
+        m.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), mat); // LS sends text; drain anything else
+        return CompletableFuture.completedFuture("");
+    }
+
+    private void connected(Conn c) {
+        c.open = true;
+        state = "connected";
+        connects.incrementAndGet();
+        event("connected", null, Scrub.url(settings.wsUrl().toString()) + ", " + tickers.size() + " tickers to register");
+        for (LsTicker t : tickers.values()) {
+            register(t);
+        }
+    }
+
+    /** The connection ended (any reason): every ticker is pending and gapped until registered again. */
+    private void dropped(Conn c, String reason) {
+        if (conn != c || closed) {
+            return;
+        }
+        conn = null;
+        pending.clear();
+        Instant from = c.lastFrame != null ? c.lastFrame : clock.instant();
+        for (LsTicker t : tickers.values()) {
+            if (t.gapFrom == null && ("registered".equals(t.state) || "registering".equals(t.state))) {
+                t.gapFrom = from;
+            }
+            if (!"refused".equals(t.state)) {
+                t.state = "pending";
+            }
+        }
+        if (c.open) {
+            event("disconnected", null, reason);
+        }
+        retryLater(reason);
+    }
+
+    private void retryLater(String reason) {
+        if (closed) {
+            return;
+        }
+        if (tickers.isEmpty()) {
+            state = "idle";
+            return;
+        }
+        attempt++;
+        reconnects.incrementAndGet();
+        long base = settings.backoff().toMillis() << Math.min(attempt - 1, 20);
+        long capped = Math.min(base, settings.maxBackoff().toMillis());
+        long delay = Math.max(1, Math.round(capped * (1 + settings.jitter() * (2 * random.nextDouble() - 1))));
+        state = "backoff";
+        nextTry = clock.instant().plusMillis(delay);
+        event("reconnecting", null, "attempt " + attempt + ", next try " + nextTry + " (in " + delay + " ms) after: "
+                + reason);
+        exec.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    // ---------------------------------------------------------------- registrations (on exec)
+
+    private void register(LsTicker t) {
+        Instrument i = t.current();
+        if (i == null) {
+            if (t.candidates.isEmpty() && !"refused".equals(t.state)) {
+                refuse(t, null, "-", "the code's shape does not tell its instrument: name it in "
+                        + "tickwatch.sources." + ctx.name() + ".instruments");
+            }
+            return;
+        }
+        pending.put(i.trades() + "|" + t.symbol, t);
+        t.state = "registering";
+        send(Frame.request(token.value(), "3", i.trades(), i.key(t.symbol)));
+    }
+
+    private void send(String frame) {
+        Conn c = conn;
+        if (c == null || !c.open) {
+            return;
+        }
+        QueueOfferResult r = c.out.offer(TextMessage.create(frame));
+        if (r != QueueOfferResult.enqueued()) {
+            c.kill.abort(new IllegalStateException("outgoing frames not taken: " + r));
+        }
+    }
+
+    private void onControl(Conn c, Frame f) {
+        if (conn != c) {
+            return;
+        }
+        attempt = 0; // the server answers: the next drop starts the backoff from the beginning
+        if (Frame.TOKEN_EXPIRED.equals(f.rspCd())) {
+            pending.remove(f.trCd() + "|" + f.key());
+            tokenExpired(f);
+            return;
+        }
+        if ("4".equals(f.trType())) {
+            return; // unregister ack
+        }
+        LsTicker t = pending.remove(f.trCd() + "|" + f.key());
+        if (t == null) {
+            if (!f.isOk()) {
+                event("error_frame", f.key().isEmpty() ? null : f.key(), f.rspCd() + " " + f.rspMsg());
+                c.kill.abort(new IllegalStateException("error frame " + f.rspCd() + " " + f.rspMsg()));
+            }
+            return;
+        }
+        if (f.isOk()) {
+            t.instrument = Instrument.byTrades(f.trCd());
+            t.state = "registered";
+            t.registeredAt = clock.instant();
+            if (t.gapFrom != null) {
+                t.gap(t.gapFrom, t.registeredAt);
+                t.gapFrom = null;
+            }
+        } else if (t.instrument == null && t.tried + 1 < t.candidates.size()) {
+            t.tried++;
+            register(t);
+        } else {
+            refuse(t, f.trCd(), f.rspCd(), f.rspMsg());
+        }
+    }
+
+    private void refuse(LsTicker t, String tr, String code, String message) {
+        t.state = "refused";
+        t.refusedTr = tr;
+        t.refusedCode = code;
+        t.refusedMessage = message;
+        refusals.incrementAndGet();
+        event("registration_refused", t.symbol, (tr == null ? "" : tr + ": ") + code + " " + message);
+    }
+
+    /** The server says the token expired: renew now, then register every ticker again. */
+    private void tokenExpired(Frame f) {
+        tokenExpiresNanos = System.nanoTime();
+        if (renewing) {
+            return;
+        }
+        renewing = true;
+        Conn c = conn;
+        tokens.fetch().whenComplete((tok, err) -> exec.execute(() -> {
+            renewing = false;
+            if (closed) {
+                return;
+            }
+            if (err != null) {
+                if (conn == c && c != null) {
+                    c.kill.abort(new IllegalStateException("token expired and renewal failed: " + message(err)));
+                }
+                return;
+            }
+            setToken(tok);
+            tokenRenewals.incrementAndGet();
+            event("token_renewed", null, "the server said " + f.rspCd() + " " + f.rspMsg() + "; expires "
+                    + tok.expires());
+            if (conn == c && c != null && c.open) {
+                for (LsTicker t : tickers.values()) {
+                    if (!"refused".equals(t.state)) {
+                        register(t);
+                    }
+                }
+            }
+        }));
+    }
+
+    private void setToken(TokenClient.Token tok) {
+        token = tok;
+        tokenExpires = tok.expires();
+        Duration life = Duration.between(tok.issued(), tok.expires());
+        tokenExpiresNanos = System.nanoTime() + life.toNanos();
+        if (renewTask != null) {
+            renewTask.cancel(false);
+        }
+        long after = TokenClient.renewAfter(tok, settings.renewBefore()).toMillis();
+        renewTask = exec.schedule(this::renewScheduled, after, TimeUnit.MILLISECONDS);
+    }
+
+    private void renewScheduled() {
+        if (closed || renewing) {
+            return;
+        }
+        renewing = true;
+        tokens.fetch().whenComplete((tok, err) -> exec.execute(() -> {
+            renewing = false;
+            if (closed) {
+                return;
+            }
+            if (err != null) {
+                LOG.warn("ls source \"{}\": token renewal failed, trying again in {}: {}", ctx.name(),
+                        settings.backoff(), message(err));
+                renewTask = exec.schedule(this::renewScheduled, settings.backoff().toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+            setToken(tok);
+            tokenRenewals.incrementAndGet();
+            event("token_renewed", null, "before it expired; expires " + tok.expires());
+        }));
+    }
+
+    // ---------------------------------------------------------------- frames (on the stream)
+
+    /** A batch of frames: trades become ticks, ingested before the next batch is read; the rest go to exec. */
+    private CompletionStage<Done> onFrames(Conn c, List<String> texts) {
+        Instant now = clock.instant();
+        LocalDateTime local = LocalDateTime.ofInstant(now, TradeTicks.SEOUL);
+        messages.addAndGet(texts.size());
+        lastMessage = now;
+        c.lastFrame = now;
+        List<Tick> ticks = new ArrayList<>();
+        for (String text : texts) {
+            Frame f;
+            try {
+                f = Frame.parse(text);
+            } catch (IllegalArgumentException e) {
+                malformed.incrementAndGet();
+                LOG.debug("ls source \"{}\": malformed frame: {}", ctx.name(), e.getMessage());
+                continue;
+            }
+            if (!f.isData()) {
+                exec.execute(() -> onControl(c, f));
+                continue;
+            }
+            Instrument i = Instrument.byTrades(f.trCd());
+            if (i == null) {
+                continue; // quotes and member flow: not made into ticks
+            }
+            LsTicker t = tickers.get(f.key());
+            try {
+                ticks.add(TradeTicks.tick(i, f.key(), f.body(), local));
+                if (t != null) {
+                    t.trades.incrementAndGet();
+                    t.lastTrade = now;
+                }
+            } catch (IllegalArgumentException e) {
+                malformed.incrementAndGet();
+                if (t != null) {
+                    t.malformed.incrementAndGet();
+                }
+                LOG.debug("ls source \"{}\": malformed {} {}: {}", ctx.name(), f.trCd(), f.key(), e.getMessage());
+            }
+        }
+        if (ticks.isEmpty()) {
+            return CompletableFuture.completedFuture(Done.getInstance());
+        }
+        return ingest(ticks, 1);
+    }
+
+    /** Ingests, trying again on failure (the cumulative volume drops what was stored the first time). */
+    private CompletionStage<Done> ingest(List<Tick> ticks, int n) {
+        return ctx.ingest(ticks).handle((r, err) -> {
+            if (err == null) {
+                return CompletableFuture.completedFuture(Done.getInstance());
+            }
+            if (n >= INGEST_ATTEMPTS) {
+                return CompletableFuture.<Done>failedFuture(new IllegalStateException("ingest failed " + n
+                        + " times: " + message(err)));
+            }
+            java.util.concurrent.Executor later = CompletableFuture.delayedExecutor(100L * n, TimeUnit.MILLISECONDS);
+            return CompletableFuture.supplyAsync(() -> null, later).thenCompose(x -> ingest(ticks, n + 1));
+        }).thenCompose(s -> s);
+    }
+
+    // ---------------------------------------------------------------- events and rates
+
+    private void event(String type, String symbol, String detail) {
+        SourceEvent e = new SourceEvent(ctx.name(), clock.instant(), type, symbol, detail);
+        synchronized (events) {
+            events.addLast(e);
+            while (events.size() > MAX_EVENTS) {
+                events.removeFirst();
+            }
+            eventCounts.merge(type, 1L, Long::sum);
+        }
+        if ("registration_refused".equals(type) || "disconnected".equals(type) || "error_frame".equals(type)) {
+            LOG.warn("ls source \"{}\": {}{}: {}", ctx.name(), type, symbol == null ? "" : " " + symbol, detail);
+        } else {
+            LOG.info("ls source \"{}\": {}{}: {}", ctx.name(), type, symbol == null ? "" : " " + symbol, detail);
+        }
+        ctx.system().eventStream().tell(new EventStream.Publish<>(e));
+    }
+
+    private void measureRate() {
+        long m = messages.get();
+        messagesPerSecond = m - messagesAtLastSecond;
+        messagesAtLastSecond = m;
+    }
+
+    /** The failure {@code idleTimeout} raises when no frame came within {@code silence-limit}. */
+    private static boolean silent(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && !(c instanceof java.util.concurrent.TimeoutException)) {
+            c = c.getCause();
+        }
+        return c instanceof java.util.concurrent.TimeoutException;
+    }
+
+    private static String message(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException)
+                && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+}
