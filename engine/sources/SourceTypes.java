@@ -20,10 +20,11 @@ public final class SourceTypes {
         this.byType = Map.copyOf(byType);
     }
 
-    /** Every source type tickwatch ships: {@code push}, {@code naver}. */
+    /** Every source type tickwatch ships: {@code push}, {@code naver}, {@code binance}. */
     public static SourceTypes builtIn() {
         return new SourceTypes(Map.of(PushSource.TYPE, PushSource::create,
-                engine.sources.naver.NaverSource.TYPE, engine.sources.naver.NaverSource::create));
+                engine.sources.naver.NaverSource.TYPE, engine.sources.naver.NaverSource::create,
+                engine.sources.binance.BinanceSource.TYPE, engine.sources.binance.BinanceSource::create));
     }
 
     /** These types and {@code type} (replacing one of that name). */
