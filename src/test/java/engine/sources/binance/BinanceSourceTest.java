@@ -58,7 +58,16 @@ class BinanceSourceTest {
         }
     }
 
+    /** Where a source under test connects. */
+    interface HasUrl {
+        String url();
+    }
+
     static BinanceSource source(FakeBinance fake, Collected into, String extra) {
+        return source((HasUrl) fake::url, into, extra);
+    }
+
+    static BinanceSource source(HasUrl fake, Collected into, String extra) {
         var block = ConfigFactory.parseString("type = binance\nurl = \"" + fake.url() + "\"\n"
                 + "backoff = 20ms, max-backoff = 100ms, check-interval = 50ms, messages-per-second = 10\n" + extra);
         var ctx = SourceContexts.create("binance", block, SYSTEM, into::ingest, ConcurrentHashMap.newKeySet());
