@@ -60,6 +60,21 @@ public final class HitRouter extends AbstractBehavior<HitRouter.Command> {
     public record Redelivered(String sink, int count, String problem) {
     }
 
+    /**
+     * The node is stopping: every sink finishes the attempt on the wire and records it, then starts
+     * no other; {@link Drained} answers when all have (hits still queued are resumed after the restart).
+     */
+    public record Drain(ActorRef<Drained> replyTo) implements Command {
+    }
+
+    public enum Drained {
+        INSTANCE
+    }
+
+    /** From a sink actor: it has no attempt running any more. */
+    record SinkDrained(String sink) implements Command {
+    }
+
     /** From a sink actor: it has handled the hit. */
     record SinkDone(String sink, String hitId) implements Command {
     }
@@ -137,6 +152,8 @@ public final class HitRouter extends AbstractBehavior<HitRouter.Command> {
                 .onMessage(Route.class, this::onRoute)
                 .onMessage(SinkDone.class, this::onSinkDone)
                 .onMessage(Redeliver.class, this::onRedeliver)
+                .onMessage(Drain.class, this::onDrain)
+                .onMessage(SinkDrained.class, this::onSinkDrained)
                 .onMessageEquals(Sweep.INSTANCE, this::onSweep)
                 .onSignal(PostStop.class, s -> onStop())
                 .build();
@@ -182,6 +199,28 @@ public final class HitRouter extends AbstractBehavior<HitRouter.Command> {
         Ack ack = new Ack(d.hitId());
         for (ActorRef<Ack> w : f.waiters) {
             w.tell(ack);
+        }
+        return this;
+    }
+
+    private final List<ActorRef<Drained>> drainers = new ArrayList<>();
+    private final Set<String> draining = new HashSet<>();
+
+    private Behavior<Command> onDrain(Drain d) {
+        drainers.add(d.replyTo());
+        if (sinks.isEmpty()) {
+            d.replyTo().tell(Drained.INSTANCE);
+            return this;
+        }
+        draining.addAll(sinks.keySet());
+        sinks.values().forEach(s -> s.tell(new SinkActor.Drain(getContext().getSelf())));
+        return this;
+    }
+
+    private Behavior<Command> onSinkDrained(SinkDrained d) {
+        if (draining.remove(d.sink()) && draining.isEmpty()) {
+            drainers.forEach(w -> w.tell(Drained.INSTANCE));
+            drainers.clear();
         }
         return this;
     }

@@ -34,6 +34,14 @@ final class SinkActor {
     record Redeliver(ActorRef<HitRouter.Redelivered> replyTo) implements Command {
     }
 
+    /**
+     * The node is stopping: start no new attempt, and answer {@link HitRouter.SinkDrained} once the
+     * attempt on the wire (if any) has ended and its outcome is recorded, so a graceful stop never
+     * leaves a sent hit unrecorded (it would be sent again after the restart).
+     */
+    record Drain(ActorRef<HitRouter.Command> replyTo) implements Command {
+    }
+
     private SinkActor() {
     }
 
@@ -54,6 +62,10 @@ final class SinkActor {
                         trim(handled);
                     }
                     d.replyTo().tell(new HitRouter.SinkDone(sink.name(), id));
+                    return Behaviors.same();
+                })
+                .onMessage(Drain.class, d -> {
+                    d.replyTo().tell(new HitRouter.SinkDrained(sink.name()));
                     return Behaviors.same();
                 })
                 .onMessage(Redeliver.class, r -> {

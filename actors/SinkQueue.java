@@ -73,6 +73,10 @@ final class SinkQueue extends AbstractBehavior<SinkActor.Command> {
     private boolean sending;
     private boolean backingOff;
     private String offReason;
+    /** Set when the node stops: no new attempt starts from then on. */
+    private boolean draining;
+    /** Who waits to hear that the attempt running when the node began to stop is recorded. */
+    private final List<org.apache.pekko.actor.typed.ActorRef<HitRouter.Command>> drainers = new java.util.ArrayList<>();
 
     static Behavior<SinkActor.Command> create(QueuedSink sink, SinkRuntime runtime, SinkStatus status) {
         if (runtime.ledger() == null) {
@@ -105,6 +109,7 @@ final class SinkQueue extends AbstractBehavior<SinkActor.Command> {
                 .onMessage(SinkActor.Deliver.class, this::onDeliver)
                 .onMessage(Attempted.class, this::onAttempted)
                 .onMessage(SinkActor.Redeliver.class, this::onRedeliver)
+                .onMessage(SinkActor.Drain.class, this::onDrain)
                 .onMessageEquals(Tick.RETRY, this::onRetry)
                 .onMessageEquals(Tick.RESUME, this::onResume)
                 .build();
@@ -165,6 +170,13 @@ final class SinkQueue extends AbstractBehavior<SinkActor.Command> {
 
     /** Starts the next attempt, when none is running or waiting out its backoff. */
     private void pump() {
+        if (draining) {
+            if (!sending) {
+                drainers.forEach(d -> d.tell(new HitRouter.SinkDrained(name)));
+                drainers.clear();
+            }
+            return;
+        }
         while (!sending && !backingOff && !waiting.isEmpty()) {
             Item head = waiting.peek();
             if (offReason != null) {
@@ -201,7 +213,9 @@ final class SinkQueue extends AbstractBehavior<SinkActor.Command> {
             return this;
         }
         SendResult r = a.result() != null ? a.result()
-                : new SendResult.Retry(a.failure() == null ? "no outcome" : a.failure().toString(), null);
+                : new SendResult.Retry(a.failure() instanceof java.util.concurrent.TimeoutException
+                ? "no outcome within " + settings.lease().dividedBy(2) + " (half the lease)"
+                : String.valueOf(a.failure()), null);
         try {
             if (r instanceof SendResult.Sent) {
                 ledger.sent(name, a.id(), now());
@@ -252,12 +266,27 @@ final class SinkQueue extends AbstractBehavior<SinkActor.Command> {
 
     /** The head goes to the dead letters: the file first, then the ledger. */
     private void die(Item head, String error) {
-        deadLetters.append(name, head.hit, head.attempts, error, Instant.ofEpochMilli(now()));
+        deadLetters.append(name, head.hit, head.attempts, error, Instant.ofEpochMilli(now()), payloadOf(head.hit));
         ledger.dead(name, head.hit.id(), error, now());
         status.error(error);
         getContext().getLog().warn("sink {}: hit {} is a dead letter after {} attempt(s): {}", name, head.hit.id(),
                 head.attempts, error);
         removeHead();
+    }
+
+    private Behavior<SinkActor.Command> onDrain(SinkActor.Drain d) {
+        draining = true;
+        drainers.add(d.replyTo());
+        pump();
+        return this;
+    }
+
+    private String payloadOf(Hit hit) {
+        try {
+            return sink.payload(hit);
+        } catch (RuntimeException e) {
+            return null; // the dead letter still holds the hit
+        }
     }
 
     private Behavior<SinkActor.Command> onRetry() {

@@ -248,9 +248,15 @@ public final class NodeBootstrap {
                 b -> new SinkContext(b.name(), b.config(), system, settings.dataDir(), settings.recentHits()));
         sinks.forEach(s -> recent.addAll(s.recentAtOpen()));
         try {
-            return system.systemActorOf(HitRouter.create(sinks, runtime, recent,
+            ActorRef<HitRouter.Command> router = system.systemActorOf(HitRouter.create(sinks, runtime, recent,
                             settings.ticker().ackTimeout().multipliedBy(4)),
                     "hit-router", Props.empty());
+            // A graceful stop lets each sink record the attempt on the wire: sent, it is never sent again
+            CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "drain-sinks",
+                    () -> org.apache.pekko.actor.typed.javadsl.AskPattern.<HitRouter.Command, HitRouter.Drained>ask(
+                                    router, HitRouter.Drain::new, Duration.ofSeconds(4), system.scheduler())
+                            .handle((d, e) -> Done.getInstance()));
+            return router;
         } catch (RuntimeException e) {
             sinks.forEach(SinkTypes::closeQuietly);
             throw e;

@@ -19,7 +19,8 @@ import java.util.Set;
  * A sink's dead letters on this node: {@code <data-dir>/dead-letters/<sink>.jsonl} (a {@code :} in
  * the sink's name becomes {@code -}: {@code webhook:desk} writes {@code webhook-desk.jsonl}), one
  * JSON line per hit that ran out of attempts: {@code {"id", "sink", "at", "attempts", "error",
- * "hit": {...}}} with the hit in the {@code hits.jsonl} shape. Forced to disk before the ledger marks
+ * "hit": {...}, "payload": "..."}} with the hit in the {@code hits.jsonl} shape and what the sink
+ * sent (a webhook's body, as a string; absent for sinks without one). Forced to disk before the ledger marks
  * the hit dead. The ledger is what a redeliver reads (cluster-wide); this file is for people.
  */
 public final class DeadLetterFile {
@@ -37,13 +38,26 @@ public final class DeadLetterFile {
 
     /** Appends one dead letter and forces it to disk. */
     public synchronized void append(String sink, Hit hit, int attempts, String error, Instant at) {
+        append(sink, hit, attempts, error, at, null);
+    }
+
+    /**
+     * Appends one dead letter with what the sink sent ({@code payload}, e.g. a webhook's body, kept
+     * as a string; null leaves it out) and forces it to disk.
+     */
+    public synchronized void append(String sink, Hit hit, int attempts, String error, Instant at, String payload) {
         StringBuilder sb = new StringBuilder(512).append("{\"id\":");
         Json.string(sb, hit.id());
         sb.append(",\"sink\":");
         Json.string(sb, sink);
         sb.append(",\"at\":\"").append(at).append("\",\"attempts\":").append(attempts).append(",\"error\":");
         Json.string(sb, error == null ? "" : error);
-        sb.append(",\"hit\":").append(HitJson.line(hit)).append("}\n");
+        sb.append(",\"hit\":").append(HitJson.line(hit));
+        if (payload != null) {
+            sb.append(",\"payload\":");
+            Json.string(sb, payload);
+        }
+        sb.append("}\n");
         try {
             Files.createDirectories(path.getParent());
             try (var ch = java.nio.channels.FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

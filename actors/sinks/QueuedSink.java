@@ -32,6 +32,14 @@ public interface QueuedSink extends HitSink {
      */
     CompletionStage<SendResult> send(Hit hit, int attempt);
 
+    /**
+     * What this sink sends for {@code hit} (a webhook's body), written with the hit into its dead
+     * letter so an operator sees exactly what failed; null when there is no single payload.
+     */
+    default String payload(Hit hit) {
+        return null;
+    }
+
     @Override
     default void deliver(Hit hit) {
         throw new UnsupportedOperationException(name() + " is a queued sink: the node calls send, not deliver");

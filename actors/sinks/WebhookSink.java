@@ -3,26 +3,19 @@ package actors.sinks;
 import com.typesafe.config.Config;
 import conditions.Hit;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.model.ContentType;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpHeader;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
-import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
-import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,31 +42,31 @@ public final class WebhookSink implements QueuedSink {
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     private final String name;
-    private final ActorSystem<?> system;
+    private final HttpClient client;
     private final URI url;
     private final String where;
     private final WebhookSignature signature;
     private final Duration timeout;
     private final WebhookBody body;
-    private final ContentType contentType;
-    private final ConnectionPoolSettings pool;
+    private final String contentType;
 
     WebhookSink(String name, ActorSystem<?> system, URI url, WebhookSignature signature, Duration timeout,
-                WebhookBody body, ContentType contentType) {
+                WebhookBody body, String contentType) {
         this.name = name;
-        this.system = system;
         this.url = url;
         this.where = url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort());
         this.signature = signature;
         this.timeout = timeout;
         this.body = body;
         this.contentType = contentType;
-        // A connection idle for the timeout is closed, so a hung endpoint frees its slot; each
-        // endpoint's settings make its own pool, so a hung endpoint never takes another's connections.
-        this.pool = ConnectionPoolSettings.create(system.classicSystem())
-                .withConnectionSettings(ClientConnectionSettings.create(system.classicSystem())
-                        .withIdleTimeout(timeout).withConnectingTimeout(timeout))
-                .withMaxRetries(0);
+        // The JDK's client, one per endpoint (a hung endpoint holds only its own connections), on the
+        // actor system's threads. Not Pekko HTTP's pooled client: a request that timed out there stays
+        // queued in the host pool (which backs off after refused connections) and may still go out
+        // later, after our retry: a duplicate. The JDK client aborts a request that timed out.
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()))
+                .build();
     }
 
     /** The factory {@link SinkTypes} registers for {@value #TYPE}: one call per endpoint. */
@@ -99,10 +92,14 @@ public final class WebhookSink implements QueuedSink {
         String secret = c.hasPath("secret") ? c.getString("secret") : "";
         WebhookSignature sig = secret.isEmpty() ? null : new WebhookSignature(secret);
         Duration timeout = c.hasPath("timeout") ? c.getDuration("timeout") : DEFAULT_TIMEOUT;
+        Duration lease = SinkSettings.from(c).lease();
+        if (timeout.multipliedBy(2).compareTo(lease) >= 0) {
+            // a node must finish an attempt well within its lease, or another node could take the hit over mid-send
+            throw new IllegalArgumentException("timeout (" + timeout + ") must be less than half of lease (" + lease + ")");
+        }
         String template = c.hasPath("template") ? c.getString("template") : "";
         String type = c.hasPath("content-type") ? c.getString("content-type") : "application/json";
-        ContentType ct = ContentTypes.parse(type.contains("charset") || !type.startsWith("text/") ? type
-                : type + "; charset=UTF-8");
+        String ct = type.contains("charset") || !type.startsWith("text/") ? type : type + "; charset=UTF-8";
         Config root = ctx.system().settings().config();
         Duration interval = Duration.ofMinutes(root.hasPath("tickwatch.model.interval")
                 ? conditions.BarInterval.parse(root.getString("tickwatch.model.interval")).minutes() : 5);
@@ -131,48 +128,57 @@ public final class WebhookSink implements QueuedSink {
     public CompletionStage<SendResult> send(Hit hit, int attempt) {
         String payload = body.render(hit);
         long ts = System.currentTimeMillis() / 1000;
-        List<HttpHeader> headers = new java.util.ArrayList<>(List.of(
-                RawHeader.create("webhook-id", hit.id()),
-                RawHeader.create("webhook-timestamp", Long.toString(ts)),
-                RawHeader.create("User-Agent", "tickwatch")));
+        HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(timeout)
+                .header("Content-Type", contentType)
+                .header("User-Agent", "tickwatch")
+                .header("webhook-id", hit.id())
+                .header("webhook-timestamp", Long.toString(ts))
+                .POST(HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
         if (signature != null) {
-            headers.add(RawHeader.create("webhook-signature", signature.sign(hit.id(), ts, payload)));
+            req.header("webhook-signature", signature.sign(hit.id(), ts, payload));
         }
-        HttpRequest req = HttpRequest.POST(url.toString()).addHeaders(headers)
-                .withEntity(contentType, payload.getBytes(StandardCharsets.UTF_8));
-        CompletableFuture<SendResult> out;
         try {
-            out = Http.get(system.classicSystem()).singleRequest(req, Http.get(system.classicSystem())
-                            .defaultClientHttpsContext(), pool, system.classicSystem().log())
-                    .toCompletableFuture()
-                    .thenApply(this::outcome);
+            return client.sendAsync(req.build(), HttpResponse.BodyHandlers.discarding())
+                    .thenApply(this::outcome)
+                    .exceptionally(e -> new SendResult.Retry(timedOut(e)
+                            ? "no answer from " + where + " within " + timeout : scrub(e), null));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(new SendResult.Retry(scrub(e), null));
         }
-        return out.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .exceptionally(e -> new SendResult.Retry(e instanceof java.util.concurrent.TimeoutException
-                        || e.getCause() instanceof java.util.concurrent.TimeoutException
-                        ? "no answer from " + where + " within " + timeout : scrub(e), null));
     }
 
-    private SendResult outcome(HttpResponse r) {
-        r.discardEntityBytes(system.classicSystem());
-        int code = r.status().intValue();
+    /** The body this endpoint sends for {@code hit} (the same on every attempt). */
+    @Override
+    public String payload(Hit hit) {
+        return body.render(hit);
+    }
+
+    private static boolean timedOut(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HttpTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private SendResult outcome(HttpResponse<Void> r) {
+        int code = r.statusCode();
         if (code >= 200 && code < 300) {
             return new SendResult.Sent();
         }
         if (code == 410) {
             return new SendResult.Off("HTTP 410 Gone from " + where + ": the endpoint is switched off");
         }
-        return new SendResult.Retry("HTTP " + code + " from " + where, retryAfter(r.getHeader("Retry-After")));
+        return new SendResult.Retry("HTTP " + code + " from " + where, retryAfter(r.headers().firstValue("Retry-After")));
     }
 
     /** {@code Retry-After}: seconds, or an HTTP date; null when absent or unreadable. */
-    static Duration retryAfter(Optional<HttpHeader> h) {
+    static Duration retryAfter(Optional<String> h) {
         if (h.isEmpty()) {
             return null;
         }
-        String v = h.get().value().trim();
+        String v = h.get().trim();
         try {
             return Duration.ofSeconds(Math.max(0, Long.parseLong(v)));
         } catch (NumberFormatException e) {

@@ -125,7 +125,8 @@ class SinkQueueTest {
         assertEquals(3, svc.attempts().size(), "1 + max-retries 2");
         String line = Files.readString(dead.path());
         assertTrue(line.contains("\"error\":\"connection refused\"") && line.contains("\"id\":\"005930/a/1\""), line);
-        assertEquals(DeliveryLedger.State.DEAD, ledger.get("hook:desk", "005930/a/1").orElseThrow().state());
+        awaitTrue(() -> ledger.get("hook:desk", "005930/a/1").orElseThrow().state() == DeliveryLedger.State.DEAD,
+                "dead in the ledger (written after the file)");
 
         svc.always(null);
         TestProbe<HitRouter.Redelivered> r = kit.createTestProbe();

@@ -195,6 +195,8 @@ class WebhookSinkTest {
         assertTrue(line.path("error").asText().contains("127.0.0.1:" + port), line.toString());
         assertFalse(line.toString().contains("/in"), "the URL's path is not in the error");
         assertEquals("golden", line.path("hit").path("condition").asText());
+        assertEquals("golden", JSON.readTree(line.path("payload").asText()).path("data").path("condition").asText(),
+                "the body that failed, as sent");
 
         try (FakeWebhookReceiver back = FakeWebhookReceiver.start(port)) {
             TestProbe<HitRouter.Redelivered> r = kit.createTestProbe();
@@ -281,6 +283,46 @@ class WebhookSinkTest {
         IllegalArgumentException bare = assertThrows(IllegalArgumentException.class, () -> WebhookSink.open(
                 new SinkContext("webhook", ConfigFactory.parseString("url = \"http://x\""), kit.system(), dir, 10)));
         assertTrue(bare.getMessage().contains("endpoints"), bare.getMessage());
+    }
+
+    @Test
+    void secretsAndUrlPathsNeverReachTheLogs() throws Exception {
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> capture =
+                new ch.qos.logback.core.AppenderBase<>() {
+                    @Override
+                    protected void append(ch.qos.logback.classic.spi.ILoggingEvent e) {
+                        lines.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
+                                : ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(e.getThrowableProxy())));
+                    }
+                };
+        capture.setContext(root.getLoggerContext());
+        capture.start();
+        root.addAppender(capture);
+        try {
+            int dead = FakeWebhookReceiver.freePort();
+            FakeWebhookReceiver gone = receiver().answer(r -> FakeWebhookReceiver.Answer.of(410));
+            ActorRef<HitRouter.Command> router = node(Map.of(
+                    "down", "url = \"http://127.0.0.1:" + dead + "/services/T0/B0/TOPSECRETPATH?token=TOPSECRETQUERY\", "
+                            + "secret = \"" + SECRET + "\"",
+                    "gone", "url = \"" + gone.url("/x/TOPSECRETPATH?token=TOPSECRETQUERY") + "\", secret = \"" + SECRET + "\""));
+            route(router, hit("a", BAR, "webhook:down", "webhook:gone"));
+            DeadLetterFile d1 = new DeadLetterFile(dir, "webhook:down");
+            DeadLetterFile d2 = new DeadLetterFile(dir, "webhook:gone");
+            awaitTrue(() -> d1.count() == 1 && d2.count() == 1, "both dead letters");
+            assertTrue(lines.stream().anyMatch(l -> l.contains("dead letter")), "the failures were logged");
+            for (String l : lines) {
+                assertFalse(l.contains("TOPSECRET") || l.contains(SECRET.substring(6)), "leaked: " + l);
+            }
+            for (DeadLetterFile f : List.of(d1, d2)) {
+                String text = Files.readString(f.path());
+                assertFalse(text.contains("TOPSECRET") || text.contains(SECRET.substring(6)), text);
+            }
+        } finally {
+            root.detachAppender(capture);
+        }
     }
 
     static void awaitTrue(java.util.function.BooleanSupplier c, String what) throws InterruptedException {
