@@ -68,9 +68,13 @@ class BinanceSourceTest {
     }
 
     static BinanceSource source(HasUrl fake, Collected into, String extra) {
+        return source(SYSTEM, fake, into, extra);
+    }
+
+    static BinanceSource source(ActorSystem<?> system, HasUrl fake, Collected into, String extra) {
         var block = ConfigFactory.parseString("type = binance\nurl = \"" + fake.url() + "\"\n"
                 + "backoff = 20ms, max-backoff = 100ms, check-interval = 50ms, messages-per-second = 10\n" + extra);
-        var ctx = SourceContexts.create("binance", block, SYSTEM, into::ingest, ConcurrentHashMap.newKeySet());
+        var ctx = SourceContexts.create("binance", block, system, into::ingest, ConcurrentHashMap.newKeySet());
         return new BinanceSource(ctx, BinanceSettings.from(block), Clock.systemUTC());
     }
 

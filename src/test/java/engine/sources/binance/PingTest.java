@@ -11,6 +11,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,8 +25,11 @@ class PingTest {
 
     @Test
     void aProtocolPingIsAnsweredWithAPongOfTheSamePayload() throws Exception {
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "binance-ping-test",
+                ConfigFactory.parseString("pekko.loglevel = WARNING\npekko.actor.provider = local")
+                        .withFallback(ConfigFactory.load()));
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             BinanceSource src = BinanceSourceTest.source(new Url("ws://127.0.0.1:" + server.getLocalPort()),
+             BinanceSource src = BinanceSourceTest.source(system, new Url("ws://127.0.0.1:" + server.getLocalPort()),
                      new BinanceSourceTest.Collected(), "")) {
             server.setSoTimeout(20_000);
             src.watch(BinanceSourceTest.ticker("BTCUSDT"));
@@ -70,10 +76,12 @@ class PingTest {
                     }
                     if ((b0 & 0x0f) == 0xA) {
                         assertArrayEquals(payload, data, "the pong carries the ping's payload");
-                        return;
+                        break;
                     }
                 }
             }
+        } finally {
+            system.terminate();
         }
     }
 
