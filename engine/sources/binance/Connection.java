@@ -49,7 +49,7 @@ final class Connection {
     int attempt;
     Instant nextTry;
     private ScheduledFuture<?> retry;
-    private long renewNotBeforeNanos;
+    private long renewNotBeforeNanos = System.nanoTime(); // nanoTime may be negative: never compare with 0
     private int serials;
 
     Connection(int number, BinanceSource src) {
