@@ -20,11 +20,12 @@ public final class SourceTypes {
         this.byType = Map.copyOf(byType);
     }
 
-    /** Every source type tickwatch ships: {@code push}, {@code naver}, {@code ls}. */
+    /** Every source type tickwatch ships: {@code push}, {@code naver}, {@code ls}, {@code binance}. */
     public static SourceTypes builtIn() {
         return new SourceTypes(Map.of(PushSource.TYPE, PushSource::create,
                 engine.sources.naver.NaverSource.TYPE, engine.sources.naver.NaverSource::create,
-                engine.sources.ls.LsSource.TYPE, engine.sources.ls.LsSource::create));
+                engine.sources.ls.LsSource.TYPE, engine.sources.ls.LsSource::create,
+                engine.sources.binance.BinanceSource.TYPE, engine.sources.binance.BinanceSource::create));
     }
 
     /** These types and {@code type} (replacing one of that name). */

@@ -167,7 +167,7 @@ class AdminApiTest {
         Answer source = call("POST", "/api/tickers", "{\"symbol\": \"005380\", \"source\": \"bloomberg\"}");
         assertEquals(400, source.status());
         assertTrue(source.body().get("error").asText().contains("bloomberg"));
-        assertEquals("[\"naver\",\"push\"]", source.body().get("detail").get("available").toString());
+        assertEquals("[\"binance\",\"naver\",\"push\"]", source.body().get("detail").get("available").toString());
         Answer symbol = call("POST", "/api/tickers", "{\"symbol\": \"bad symbol!\"}");
         assertEquals(400, symbol.status());
         assertEquals("invalid symbol", symbol.body().get("error").asText());

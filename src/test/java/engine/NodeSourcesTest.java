@@ -52,7 +52,7 @@ class NodeSourcesTest {
                 .sinkType(RecordingSink.TYPE, RecordingSink.factory(sinks));
         TestSource feed;
         try (Node node = boot.start()) {
-            assertEquals(List.of("feed", "naver", "push"), node.sources());
+            assertEquals(List.of("binance", "feed", "naver", "push"), node.sources());
             assertEquals(Set.of("file", "rec"), node.sinkNames(), "log is disabled");
             RecordingSink rec = sinks.get(0);
             assertEquals("rec", rec.name());
@@ -121,7 +121,7 @@ class NodeSourcesTest {
                 sink.getMessage());
         IllegalStateException source = assertThrows(IllegalStateException.class,
                 () -> Node.start(settings(dir, db, "tickwatch.sources.ws { type = bloomberg }")));
-        assertTrue(source.getMessage().contains("unknown source type \"bloomberg\" (known: ls, naver, push)"), source.getMessage());
+        assertTrue(source.getMessage().contains("unknown source type \"bloomberg\" (known: binance, ls, naver, push)"), source.getMessage());
         IllegalStateException broken = assertThrows(IllegalStateException.class,
                 () -> new NodeBootstrap(settings(dir, db, CONFIG)).sinkType(RecordingSink.TYPE, RecordingSink.factory(
                         new CopyOnWriteArrayList<>())).sourceType(TestSource.TYPE, ctx -> {

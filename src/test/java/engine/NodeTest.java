@@ -90,7 +90,7 @@ class NodeTest {
         try (Node node = Node.start(s)) {
             assertTrue(Files.exists(dir.resolve("data/tickwatch.mv.db")), "H2 created on first start");
             assertTrue(get(node.ready()));
-            assertEquals(List.of("naver", "push"), node.sources());
+            assertEquals(List.of("binance", "naver", "push"), node.sources());
             assertEquals(java.util.Set.of("file", "log"), node.sinkNames(), "the configured sinks");
 
             IngestResult r = get(node.ingest(batch));

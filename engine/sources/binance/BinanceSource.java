@@ -1,0 +1,393 @@
+package engine.sources.binance;
+
+import conditions.Tick;
+import engine.sources.Source;
+import engine.sources.SourceContext;
+import engine.sources.SourceFactory;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.MergeHub;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import persistence.WatchedTicker;
+
+/**
+ * The {@code binance} source: Binance USD-M futures' {@code aggTrade} streams over websockets
+ * (combined streams on {@code /market/stream}), one tick per aggregate trade, its size exact.
+ *
+ * <ul>
+ * <li><b>Streams.</b> A watched ticker is {@code SUBSCRIBE}d at once on a connection with room (at most
+ *     {@code max-streams}, else a new connection opens), an unwatched one {@code UNSUBSCRIBE}d; each
+ *     connection sends at most {@code messages-per-second} of these, several streams a message.</li>
+ * <li><b>Nothing twice.</b> Every connection's trades go through one stage that keeps each symbol's last
+ *     aggregate id and drops any trade at or below it (a reconnect's or a renewal's overlap), then to the
+ *     node in batches, one batch in flight: a batch that fails is sent again with the same key.</li>
+ * <li><b>Reconnects.</b> A drop, an error frame or {@code silence} with streams subscribed closes the
+ *     websocket; it is opened again after a jittered backoff and every stream subscribed again. Each
+ *     ticker's gap (from the last frame to the re-subscription) is in its health.</li>
+ * <li><b>Renewal.</b> After {@code lifetime} a connection opens a second websocket, subscribes it,
+ *     then closes the first: no gap, and the overlap's duplicates are dropped by id.</li>
+ * </ul>
+ */
+public final class BinanceSource implements Source {
+    public static final String TYPE = "binance";
+    private static final Logger LOG = LoggerFactory.getLogger(BinanceSource.class);
+    /** A failed batch is offered to the node again after this long. */
+    private static final long INGEST_RETRY_MS = 500;
+
+    /** The built-in factory. */
+    public static Source create(SourceContext ctx) {
+        return new BinanceSource(ctx, BinanceSettings.from(ctx.config()), Clock.systemUTC());
+    }
+
+    /** A factory whose sources read instants from {@code clock} (event and gap times). */
+    public static SourceFactory factory(Clock clock) {
+        return ctx -> new BinanceSource(ctx, BinanceSettings.from(ctx.config()), clock);
+    }
+
+    final Object lock = new Object();
+    final String name;
+    final BinanceSettings settings;
+    final ActorSystem<?> system;
+    final Clock clock;
+    final Materializer mat;
+    final ScheduledExecutorService timer;
+    /** Where every connection's trades go: the one deduplicating, ingesting stage. */
+    final Sink<Frame.Trade, NotUsed> hub;
+    private final SourceContext ctx;
+    /** Watched symbols by symbol, and by stream name. */
+    private final Map<String, SymbolFeed> feeds = new ConcurrentHashMap<>();
+    private final Map<String, SymbolFeed> byStream = new ConcurrentHashMap<>();
+    /** Guarded by {@link #lock}. */
+    private final List<Connection> connections = new ArrayList<>();
+    private int connectionNumbers;
+    private final FeedEvents events = new FeedEvents();
+    final AtomicLong reconnects = new AtomicLong();
+    final AtomicLong sent = new AtomicLong();
+    private final AtomicLong frames = new AtomicLong();
+    private final AtomicLong ticks = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong ingestRetries = new AtomicLong();
+    private volatile Instant lastMessage;
+    private final Deque<long[]> rateSamples = new ArrayDeque<>();
+    private volatile double messagesPerSecond;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    BinanceSource(SourceContext ctx, BinanceSettings settings, Clock clock) {
+        this.ctx = ctx;
+        this.name = ctx.name();
+        this.settings = settings;
+        this.system = ctx.system();
+        this.clock = clock;
+        this.mat = Materializer.createMaterializer(system);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "binance-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        this.hub = MergeHub.of(Frame.Trade.class, 256)
+                .filter(this::firstTime)
+                .groupedWithin(2000, java.time.Duration.ofMillis(20))
+                .mapAsync(1, this::ingest)
+                .to(Sink.ignore())
+                .run(mat);
+        // each connection keeps its own sliding second (Connection#sendOne); this only looks often enough
+        long pace = Math.max(1, 1000 / settings.messagesPerSecond() / 4);
+        timer.scheduleWithFixedDelay(this::pace, pace, pace, TimeUnit.MILLISECONDS);
+        long every = settings.checkInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::check, every, every, TimeUnit.MILLISECONDS);
+        LOG.info("binance source \"{}\": {}", name, BinanceSettings.scrub(settings.streamUrl()));
+    }
+
+    @Override
+    public void watch(WatchedTicker ticker) {
+        synchronized (lock) {
+            if (closed.get() || feeds.containsKey(ticker.symbol())) {
+                return;
+            }
+            SymbolFeed feed = new SymbolFeed(ticker.symbol());
+            Connection conn = null;
+            for (Connection c : connections) {
+                if (c.streams.size() < settings.maxStreams()) {
+                    conn = c;
+                    break;
+                }
+            }
+            boolean fresh = conn == null;
+            if (fresh) {
+                conn = new Connection(++connectionNumbers, this);
+                connections.add(conn);
+            }
+            feed.connection = conn.number;
+            feeds.put(feed.symbol, feed);
+            byStream.put(feed.stream, feed);
+            conn.add(feed.stream);
+            if (fresh) {
+                conn.start();
+            }
+        }
+    }
+
+    @Override
+    public void unwatch(WatchedTicker ticker) {
+        synchronized (lock) {
+            SymbolFeed feed = feeds.remove(ticker.symbol());
+            if (feed == null) {
+                return;
+            }
+            byStream.remove(feed.stream);
+            for (var it = connections.iterator(); it.hasNext(); ) {
+                Connection c = it.next();
+                if (c.streams.contains(feed.stream)) {
+                    c.remove(feed.stream);
+                    if (c.streams.isEmpty()) {
+                        c.close(); // nothing left to carry
+                        it.remove();
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        synchronized (lock) {
+            connections.forEach(Connection::close);
+            connections.clear();
+        }
+        timer.shutdownNow();
+        mat.shutdown();
+    }
+
+    /** A websocket message as text (a streamed one read whole; binary ones are not Binance's, and skipped). */
+    CompletionStage<String> text(Message msg) {
+        if (msg.isText()) {
+            return msg.asTextMessage().toStrict(10_000, mat).thenApply(t -> t.getStrictText());
+        }
+        return msg.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), mat).thenApply(d -> "");
+    }
+
+    /** One frame of socket {@code s}: trades go on to the ingest stage, the rest is handled here. */
+    List<Frame.Trade> onText(Connection conn, Socket s, String text) {
+        List<Frame.Trade> out = List.of();
+        if (!s.gated && !s.held.isEmpty()) {
+            out = new ArrayList<>(s.held);
+            s.held.clear();
+        }
+        if (text.isEmpty()) {
+            return out;
+        }
+        Instant now = clock.instant();
+        s.lastFrameNanos = System.nanoTime();
+        s.lastFrameAt = now;
+        lastMessage = now;
+        frames.incrementAndGet();
+        Frame f = Frame.parse(text, stream -> {
+            SymbolFeed feed = byStream.get(stream);
+            return feed == null ? null : feed.symbol;
+        });
+        if (f instanceof Frame.Trade t) {
+            if (s.gated) {
+                s.held.add(t);
+                return out;
+            }
+            if (out.isEmpty()) {
+                return List.of(t);
+            }
+            out.add(t);
+            return out;
+        }
+        if (f instanceof Frame.Answer a) {
+            synchronized (lock) {
+                conn.answered(s, a.id());
+            }
+        } else if (f instanceof Frame.Error e) {
+            synchronized (lock) {
+                event("error", conn.number, e.message(), 0, null);
+                LOG.warn("binance \"{}\" connection {}: error frame: {}", name, conn.number, e.message());
+                conn.fail(s, "error frame: " + e.message());
+            }
+        } else if (f instanceof Frame.Malformed m) {
+            if (malformed.incrementAndGet() % 1000 == 1) {
+                LOG.warn("binance \"{}\": {} (logged every 1000th)", name, m.message());
+            }
+        }
+        return out;
+    }
+
+    /** The ingest stage's filter: a trade at or below its symbol's last aggregate id was taken already. */
+    private boolean firstTime(Frame.Trade t) {
+        SymbolFeed feed = byStream.get(t.stream());
+        if (feed == null) {
+            return false; // unwatched meanwhile
+        }
+        if (t.id() <= feed.lastId) {
+            feed.duplicates++;
+            duplicates.incrementAndGet();
+            return false;
+        }
+        feed.lastId = t.id();
+        feed.ticks++;
+        feed.lastTrade = Instant.ofEpochMilli(t.tick().time());
+        feed.traded(t.id());
+        ticks.incrementAndGet();
+        return true;
+    }
+
+    /** One batch to the node, sent again (same key) until it is stored: the stream waits meanwhile. */
+    private CompletionStage<Done> ingest(List<Frame.Trade> batch) {
+        List<Tick> list = new ArrayList<>(batch.size());
+        for (Frame.Trade t : batch) {
+            list.add(t.tick());
+        }
+        String key = name + "-" + UUID.randomUUID();
+        CompletableFuture<Done> done = new CompletableFuture<>();
+        attempt(list, key, done);
+        return done;
+    }
+
+    private void attempt(List<Tick> list, String key, CompletableFuture<Done> done) {
+        ctx.ingest(list, key).whenComplete((r, e) -> {
+            if (e == null || closed.get()) {
+                done.complete(Done.getInstance());
+                return;
+            }
+            if (ingestRetries.incrementAndGet() % 100 == 1) {
+                LOG.warn("binance \"{}\": ingest failed, sending the batch again: {}", name, e.toString());
+            }
+            try {
+                timer.schedule(() -> attempt(list, key, done), INGEST_RETRY_MS, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                done.complete(Done.getInstance());
+            }
+        });
+    }
+
+    /** A stream's feed was cut: its ticker's gap opens. */
+    void interrupted(String stream, Instant from, String reason) {
+        SymbolFeed feed = byStream.get(stream);
+        if (feed != null) {
+            feed.openGap(from, reason);
+        }
+    }
+
+    /** A stream is subscribed again: its ticker's gap (if any) closes. */
+    void resumed(String stream, Instant to) {
+        SymbolFeed feed = byStream.get(stream);
+        if (feed != null) {
+            feed.closeGap(to);
+        }
+    }
+
+    void event(String kind, int connection, String reason, int attempt, Instant nextTry) {
+        FeedEvent e = new FeedEvent(name, clock.instant(), kind, connection, reason, attempt, nextTry);
+        events.add(e);
+        system.eventStream().tell(new EventStream.Publish<>(e));
+    }
+
+    private void pace() {
+        try {
+            synchronized (lock) {
+                for (Connection c : connections) {
+                    for (Socket s : c.sockets()) {
+                        c.sendOne(s);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("binance \"{}\": pacing failed", name, e);
+        }
+    }
+
+    private void check() {
+        try {
+            long now = System.nanoTime();
+            synchronized (lock) {
+                for (Connection c : connections) {
+                    c.check(now);
+                }
+            }
+            long count = frames.get();
+            rateSamples.addLast(new long[] {now, count});
+            while (rateSamples.size() > 2 && now - rateSamples.peekFirst()[0] > 10_000_000_000L) {
+                rateSamples.removeFirst();
+            }
+            long[] first = rateSamples.peekFirst();
+            double secs = (now - first[0]) / 1e9;
+            messagesPerSecond = secs <= 0 ? 0 : (count - first[1]) / secs;
+        } catch (RuntimeException e) {
+            LOG.error("binance \"{}\": check failed", name, e);
+        }
+    }
+
+    @Override
+    public Map<String, Object> health(String symbol) {
+        SymbolFeed feed = feeds.get(symbol);
+        return feed == null ? null : feed.view();
+    }
+
+    @Override
+    public Map<String, Object> health() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", TYPE);
+        m.put("url", BinanceSettings.scrub(settings.streamUrl()));
+        List<Map<String, Object>> conns = new ArrayList<>();
+        int subscriptions = 0;
+        String state;
+        synchronized (lock) {
+            boolean allUp = true;
+            for (Connection c : connections) {
+                conns.add(c.view());
+                subscriptions += c.current == null ? 0 : c.current.subscribed.size();
+                allUp &= c.state == Connection.State.CONNECTED;
+            }
+            state = closed.get() ? "closed" : connections.isEmpty() ? "idle" : allUp ? "connected" : "reconnecting";
+        }
+        m.put("state", state);
+        m.put("tickers", feeds.size());
+        m.put("subscriptions", subscriptions);
+        m.put("messages", frames.get());
+        m.put("messages_per_second", Math.round(messagesPerSecond * 10) / 10.0);
+        m.put("last_message", lastMessage == null ? null : lastMessage.toString());
+        m.put("ticks", ticks.get());
+        m.put("duplicates", duplicates.get());
+        m.put("malformed", malformed.get());
+        m.put("requests_sent", sent.get());
+        m.put("reconnects", reconnects.get());
+        m.put("event_counts", events.counts());
+        m.put("connections", conns.size());
+        m.put("per_connection", conns);
+        Map<String, Object> per = new TreeMap<>();
+        feeds.forEach((s, f) -> per.put(s, f.view()));
+        m.put("per_ticker", per);
+        m.put("events", events.view());
+        return m;
+    }
+}

@@ -1,0 +1,111 @@
+package engine.sources.binance;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One watched symbol on this node: its stream, the last aggregate id taken (duplicates at or below it
+ * are dropped: a reconnect's or a renewal's overlap), its counters and its gaps, shown in
+ * {@code GET /api/tickers/{symbol}} ({@code source_health}).
+ */
+final class SymbolFeed {
+    static final int GAPS_KEPT = 20;
+
+    /** A time the feed of this symbol was down: from the last frame of the lost connection to the re-subscription. */
+    static final class Gap {
+        final Instant from;
+        volatile Instant to;
+        final long lastIdBefore;
+        volatile long firstIdAfter = -1;
+        final String reason;
+
+        Gap(Instant from, long lastIdBefore, String reason) {
+            this.from = from;
+            this.lastIdBefore = lastIdBefore;
+            this.reason = reason;
+        }
+
+        Map<String, Object> view() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("from", from.toString());
+            m.put("to", to == null ? null : to.toString());
+            m.put("reason", reason);
+            m.put("last_id_before", lastIdBefore < 0 ? null : lastIdBefore);
+            m.put("first_id_after", firstIdAfter < 0 ? null : firstIdAfter);
+            // aggregate ids are consecutive per symbol: what the gap cost, once the next trade came
+            m.put("missed_trades", lastIdBefore < 0 || firstIdAfter < 0 ? null : firstIdAfter - lastIdBefore - 1);
+            return m;
+        }
+    }
+
+    final String symbol;
+    final String stream;
+    /** Written by the one ingest stage only. */
+    volatile long lastId = -1;
+    volatile long ticks;
+    volatile long duplicates;
+    volatile Instant lastTrade;
+    volatile int connection;
+    private final Deque<Gap> gaps = new ArrayDeque<>();
+
+    SymbolFeed(String symbol) {
+        this.symbol = symbol;
+        this.stream = streamOf(symbol);
+    }
+
+    /** Binance stream names are lower-case. */
+    static String streamOf(String symbol) {
+        return symbol.toLowerCase(java.util.Locale.ROOT) + "@aggTrade";
+    }
+
+    synchronized void openGap(Instant from, String reason) {
+        Gap last = gaps.peekLast();
+        if (last != null && last.to == null) {
+            return; // still down: one gap until the feed is back
+        }
+        gaps.addLast(new Gap(from, lastId, reason));
+        while (gaps.size() > GAPS_KEPT) {
+            gaps.removeFirst();
+        }
+    }
+
+    synchronized void closeGap(Instant to) {
+        Gap last = gaps.peekLast();
+        if (last != null && last.to == null) {
+            last.to = to;
+        }
+    }
+
+    /** Called by the ingest stage with the first trade taken after a gap. */
+    synchronized void traded(long id) {
+        Gap last = gaps.peekLast();
+        if (last != null && last.firstIdAfter < 0) {
+            last.firstIdAfter = id;
+        }
+    }
+
+    synchronized List<Map<String, Object>> gapsView() {
+        List<Map<String, Object>> l = new ArrayList<>();
+        for (Gap g : gaps) {
+            l.add(g.view());
+        }
+        return l;
+    }
+
+    Map<String, Object> view() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("stream", stream);
+        m.put("connection", connection);
+        m.put("ticks", ticks);
+        m.put("duplicates", duplicates);
+        m.put("last_id", lastId < 0 ? null : lastId);
+        m.put("last_trade", lastTrade == null ? null : lastTrade.toString());
+        m.put("gaps", gapsView());
+        return m;
+    }
+}

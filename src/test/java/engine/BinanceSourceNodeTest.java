@@ -1,0 +1,152 @@
+package engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import actors.TickerRegistry;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import conditions.BarInterval;
+import conditions.Market;
+import conditions.ModelConfig;
+import conditions.Tick;
+import conditions.Volume;
+import engine.sources.binance.FakeBinance;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import persistence.TestDb;
+import persistence.tickfile.TickFileWriter;
+
+/**
+ * The binance source in a running node against a fake Binance on loopback: aggregate trades become
+ * ticks and bars equal to a backtest of the same trades, through a dropped connection whose
+ * resubscription brings trades again; the gap in {@code GET /api/tickers/{symbol}} and the
+ * connection's events in {@code GET /api/sources}.
+ */
+class BinanceSourceNodeTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** 2026-11-18 23:45 UTC, on a five-minute boundary. */
+    static final long T0 = 1_794_999_900_000L;
+
+    @TempDir
+    Path dir;
+
+    static String config(FakeBinance fake) {
+        return "tickwatch.sinks.log.enabled = false\n"
+                + "tickwatch.sources.binance { url = \"" + fake.url() + "\", backoff = 20ms, max-backoff = 100ms,\n"
+                + "  check-interval = 50ms, messages-per-second = 10 }\n";
+    }
+
+    /** Trade {@code i}: one every 7 seconds, sizes with eight decimals. */
+    static FakeBinance.Trade trade(long i) {
+        return new FakeBinance.Trade("BTCUSDT", 1000 + i, (91000 + (i * 37) % 500) + "." + (i % 10),
+                "0." + String.format("%08d", 1 + i * 12345 % 99_999_999), T0 + i * 7000);
+    }
+
+    @Test
+    void aggTradesBecomeBarsEqualToABacktestThroughADropAndTheGapAndEventsAreShown() throws Exception {
+        try (FakeBinance fake = new FakeBinance();
+             Node node = new NodeBootstrap(NodeSourcesTest.settings(dir, TestDb.h2(dir.resolve("data")), config(fake)))
+                     .start()) {
+            assertInstanceOf(TickerRegistry.Added.class, NodeTest.get(node.addTicker("BTCUSDT", "binance")));
+            NaverSourceTest.awaitUntil(() -> fake.subscribed("btcusdt@aggTrade") == 1, "SUBSCRIBE btcusdt@aggTrade");
+            fake.resendOnSubscribe(15);
+            int n = 300; // 35 minutes
+            for (long i = 0; i < n / 2; i++) {
+                fake.publish(trade(i));
+            }
+            NaverSourceTest.awaitUntil(() -> NaverSourceTest.accepted(node, "BTCUSDT") == n / 2, "the first half");
+            fake.dropAll();
+            NaverSourceTest.awaitUntil(() -> fake.connections().size() == 2 && fake.subscribed("btcusdt@aggTrade") == 1,
+                    "reconnected and subscribed again");
+            for (long i = n / 2; i < n; i++) {
+                fake.publish(trade(i));
+            }
+            NaverSourceTest.awaitUntil(() -> NaverSourceTest.accepted(node, "BTCUSDT") == n, "every trade");
+            Map<String, Long> rejected = NodeTest.get(node.status("BTCUSDT")).orElseThrow().rejected();
+            assertTrue(rejected.values().stream().allMatch(v -> v == 0), "the replay never reached the entity: " + rejected);
+            NaverSourceTest.awaitUntil(() -> NodeTest.get(node.bars("BTCUSDT", 0)).orElseThrow().size() == 7,
+                    "seven closed five-minute bars");
+
+            // the same trades as a tick file: backtest gives the very same bars
+            Path file = dir.resolve("trades.csv.gz");
+            try (TickFileWriter w = new TickFileWriter(file)) {
+                for (FakeBinance.Trade t : fake.trades()) {
+                    w.append(Tick.of(t.symbol(), t.time(), Double.parseDouble(t.price()), Volume.parse(t.qty()), null,
+                            Market.CRYPTO));
+                }
+            }
+            Path out = dir.resolve("bt");
+            Backtest.run(List.of(file), node.conditions(),
+                    new ModelConfig(BarInterval.parse("5m"), true, ModelConfig.DEFAULT.history()), out);
+            List<JsonNode> backtested = new ArrayList<>();
+            for (String line : Files.readAllLines(out.resolve("bars.jsonl"))) {
+                backtested.add(JSON.readTree(line));
+            }
+            List<Map<String, Object>> live = NodeTest.get(node.bars("BTCUSDT", 0)).orElseThrow();
+            assertTrue(backtested.size() >= 7, backtested.size() + " bars backtested");
+            BigDecimal volume = BigDecimal.ZERO;
+            for (int i = 0; i < live.size(); i++) {
+                NaverSourceTest.assertSameBar(backtested.get(i), JSON.readTree(JSON.writeValueAsString(live.get(i))));
+                volume = volume.add(new BigDecimal(live.get(i).get("volume").toString()));
+            }
+            BigDecimal expected = BigDecimal.ZERO;
+            for (FakeBinance.Trade t : fake.trades()) {
+                if (t.time() < T0 + 35 * 60_000) {
+                    expected = expected.add(new BigDecimal(t.qty()));
+                }
+            }
+            assertEquals(expected.stripTrailingZeros(), volume.stripTrailingZeros(), "each size counted once, exactly");
+
+            // what an operator sees
+            int port = AdminApi.bind(node, new AdminApi.Settings("127.0.0.1", 0, "", 1000))
+                    .toCompletableFuture().get(20, TimeUnit.SECONDS).localAddress().getPort();
+            HttpClient http = HttpClient.newHttpClient();
+            JsonNode status = JSON.readTree(http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/tickers/BTCUSDT")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode sh = status.get("source_health");
+            assertNotNull(sh, status.toString());
+            assertEquals(1, sh.get("gaps").size(), sh.toString());
+            JsonNode gap = sh.get("gaps").get(0);
+            assertEquals(1000 + n / 2 - 1, gap.get("last_id_before").asLong());
+            assertEquals(1000 + n / 2, gap.get("first_id_after").asLong());
+            assertEquals(0, gap.get("missed_trades").asLong());
+            assertTrue(gap.hasNonNull("from") && gap.hasNonNull("to"), gap.toString());
+            assertEquals(15, sh.get("duplicates").asLong());
+
+            JsonNode sources = JSON.readTree(http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/sources")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode binance = null;
+            for (JsonNode src : sources) {
+                if (src.get("name").asText().equals("binance")) {
+                    binance = src.get("health");
+                }
+            }
+            assertNotNull(binance, sources.toString());
+            assertEquals("connected", binance.get("state").asText());
+            assertEquals(1, binance.get("connections").asInt());
+            assertEquals(1, binance.get("subscriptions").asInt());
+            assertEquals(1, binance.get("reconnects").asInt());
+            assertTrue(binance.hasNonNull("last_message") && binance.has("messages_per_second"), binance.toString());
+            List<String> kinds = new ArrayList<>();
+            binance.get("events").forEach(e -> kinds.add(e.get("kind").asText()));
+            assertEquals(List.of("connected", "disconnected", "reconnecting", "connected"), kinds);
+            assertEquals(1, binance.get("event_counts").get("disconnected").asInt());
+        }
+    }
+}

@@ -1,0 +1,298 @@
+package engine.sources.binance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import actors.TickerEntity.IngestResult;
+import com.typesafe.config.ConfigFactory;
+import conditions.Tick;
+import conditions.Volume;
+import engine.sources.SourceContexts;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import persistence.WatchedTicker;
+
+/**
+ * The binance source by itself against a fake Binance on loopback, its ticks collected as the node
+ * would take them: live subscriptions, exact sizes, drops, error frames, silence, the connection
+ * limit with paced requests, and the renewal.
+ */
+class BinanceSourceTest {
+    static final Duration WAIT = Duration.ofSeconds(30);
+    static final long T0 = 1_795_000_000_000L;
+    static final ActorSystem<Void> SYSTEM = ActorSystem.create(Behaviors.empty(), "binance-source-test",
+            ConfigFactory.parseString("pekko.loglevel = WARNING\npekko.actor.provider = local").withFallback(ConfigFactory.load()));
+
+    @AfterAll
+    static void stop() {
+        SYSTEM.terminate();
+    }
+
+    /** What the node was handed, in order. */
+    static final class Collected {
+        final List<Tick> ticks = Collections.synchronizedList(new ArrayList<>());
+
+        CompletableFuture<IngestResult> ingest(String source, List<Tick> batch, String key) {
+            ticks.addAll(batch);
+            return CompletableFuture.completedFuture(IngestResult.NONE);
+        }
+
+        List<Long> times() {
+            synchronized (ticks) {
+                return ticks.stream().map(Tick::time).toList();
+            }
+        }
+    }
+
+    /** Where a source under test connects. */
+    interface HasUrl {
+        String url();
+    }
+
+    static BinanceSource source(FakeBinance fake, Collected into, String extra) {
+        return source((HasUrl) fake::url, into, extra);
+    }
+
+    static BinanceSource source(HasUrl fake, Collected into, String extra) {
+        return source(SYSTEM, fake, into, extra);
+    }
+
+    static BinanceSource source(ActorSystem<?> system, HasUrl fake, Collected into, String extra) {
+        var block = ConfigFactory.parseString("type = binance\nurl = \"" + fake.url() + "\"\n"
+                + "backoff = 20ms, max-backoff = 100ms, check-interval = 50ms, messages-per-second = 10\n" + extra);
+        var ctx = SourceContexts.create("binance", block, system, into::ingest, ConcurrentHashMap.newKeySet());
+        return new BinanceSource(ctx, BinanceSettings.from(block), Clock.systemUTC());
+    }
+
+    static WatchedTicker ticker(String symbol) {
+        return new WatchedTicker(symbol, "binance", 0L);
+    }
+
+    /** Trade {@code id} of {@code symbol}: its time says its id, so a test reads ids back from ticks. */
+    static FakeBinance.Trade trade(String symbol, long id) {
+        return new FakeBinance.Trade(symbol, id, "9" + (id % 7) + "000.5", "0.00" + (100 + id), T0 + id * 1000);
+    }
+
+    static List<Long> ids(long from, long to) {
+        List<Long> l = new ArrayList<>();
+        for (long i = from; i <= to; i++) {
+            l.add(T0 + i * 1000);
+        }
+        return l;
+    }
+
+    static void awaitUntil(BooleanSupplier done, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + WAIT + ": " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    static long count(FakeBinance fake, String method, String stream) {
+        return fake.requests().stream().filter(r -> r.method().equals(method) && r.params().contains(stream)).count();
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> events(BinanceSource s) {
+        return (List<Map<String, Object>>) s.health().get("events");
+    }
+
+    static long events(BinanceSource s, String kind) {
+        return events(s).stream().filter(e -> e.get("kind").equals(kind)).count();
+    }
+
+    @Test
+    void tickersWatchedAndUnwatchedWhileRunningAreSubscribedLiveAndTradesBecomeExactTicks() throws Exception {
+        Collected got = new Collected();
+        try (FakeBinance fake = new FakeBinance(); BinanceSource src = source(fake, got, "")) {
+            assertEquals("idle", src.health().get("state"), "no ticker, no connection");
+            src.watch(ticker("BTCUSDT"));
+            awaitUntil(() -> fake.subscribed("btcusdt@aggTrade") == 1, "the server sees SUBSCRIBE btcusdt@aggTrade");
+            fake.publish(new FakeBinance.Trade("BTCUSDT", 5933014, "91234.10", "0.00123456", T0));
+            fake.publish(new FakeBinance.Trade("BTCUSDT", 5933015, "91234.20", "100", T0 + 5));
+            awaitUntil(() -> got.ticks.size() == 2, "two ticks");
+            Tick first = got.ticks.get(0);
+            assertEquals("BTCUSDT", first.symbol());
+            assertEquals(T0, first.time());
+            assertEquals(91234.10, first.price());
+            assertEquals(Volume.parse("0.00123456"), first.size(), "the size exact, from the frame's string");
+            assertEquals(Volume.of(100), got.ticks.get(1).size());
+            assertNull(first.cumulative());
+
+            src.watch(ticker("ETHUSDT"));
+            awaitUntil(() -> fake.subscribed("ethusdt@aggTrade") == 1, "the server sees SUBSCRIBE ethusdt@aggTrade");
+            src.unwatch(ticker("BTCUSDT"));
+            awaitUntil(() -> count(fake, "UNSUBSCRIBE", "btcusdt@aggTrade") == 1, "the server sees UNSUBSCRIBE");
+            assertEquals(1, fake.connections().size(), "one connection carries both");
+            fake.publish(new FakeBinance.Trade("BTCUSDT", 5933016, "91234.30", "1", T0 + 10));
+            fake.publish(new FakeBinance.Trade("ETHUSDT", 77, "3012.5", "2.5", T0 + 11));
+            awaitUntil(() -> got.ticks.size() == 3, "the ETH tick");
+            assertEquals("ETHUSDT", got.ticks.get(2).symbol(), "nothing of the unwatched ticker");
+
+            Map<String, Object> h = src.health();
+            assertEquals("connected", h.get("state"));
+            assertEquals(1, h.get("connections"));
+            assertEquals(1, h.get("subscriptions"));
+            assertEquals(3L, h.get("ticks"));
+            assertEquals(77L, src.health("ETHUSDT").get("last_id"));
+            assertNull(src.health("BTCUSDT"), "not fed any more");
+
+            src.unwatch(ticker("ETHUSDT"));
+            awaitUntil(() -> fake.open().isEmpty(), "the last ticker gone, the connection closes");
+            assertEquals("idle", src.health().get("state"));
+        }
+    }
+
+    @Test
+    void aConnectionDroppedMidStreamReconnectsResubscribesAndCountsNothingTwice() throws Exception {
+        Collected got = new Collected();
+        try (FakeBinance fake = new FakeBinance(); BinanceSource src = source(fake, got, "")) {
+            fake.resendOnSubscribe(20); // the resubscription brings the last 20 trades again
+            src.watch(ticker("BTCUSDT"));
+            src.watch(ticker("ETHUSDT"));
+            awaitUntil(() -> fake.subscribed("btcusdt@aggTrade") == 1 && fake.subscribed("ethusdt@aggTrade") == 1,
+                    "subscribed");
+            for (long i = 1; i <= 50; i++) {
+                fake.publish(trade("BTCUSDT", i));
+            }
+            awaitUntil(() -> got.ticks.size() == 50, "50 ticks");
+            fake.dropAll();
+            awaitUntil(() -> fake.subscribed("btcusdt@aggTrade") == 1 && fake.subscribed("ethusdt@aggTrade") == 1,
+                    "reconnected and every watched ticker subscribed again");
+            assertEquals(2, fake.connections().size());
+            for (long i = 51; i <= 100; i++) {
+                fake.publish(trade("BTCUSDT", i));
+            }
+            awaitUntil(() -> got.times().size() >= 100 && got.times().get(got.times().size() - 1) == T0 + 100_000,
+                    "the last trade");
+            assertEquals(ids(1, 100), got.times(), "every trade once, in order");
+
+            Map<String, Object> h = src.health();
+            assertEquals(1L, h.get("reconnects"));
+            assertEquals(20L, h.get("duplicates"), "the replayed trades dropped by aggregate id");
+            assertEquals(1L, events(src, "disconnected"));
+            Map<String, Object> reconnecting = events(src).stream()
+                    .filter(e -> e.get("kind").equals("reconnecting")).findFirst().orElseThrow();
+            assertEquals(1, reconnecting.get("attempt"));
+            assertNotNull(reconnecting.get("next_try"));
+            assertEquals(2L, events(src, "connected"));
+
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> gaps = (List<Map<String, Object>>) src.health("BTCUSDT").get("gaps");
+            assertEquals(1, gaps.size(), gaps.toString());
+            Map<String, Object> gap = gaps.get(0);
+            assertNotNull(gap.get("from"));
+            assertNotNull(gap.get("to"));
+            assertTrue(gap.get("to").toString().compareTo(gap.get("from").toString()) >= 0, gap.toString());
+            assertEquals(50L, gap.get("last_id_before"));
+            assertEquals(51L, gap.get("first_id_after"));
+            assertEquals(0L, gap.get("missed_trades"));
+        }
+    }
+
+    @Test
+    void anErrorFrameAndSilenceAreTakenForADeadConnectionAndSaidSo() throws Exception {
+        Collected got = new Collected();
+        try (FakeBinance fake = new FakeBinance(); BinanceSource src = source(fake, got, "silence = 400ms")) {
+            src.watch(ticker("BTCUSDT"));
+            awaitUntil(() -> fake.subscribed("btcusdt@aggTrade") == 1, "subscribed");
+            fake.publish(trade("BTCUSDT", 1));
+            awaitUntil(() -> got.ticks.size() == 1, "a tick");
+
+            fake.errorFrame();
+            awaitUntil(() -> fake.connections().size() == 2 && fake.subscribed("btcusdt@aggTrade") == 1,
+                    "a new connection after the error frame");
+            assertTrue(events(src).stream().anyMatch(e -> e.get("kind").equals("disconnected")
+                    && e.get("reason").toString().contains("error frame: code 2: Invalid request")), events(src).toString());
+
+            // connected, subscribed, answered, and then nothing: as the old /stream path behaves
+            fake.silent(true);
+            awaitUntil(() -> events(src).stream().anyMatch(e -> e.get("kind").equals("disconnected")
+                    && e.get("reason").toString().startsWith("silent for 400 ms")), "silence detected");
+            fake.silent(false);
+            // the connection open now may be one the source is just giving up for silence: a trade sent
+            // on it is part of that gap; the feed is back once trades arrive again
+            long id = 1;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (got.ticks.size() < 2) {
+                assertTrue(System.nanoTime() < deadline, "the feed is back");
+                fake.publish(trade("BTCUSDT", ++id));
+                Thread.sleep(50);
+            }
+            assertTrue((Long) src.health().get("reconnects") >= 2);
+        }
+    }
+
+    @Test
+    void the1025thStreamOpensASecondConnectionAndRequestsArePaced() throws Exception {
+        Collected got = new Collected();
+        try (FakeBinance fake = new FakeBinance(); BinanceSource src = source(fake, got, "streams-per-message = 100")) {
+            for (int i = 0; i < 1025; i++) {
+                src.watch(ticker("S" + i + "USDT"));
+            }
+            awaitUntil(() -> fake.open().stream().mapToInt(c -> c.streams.size()).sum() == 1025, "1025 streams");
+            List<FakeBinance.Conn> conns = fake.open();
+            assertEquals(2, conns.size());
+            assertEquals(Set.of(1024, 1), Set.of(conns.get(0).streams.size(), conns.get(1).streams.size()));
+            assertTrue(conns.stream().anyMatch(c -> c.streams.contains("s1024usdt@aggTrade") && c.streams.size() == 1),
+                    "the 1025th on the second connection");
+            for (FakeBinance.Conn c : conns) {
+                List<Long> at = fake.requests().stream().filter(r -> r.connection() == c.id)
+                        .map(FakeBinance.Request::atNanos).toList();
+                for (int i = 10; i < at.size(); i++) {
+                    assertTrue(at.get(i) - at.get(i - 10) >= 900_000_000L,
+                            "no 11 messages within a second on connection " + c.id);
+                }
+            }
+            assertTrue(fake.requests().stream().allMatch(r -> r.params().size() <= 100));
+            assertEquals(2, src.health().get("connections"));
+            assertEquals(1025, src.health().get("subscriptions"));
+        }
+    }
+
+    @Test
+    void aRenewalOpensTheNewConnectionBeforeClosingTheOldWithoutGapOrDuplicate() throws Exception {
+        Collected got = new Collected();
+        try (FakeBinance fake = new FakeBinance(); BinanceSource src = source(fake, got, "lifetime = 1s")) {
+            fake.answerDelay(100); // both connections carry the stream for a while
+            src.watch(ticker("BTCUSDT"));
+            awaitUntil(() -> fake.subscribed("btcusdt@aggTrade") == 1, "subscribed");
+            long id = 0;
+            boolean overlapped = false;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            // trades keep coming while the connection renews; some reach both connections
+            while (events(src, "renewed") < 2 || !overlapped) {
+                assertTrue(System.nanoTime() < deadline, "two renewals with an overlap");
+                int reached = fake.publish(trade("BTCUSDT", ++id));
+                assertTrue(reached >= 1, "trade " + id + " reached no connection: a gap");
+                overlapped |= reached == 2;
+                Thread.sleep(2);
+            }
+            long last = id;
+            awaitUntil(() -> got.times().size() >= last && got.times().get(got.times().size() - 1) == T0 + last * 1000,
+                    "the last trade");
+            assertEquals(ids(1, last), got.times(), "every trade once, in order");
+            assertTrue((Long) src.health().get("duplicates") > 0, "the overlap's duplicates were dropped");
+            assertEquals(0L, src.health().get("reconnects"));
+            assertEquals(0L, events(src, "disconnected"));
+            assertEquals(List.of(), src.health("BTCUSDT").get("gaps"));
+        }
+    }
+}

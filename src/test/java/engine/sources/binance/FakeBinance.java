@@ -1,0 +1,243 @@
+package engine.sources.binance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import com.typesafe.config.ConfigFactory;
+
+/**
+ * Binance USD-M's combined streams on loopback, as the wire README describes them: {@code /market/stream}
+ * answers {@code SUBSCRIBE}/{@code UNSUBSCRIBE} with {@code {"result":null,"id":N}} and pushes
+ * {@code {"stream":"btcusdt@aggTrade","data":{"e":"aggTrade",...}}} to every connection subscribed to
+ * the stream; the old {@code /stream} path answers but never sends data. The test drops connections,
+ * sends error frames, goes silent, and reads what each connection was sent.
+ */
+public final class FakeBinance implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A request a connection received. */
+    public record Request(int connection, String method, List<String> params, long id, long atNanos) {
+    }
+
+    /** A trade the fake published. */
+    public record Trade(String symbol, long id, String price, String qty, long time) {
+    }
+
+    /** One client connection. */
+    public static final class Conn {
+        public final int id;
+        final BoundedSourceQueue<Message> out;
+        public final Set<String> streams = ConcurrentHashMap.newKeySet();
+        public volatile boolean open = true;
+        public final Instant openedAt = Instant.now();
+
+        Conn(int id, BoundedSourceQueue<Message> out) {
+            this.id = id;
+            this.out = out;
+        }
+
+        void send(String text) {
+            if (open) {
+                out.offer(TextMessage.create(text));
+            }
+        }
+    }
+
+    private final ActorSystem<Void> system;
+    private final ServerBinding binding;
+    private final AtomicInteger ids = new AtomicInteger();
+    private final List<Conn> conns = new CopyOnWriteArrayList<>();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final List<Trade> trades = new CopyOnWriteArrayList<>();
+    private final Map<String, List<Trade>> bySymbol = new ConcurrentHashMap<>();
+    private volatile boolean silent;
+    private volatile int resendOnSubscribe;
+    private volatile long answerDelayMillis;
+
+    public FakeBinance() throws Exception {
+        system = ActorSystem.create(Behaviors.empty(), "fake-binance",
+                ConfigFactory.parseString("pekko.loglevel = WARNING\npekko.actor.provider = local").withFallback(ConfigFactory.load()));
+        Route route = new AllDirectives() {
+            Route route() {
+                return concat(path(org.apache.pekko.http.javadsl.server.PathMatchers.segment("market").slash("stream"), () -> handleWebSocketMessages(connection(false))),
+                        path("stream", () -> handleWebSocketMessages(connection(true))));
+            }
+        }.route();
+        binding = Http.get(system).newServerAt("127.0.0.1", 0).bind(route).toCompletableFuture()
+                .get(20, TimeUnit.SECONDS);
+    }
+
+    /** The base URL a source is configured with ({@code ws://127.0.0.1:port}). */
+    public String url() {
+        return "ws://127.0.0.1:" + binding.localAddress().getPort();
+    }
+
+    private Flow<Message, Message, ?> connection(boolean oldPath) {
+        int id = ids.incrementAndGet();
+        Conn[] holder = new Conn[1];
+        Source<Message, BoundedSourceQueue<Message>> out = Source.<Message>queue(100_000)
+                .mapMaterializedValue(q -> {
+                    Conn c = new Conn(id, q);
+                    holder[0] = c;
+                    if (!oldPath) {
+                        conns.add(c);
+                    }
+                    return q;
+                });
+        Sink<Message, ?> in = Flow.<Message>create()
+                .<String>mapAsync(1, m -> m.asTextMessage().toStrict(5000, org.apache.pekko.stream.Materializer.matFromSystem(system))
+                        .thenApply(t -> t.getStrictText()))
+                .to(Sink.foreach(text -> received(holder[0], text)));
+        return Flow.fromSinkAndSourceCoupledMat(in, out, (a, b) -> b)
+                .watchTermination((mat, done) -> {
+                    done.whenComplete((d, e) -> {
+                        if (holder[0] != null) {
+                            holder[0].open = false;
+                        }
+                    });
+                    return mat;
+                });
+    }
+
+    private void received(Conn c, String text) throws Exception {
+        JsonNode n = JSON.readTree(text);
+        String method = n.path("method").asText();
+        List<String> params = new ArrayList<>();
+        n.path("params").forEach(p -> params.add(p.asText()));
+        long id = n.path("id").asLong();
+        requests.add(new Request(c.id, method, params, id, System.nanoTime()));
+        if (method.equals("SUBSCRIBE")) {
+            c.streams.addAll(params);
+        } else if (method.equals("UNSUBSCRIBE")) {
+            params.forEach(c.streams::remove);
+        }
+        String answer = "{\"result\":null,\"id\":" + id + "}";
+        if (answerDelayMillis > 0) {
+            // the stream is live at once; the answer comes later (trades arrive before it)
+            java.util.concurrent.CompletableFuture.delayedExecutor(answerDelayMillis, TimeUnit.MILLISECONDS)
+                    .execute(() -> c.send(answer));
+        } else {
+            c.send(answer);
+        }
+        if (method.equals("SUBSCRIBE") && resendOnSubscribe > 0 && !silent) {
+            // a replay of the recent trades, as a catch-up would: the source must drop what it has
+            for (String stream : params) {
+                List<Trade> l = bySymbol.getOrDefault(stream.substring(0, stream.indexOf('@')), List.of());
+                for (Trade t : l.subList(Math.max(0, l.size() - resendOnSubscribe), l.size())) {
+                    c.send(frame(t));
+                }
+            }
+        }
+    }
+
+    static String frame(Trade t) {
+        String s = t.symbol.toLowerCase(Locale.ROOT);
+        return "{\"stream\":\"" + s + "@aggTrade\",\"data\":{\"e\":\"aggTrade\",\"E\":" + (t.time + 3) + ",\"s\":\""
+                + t.symbol + "\",\"a\":" + t.id + ",\"p\":\"" + t.price + "\",\"q\":\"" + t.qty + "\",\"f\":" + (t.id * 3)
+                + ",\"l\":" + (t.id * 3 + 2) + ",\"T\":" + t.time + ",\"m\":true}}";
+    }
+
+    /**
+     * Publishes one aggregate trade to every open connection subscribed to its stream; returns how many
+     * it reached.
+     */
+    public int publish(Trade t) {
+        trades.add(t);
+        bySymbol.computeIfAbsent(t.symbol.toLowerCase(Locale.ROOT), k -> new CopyOnWriteArrayList<>()).add(t);
+        if (silent) {
+            return 0;
+        }
+        String stream = t.symbol.toLowerCase(Locale.ROOT) + "@aggTrade";
+        int n = 0;
+        for (Conn c : conns) {
+            if (c.open && c.streams.contains(stream)) {
+                c.send(frame(t));
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Every trade published, in order. */
+    public List<Trade> trades() {
+        return Collections.unmodifiableList(trades);
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    public List<Conn> connections() {
+        return List.copyOf(conns);
+    }
+
+    public List<Conn> open() {
+        return conns.stream().filter(c -> c.open).toList();
+    }
+
+    /** Open connections subscribed to {@code stream}. */
+    public long subscribed(String stream) {
+        return conns.stream().filter(c -> c.open && c.streams.contains(stream)).count();
+    }
+
+    /** Cuts every open connection (as a network drop or a server restart would). */
+    public void dropAll() {
+        for (Conn c : conns) {
+            if (c.open) {
+                c.open = false;
+                c.out.fail(new RuntimeException("dropped by the test"));
+            }
+        }
+    }
+
+    /** Sends Binance's answer to a bad request on every open connection. */
+    public void errorFrame() {
+        for (Conn c : open()) {
+            c.send("{\"error\":{\"code\":2,\"msg\":\"Invalid request: service unavailable\"},\"id\":null}");
+        }
+    }
+
+    /** While silent, connections are accepted and requests answered, but no trade is sent. */
+    public void silent(boolean on) {
+        silent = on;
+    }
+
+    /** Requests are answered this long after the streams go live. */
+    public void answerDelay(long millis) {
+        answerDelayMillis = millis;
+    }
+
+    /** Each SUBSCRIBE is followed by the stream's last {@code n} trades again. */
+    public void resendOnSubscribe(int n) {
+        resendOnSubscribe = n;
+    }
+
+    @Override
+    public void close() throws Exception {
+        binding.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+}
