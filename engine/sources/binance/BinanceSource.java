@@ -310,6 +310,19 @@ public final class BinanceSource implements Source {
         FeedEvent e = new FeedEvent(name, clock.instant(), kind, connection, reason, attempt, nextTry);
         events.add(e);
         system.eventStream().tell(new EventStream.Publish<>(e));
+        // The type every source publishes, so a sink that tells an admin listens to one type for all.
+        StringBuilder detail = new StringBuilder("connection ").append(connection);
+        if (reason != null) {
+            detail.append(": ").append(reason);
+        }
+        if (attempt > 0) {
+            detail.append("; attempt ").append(attempt);
+        }
+        if (nextTry != null) {
+            detail.append(", next try ").append(nextTry);
+        }
+        system.eventStream().tell(new EventStream.Publish<>(
+                new engine.sources.SourceEvent(name, e.time(), kind, null, detail.toString())));
     }
 
     private void pace() {
