@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /** The minute page parser against the sample in ../shared/wire and pages in both markups. */
 class SiseTimePageTest {
-    static final Path SAMPLE = Path.of(System.getProperty("tickwatch.wire", "/work/shared/wire"),
+    /** The shared folder beside the checkout (as CI lays it), else where the workplace keeps it. */
+    static final Path SAMPLE = Path.of(System.getProperty("tickwatch.wire",
+                    Files.isDirectory(Path.of("../shared/wire")) ? "../shared/wire" : "/work/shared/wire"),
             "naver-sise_time-005930-constructed.euckr.html");
     static final String URL = "https://finance.naver.com/item/sise_time.naver?code=005930&thistime=20210104180000&page=1";
 
