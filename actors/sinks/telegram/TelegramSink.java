@@ -246,6 +246,12 @@ public final class TelegramSink implements QueuedSink {
         return health.view(store.queued());
     }
 
+    /** {@code GET /api/sinks} shows the bot's message-level figures beside the ledger's hit counts. */
+    @Override
+    public Object details() {
+        return health();
+    }
+
     TelegramSettings settings() {
         return settings;
     }

@@ -294,7 +294,32 @@ class TelegramBotTest {
             fake.await(r -> alerts(r, 101).size() == 2, WAIT, "the next alert");
             assertEquals(1, fake.attempts().stream().filter(a -> a.chat() == 102 && a.text().startsWith("<b>#")).count(),
                     "a removed chat is not tried again");
+
+            // GET /api/sinks: the bot's message-level figures beside the ledger's hit counts
+            awaitTrue(() -> details(node).get("outbox_queued").asLong() == 0, "the outbox drains");
+            JsonNode bot = details(node);
+            assertEquals(2, bot.get("subscribers_removed").asLong(), bot.toString());
+            assertEquals(fake.received().size(), bot.get("messages_sent").asLong(),
+                    "every message Telegram confirmed (replies, alerts, notices): " + bot);
+            assertEquals(0, bot.get("messages_failed").asLong(), bot.toString());
+            assertEquals(0, bot.get("overflow").asLong(), bot.toString());
+            assertEquals("ok", bot.get("polling").asText(), "this node polls: " + bot);
+            assertEquals("ok", bot.get("state").asText(), bot.toString());
         }
+    }
+
+    /** The telegram sink's {@code details} in {@code GET /api/sinks}. */
+    static JsonNode details(Node node) {
+        try {
+            for (JsonNode h : api(node, "GET", "/api/sinks")) {
+                if (h.get("name").asText().equals("telegram")) {
+                    return h.get("details");
+                }
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("no telegram sink in GET /api/sinks");
     }
 
     @Test
@@ -309,6 +334,7 @@ class TelegramBotTest {
                     "two chats, room for one: none queued, the node's queue tries again");
             assertEquals(1, sink.health().overflow());
             fake.await(has(ADMIN, "The Telegram outbox is full"), WAIT, "the admin is told");
+            assertEquals(1, details(node).get("overflow").asLong(), "GET /api/sinks shows the overflow");
             assertEquals(204, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + AdminApi.bind(node,
                             new AdminApi.Settings("127.0.0.1", 0, "", 1000)).toCompletableFuture().get(20, TimeUnit.SECONDS)
                             .localAddress().getPort() + "/api/subscribers/102")).DELETE()
