@@ -69,6 +69,7 @@ public final class FakeTelegram implements AutoCloseable {
     private final List<Received> attempts = new CopyOnWriteArrayList<>();
     private final Map<Long, Deque<Answer>> scripted = new HashMap<>();
     private volatile boolean failUpdates;
+    private volatile Duration sendDelay = Duration.ZERO;
 
     static {
         // The JDK server writes headers and body in separate packets: without TCP_NODELAY each answer
@@ -135,6 +136,14 @@ public final class FakeTelegram implements AutoCloseable {
     /** The next answers to {@code sendMessage} for {@code chat}, before it is answered 200 again. */
     public synchronized void script(long chat, Answer... answers) {
         scripted.computeIfAbsent(chat, k -> new ArrayDeque<>()).addAll(List.of(answers));
+    }
+
+    /**
+     * Each {@code sendMessage} answered 200 is delivered (recorded) at once and answered this much
+     * later, as a slow network would: a bot killed meanwhile never hears that it was delivered.
+     */
+    public void sendDelay(Duration d) {
+        sendDelay = d;
     }
 
     public void failUpdates(boolean fail) {
@@ -257,6 +266,13 @@ public final class FakeTelegram implements AutoCloseable {
         m.putObject("chat").put("id", chat);
         m.put("date", System.currentTimeMillis() / 1000);
         m.put("text", text);
+        if (!sendDelay.isZero()) {
+            try {
+                Thread.sleep(sendDelay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         reply(ex, 200, JSON.writeValueAsString(answer));
     }
 
