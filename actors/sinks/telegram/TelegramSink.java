@@ -87,6 +87,12 @@ public final class TelegramSink implements QueuedSink {
         LOG.debug("telegram sink {}: forgot {} old hit id(s)", ctx.name(), forgotten);
         sink.blocking = ctx.system().dispatchers().lookup(DispatcherSelector.blocking());
         sink.startBot(ctx);
+        if (settings.adminChat() != 0) {
+            ctx.system().systemActorOf(new SourceNotices(sink.store, settings.adminChat(), settings.adminQuiet(),
+                            new Scrubber(settings.token())).behavior(), "telegram-source-notices-"
+                            + java.net.URLEncoder.encode(ctx.name(), java.nio.charset.StandardCharsets.UTF_8),
+                    DispatcherSelector.blocking()); // it writes the outbox
+        }
         return sink;
     }
 

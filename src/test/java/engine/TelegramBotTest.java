@@ -440,6 +440,42 @@ class TelegramBotTest {
         }
     }
 
+    static void publish(Node node, String kind, String symbol, String detail) {
+        node.system().eventStream().tell(new org.apache.pekko.actor.typed.eventstream.EventStream.Publish<>(
+                new actors.SourceLifecycle.Event("ls", kind, symbol, detail, java.time.Instant.now())));
+    }
+
+    @Test
+    void aSourceOutageIsOneAdminNoticeAndItsEndAnotherARefusalIsToldOnce() throws Exception {
+        try (Node node = start("")) {
+            subscribe(101); // the bot is up
+            publish(node, actors.SourceLifecycle.CONNECTED, null, "connection 1");
+            publish(node, actors.SourceLifecycle.DISCONNECTED, null, "closed by the server (1006)");
+            for (int i = 1; i <= 3; i++) {
+                publish(node, actors.SourceLifecycle.RECONNECTING, null, "attempt " + i + ", next in 1s");
+            }
+            publish(node, actors.SourceLifecycle.REGISTRATION_REFUSED, "005930", "IGW00121 <not allowed>");
+            publish(node, actors.SourceLifecycle.REGISTRATION_REFUSED, "005930", "IGW00121 <not allowed>");
+            publish(node, actors.SourceLifecycle.TOKEN_RENEWED, null, "expires 2026-12-01");
+            publish(node, actors.SourceLifecycle.CONNECTED, null, "connection 1");
+            fake.await(has(ADMIN, "Source ls connected again after 4 failed attempt(s)"), WAIT, "the outage's end");
+            // a second outage within admin-quiet (10m) is not told, nor its end; a new refusal is
+            publish(node, actors.SourceLifecycle.DISCONNECTED, null, "again");
+            publish(node, actors.SourceLifecycle.CONNECTED, null, "connection 1");
+            publish(node, actors.SourceLifecycle.REGISTRATION_REFUSED, "000660", "IGW00121");
+            fake.await(has(ADMIN, "refused 000660"), WAIT, "the second refusal");
+            List<String> admin = fake.receivedBy(ADMIN).stream().map(Received::text).toList();
+            assertEquals(List.of("⚠️ Source ls disconnected: closed by the server (1006)",
+                    "⛔ Source ls refused 005930: IGW00121 &lt;not allowed&gt;"), admin.subList(0, 2),
+                    "one notice for the outage (not for the first connect, the reconnects or the token), the "
+                            + "refusal once, escaped: " + admin);
+            assertTrue(admin.get(2).startsWith("✅ Source ls connected again after 4 failed attempt(s) over "),
+                    admin.toString());
+            assertEquals("⛔ Source ls refused 000660: IGW00121", admin.get(3), admin.toString());
+            assertEquals(4, admin.size(), admin.toString());
+        }
+    }
+
     @Test
     void theTokenNeverReachesTheLogAndAnOutageIsOneNoticeAndItsEndAnother() throws Exception {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
