@@ -135,6 +135,7 @@ public final class HitRouter extends AbstractBehavior<HitRouter.Command> {
             boolean queued = s instanceof QueuedSink;
             SinkStatus status = runtime.statuses().computeIfAbsent(s.name(),
                     n -> new SinkStatus(n, runtime.types().getOrDefault(n, "?"), queued));
+            status.details(s::details);
             Behavior<SinkActor.Command> run = queued ? SinkQueue.create((QueuedSink) s, runtime, status)
                     : SinkActor.create(s, runtime, status);
             Behavior<SinkActor.Command> b = Behaviors.supervise(run)

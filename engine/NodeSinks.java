@@ -50,12 +50,21 @@ public final class NodeSinks {
         long skipped = c == null ? 0 : c.get(DeliveryLedger.State.SKIPPED);
         if (!s.queued() || c == null) {
             return new SinkHealth(s.name(), s.type(), s.state(), 0, s.sentCount(), s.failedCount(), skipped, 0,
-                    deadLetters, s.overflowCount(), s.lastError(), s.lastErrorAt());
+                    deadLetters, s.overflowCount(), s.lastError(), s.lastErrorAt(), details(s));
         }
         return new SinkHealth(s.name(), s.type(), s.state(), c.get(DeliveryLedger.State.QUEUED)
                 + c.get(DeliveryLedger.State.FAILED), c.get(DeliveryLedger.State.SENT),
                 c.get(DeliveryLedger.State.FAILED), skipped, c.get(DeliveryLedger.State.DEAD), deadLetters,
-                s.overflowCount(), s.lastError(), s.lastErrorAt());
+                s.overflowCount(), s.lastError(), s.lastErrorAt(), details(s));
+    }
+
+    /** The sink's own figures; a sink that fails to give them costs its health nothing else. */
+    private static Object details(SinkStatus s) {
+        try {
+            return s.details();
+        } catch (RuntimeException e) {
+            return java.util.Map.of("error", e.getClass().getSimpleName());
+        }
     }
 
     /** Whether the node has a sink of that name. */

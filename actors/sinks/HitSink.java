@@ -42,6 +42,15 @@ public interface HitSink extends AutoCloseable {
     default void nodeStarted(NodeFacts facts) {
     }
 
+    /**
+     * The sink's own figures, shown beside the node's counts in {@code GET /api/sinks} as
+     * {@code "details"} (a record the API writes as JSON; Telegram: messages sent per chat, the
+     * outbox, polling); null when it has none. Called by the HTTP layer: must not block long.
+     */
+    default Object details() {
+        return null;
+    }
+
     @Override
     default void close() throws java.io.IOException {
     }

@@ -19,7 +19,9 @@ import java.time.Instant;
  * @param overflow    hits refused by this node because the sink's queue was full (their entities offer them again)
  * @param lastError   the last error, or null
  * @param lastErrorAt when it happened, or null
+ * @param details     the sink's own figures ({@link HitSink#details()}), or null
  */
 public record SinkHealth(String name, String type, String state, long queued, long sent, long failed, long skipped,
-                         long dead, long deadLetters, long overflow, String lastError, Instant lastErrorAt) {
+                         long dead, long deadLetters, long overflow, String lastError, Instant lastErrorAt,
+                         Object details) {
 }

@@ -18,6 +18,7 @@ public final class SinkStatus {
     private volatile String state = "ok";
     private volatile String lastError;
     private volatile Instant lastErrorAt;
+    private volatile java.util.function.Supplier<Object> details = () -> null;
 
     public SinkStatus(String name, String type, boolean queued) {
         this.name = name;
@@ -95,6 +96,16 @@ public final class SinkStatus {
     /** Hits this node holds in memory for the sink. */
     public long waitingCount() {
         return waiting.get();
+    }
+
+    /** Where the sink's own figures come from ({@link HitSink#details()}). */
+    public void details(java.util.function.Supplier<Object> source) {
+        details = source;
+    }
+
+    /** The sink's own figures, or null. */
+    public Object details() {
+        return details.get();
     }
 
     public String lastError() {

@@ -1,6 +1,7 @@
 package engine.http;
 
 import actors.sinks.SinkHealth;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import engine.Node;
 import java.time.Duration;
@@ -19,10 +20,11 @@ public final class SinkRoutes extends ApiDirectives {
     public record SinkReply(String name, String type, String state, long queued, long sent, long failed,
                             long skipped, long dead, @JsonProperty("dead_letters") long deadLetters, long overflow,
                             @JsonProperty("last_error") String lastError,
-                            @JsonProperty("last_error_at") Instant lastErrorAt) {
+                            @JsonProperty("last_error_at") Instant lastErrorAt,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) Object details) {
         static SinkReply of(SinkHealth h) {
             return new SinkReply(h.name(), h.type(), h.state(), h.queued(), h.sent(), h.failed(), h.skipped(),
-                    h.dead(), h.deadLetters(), h.overflow(), h.lastError(), h.lastErrorAt());
+                    h.dead(), h.deadLetters(), h.overflow(), h.lastError(), h.lastErrorAt(), h.details());
         }
     }
 

@@ -23,9 +23,31 @@ final class AdminNotices {
     private final long quietMillis;
     private long recoveredAt = Long.MIN_VALUE / 2;
     private boolean told;
+    /** The notices' words: the start of an outage, and of its end. */
+    private final String failingText;
+    private final String recoveredText;
 
     /** @param channel what fails, in words: "sending", "polling" */
     AdminNotices(TelegramStore store, long adminChat, BotHealth health, String channel, java.time.Duration quiet) {
+        this(store, adminChat, health, channel, quiet, "⚠️ Telegram sink " + store.sink() + ": " + channel + " is failing: ",
+                "✅ Telegram sink " + store.sink() + ": " + channel + " works again");
+    }
+
+    /**
+     * Outages of something else than the sink (a source): the sink's health is left alone.
+     *
+     * @param failingText   the start of the outage notice, followed by what failed
+     * @param recoveredText the start of its end's notice, followed by the attempts and duration
+     */
+    static AdminNotices of(TelegramStore store, long adminChat, String channel, Duration quiet, String failingText,
+                           String recoveredText) {
+        return new AdminNotices(store, adminChat, null, channel, quiet, failingText, recoveredText);
+    }
+
+    private AdminNotices(TelegramStore store, long adminChat, BotHealth health, String channel, Duration quiet,
+                         String failingText, String recoveredText) {
+        this.failingText = failingText;
+        this.recoveredText = recoveredText;
         this.quietMillis = quiet.toMillis();
         this.channel = channel;
         this.store = store;
@@ -35,16 +57,20 @@ final class AdminNotices {
 
     /** A request failed (the text is scrubbed already). */
     synchronized void failure(String what) {
-        health.lastError.set(what);
+        if (health != null) {
+            health.lastError.set(what);
+        }
         failures++;
         if (!failing) {
             failing = true;
-            health.failing.add(channel);
+            if (health != null) {
+                health.failing.add(channel);
+            }
             failingSince = System.currentTimeMillis();
             LOG.warn("telegram sink {}: {} failing: {}", store.sink(), channel, what);
             told = failingSince - recoveredAt >= quietMillis;
             if (told) {
-                tell("⚠️ Telegram sink " + store.sink() + ": " + channel + " is failing: " + what);
+                tell(failingText + what);
             }
         }
     }
@@ -53,13 +79,14 @@ final class AdminNotices {
     synchronized void success() {
         if (failing) {
             failing = false;
-            health.failing.remove(channel);
+            if (health != null) {
+                health.failing.remove(channel);
+            }
             Duration d = Duration.ofMillis(System.currentTimeMillis() - failingSince);
             LOG.info("telegram sink {}: {} recovered after {} failed attempt(s) over {}", store.sink(), channel, failures, d);
             recoveredAt = System.currentTimeMillis();
             if (told) {
-                tell("✅ Telegram sink " + store.sink() + ": " + channel + " works again after " + failures + " failed attempt(s) over "
-                    + d.toSeconds() + " s");
+                tell(recoveredText + " after " + failures + " failed attempt(s) over " + d.toSeconds() + " s");
             }
             failures = 0;
         }

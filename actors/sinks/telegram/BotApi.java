@@ -117,6 +117,44 @@ final class BotApi {
         } catch (IOException e) {
             return new Transient(scrubber.describe(e));
         }
+        return result(r);
+    }
+
+    /**
+     * Sends a PNG (a chart) to {@code chat} with an HTML caption (at most 1,024 characters), as
+     * {@code multipart/form-data}: Telegram takes an uploaded photo only that way.
+     */
+    SendResult sendPhoto(long chat, byte[] png, String captionHtml) throws InterruptedException {
+        String boundary = "tickwatch-" + java.util.UUID.randomUUID();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(png.length + 1024);
+        field(out, boundary, "chat_id", Long.toString(chat));
+        if (captionHtml != null && !captionHtml.isEmpty()) {
+            field(out, boundary, "caption", captionHtml);
+            field(out, boundary, "parse_mode", "HTML");
+        }
+        out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"chart.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(png);
+        out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "sendPhoto"))
+                .timeout(requestTimeout)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray()))
+                .build();
+        try {
+            return result(http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            return new Transient(scrubber.describe(e));
+        }
+    }
+
+    private static void field(java.io.ByteArrayOutputStream out, String boundary, String name, String value) {
+        out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n"
+                + "Content-Type: text/plain; charset=UTF-8\r\n\r\n" + value + "\r\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** What an answer to a send means (the same for {@code sendMessage} and {@code sendPhoto}). */
+    private SendResult result(HttpResponse<String> r) {
         JsonNode answer = parse(r.body());
         int status = r.statusCode();
         String description = describe(answer, r.body());

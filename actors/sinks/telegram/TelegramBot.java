@@ -113,6 +113,7 @@ final class TelegramBot implements AutoCloseable {
                 }
                 // Only now: a poll that works but whose update fails is still one outage, not a flapping one.
                 pollNotices.success();
+                health.polling.set("ok");
                 backoff = settings.retryMin();
             } catch (InterruptedException e) {
                 return;
@@ -122,6 +123,7 @@ final class TelegramBot implements AutoCloseable {
                 }
                 String what = api.scrubber().describe(e);
                 pollNotices.failure(what);
+                health.polling.set("failing");
                 LOG.warn("telegram bot {}: polling failed, again in {}: {}", store.sink(), backoff, what);
                 offset = -1; // read it again: the failure may have been the database
                 if (!pause(backoff)) {
@@ -291,6 +293,7 @@ final class TelegramBot implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        health.polling.set(BotHealth.ELSEWHERE);
         LOG.info("telegram bot {} stopped on this node", store.sink());
     }
 }

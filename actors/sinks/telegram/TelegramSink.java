@@ -87,6 +87,12 @@ public final class TelegramSink implements QueuedSink {
         LOG.debug("telegram sink {}: forgot {} old hit id(s)", ctx.name(), forgotten);
         sink.blocking = ctx.system().dispatchers().lookup(DispatcherSelector.blocking());
         sink.startBot(ctx);
+        if (settings.adminChat() != 0) {
+            ctx.system().systemActorOf(new SourceNotices(sink.store, settings.adminChat(), settings.adminQuiet(),
+                            new Scrubber(settings.token())).behavior(), "telegram-source-notices-"
+                            + java.net.URLEncoder.encode(ctx.name(), java.nio.charset.StandardCharsets.UTF_8),
+                    DispatcherSelector.blocking()); // it writes the outbox
+        }
         return sink;
     }
 
@@ -244,6 +250,12 @@ public final class TelegramSink implements QueuedSink {
     /** The sink's health on this node (queued is the whole outbox, shared by the cluster). */
     public BotHealth.View health() {
         return health.view(store.queued());
+    }
+
+    /** {@code GET /api/sinks} shows the bot's message-level figures beside the ledger's hit counts. */
+    @Override
+    public Object details() {
+        return health();
     }
 
     TelegramSettings settings() {

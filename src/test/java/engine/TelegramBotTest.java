@@ -294,7 +294,32 @@ class TelegramBotTest {
             fake.await(r -> alerts(r, 101).size() == 2, WAIT, "the next alert");
             assertEquals(1, fake.attempts().stream().filter(a -> a.chat() == 102 && a.text().startsWith("<b>#")).count(),
                     "a removed chat is not tried again");
+
+            // GET /api/sinks: the bot's message-level figures beside the ledger's hit counts
+            awaitTrue(() -> details(node).get("outbox_queued").asLong() == 0, "the outbox drains");
+            JsonNode bot = details(node);
+            assertEquals(2, bot.get("subscribers_removed").asLong(), bot.toString());
+            assertEquals(fake.received().size(), bot.get("messages_sent").asLong(),
+                    "every message Telegram confirmed (replies, alerts, notices): " + bot);
+            assertEquals(0, bot.get("messages_failed").asLong(), bot.toString());
+            assertEquals(0, bot.get("overflow").asLong(), bot.toString());
+            assertEquals("ok", bot.get("polling").asText(), "this node polls: " + bot);
+            assertEquals("ok", bot.get("state").asText(), bot.toString());
         }
+    }
+
+    /** The telegram sink's {@code details} in {@code GET /api/sinks}. */
+    static JsonNode details(Node node) {
+        try {
+            for (JsonNode h : api(node, "GET", "/api/sinks")) {
+                if (h.get("name").asText().equals("telegram")) {
+                    return h.get("details");
+                }
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("no telegram sink in GET /api/sinks");
     }
 
     @Test
@@ -309,6 +334,7 @@ class TelegramBotTest {
                     "two chats, room for one: none queued, the node's queue tries again");
             assertEquals(1, sink.health().overflow());
             fake.await(has(ADMIN, "The Telegram outbox is full"), WAIT, "the admin is told");
+            assertEquals(1, details(node).get("overflow").asLong(), "GET /api/sinks shows the overflow");
             assertEquals(204, HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + AdminApi.bind(node,
                             new AdminApi.Settings("127.0.0.1", 0, "", 1000)).toCompletableFuture().get(20, TimeUnit.SECONDS)
                             .localAddress().getPort() + "/api/subscribers/102")).DELETE()
@@ -411,6 +437,42 @@ class TelegramBotTest {
             fake.userSends(101, "/list");
             fake.await(has(101, "Watching: every symbol"), WAIT, "a new command is still handled");
             assertEquals(100, alerts(fake.received(), 101).size());
+        }
+    }
+
+    static void publish(Node node, String kind, String symbol, String detail) {
+        node.system().eventStream().tell(new org.apache.pekko.actor.typed.eventstream.EventStream.Publish<>(
+                new actors.SourceLifecycle.Event("ls", kind, symbol, detail, java.time.Instant.now())));
+    }
+
+    @Test
+    void aSourceOutageIsOneAdminNoticeAndItsEndAnotherARefusalIsToldOnce() throws Exception {
+        try (Node node = start("")) {
+            subscribe(101); // the bot is up
+            publish(node, actors.SourceLifecycle.CONNECTED, null, "connection 1");
+            publish(node, actors.SourceLifecycle.DISCONNECTED, null, "closed by the server (1006)");
+            for (int i = 1; i <= 3; i++) {
+                publish(node, actors.SourceLifecycle.RECONNECTING, null, "attempt " + i + ", next in 1s");
+            }
+            publish(node, actors.SourceLifecycle.REGISTRATION_REFUSED, "005930", "IGW00121 <not allowed>");
+            publish(node, actors.SourceLifecycle.REGISTRATION_REFUSED, "005930", "IGW00121 <not allowed>");
+            publish(node, actors.SourceLifecycle.TOKEN_RENEWED, null, "expires 2026-12-01");
+            publish(node, actors.SourceLifecycle.CONNECTED, null, "connection 1");
+            fake.await(has(ADMIN, "Source ls connected again after 4 failed attempt(s)"), WAIT, "the outage's end");
+            // a second outage within admin-quiet (10m) is not told, nor its end; a new refusal is
+            publish(node, actors.SourceLifecycle.DISCONNECTED, null, "again");
+            publish(node, actors.SourceLifecycle.CONNECTED, null, "connection 1");
+            publish(node, actors.SourceLifecycle.REGISTRATION_REFUSED, "000660", "IGW00121");
+            fake.await(has(ADMIN, "refused 000660"), WAIT, "the second refusal");
+            List<String> admin = fake.receivedBy(ADMIN).stream().map(Received::text).toList();
+            assertEquals(List.of("⚠️ Source ls disconnected: closed by the server (1006)",
+                    "⛔ Source ls refused 005930: IGW00121 &lt;not allowed&gt;"), admin.subList(0, 2),
+                    "one notice for the outage (not for the first connect, the reconnects or the token), the "
+                            + "refusal once, escaped: " + admin);
+            assertTrue(admin.get(2).startsWith("✅ Source ls connected again after 4 failed attempt(s) over "),
+                    admin.toString());
+            assertEquals("⛔ Source ls refused 000660: IGW00121", admin.get(3), admin.toString());
+            assertEquals(4, admin.size(), admin.toString());
         }
     }
 

@@ -26,6 +26,16 @@ class BotApiTest {
             BotApi.SendResult r = api.sendMessage(5, "a");
             assertEquals(new BotApi.Transient("HTTP 500 Internal Server Error at /bot<token>/sendMessage"), r);
             assertInstanceOf(BotApi.Sent.class, api.sendMessage(5, "a"));
+
+            byte[] png = ChartImage.png(ChartImageTest.bars(80), ChartImageTest.T0 + 79 * 300_000L, "#005930");
+            assertInstanceOf(BotApi.Sent.class, api.sendPhoto(5, png, "<b>#005930</b> &amp; chart"));
+            FakeTelegram.Photo p = fake.photos().get(0);
+            assertEquals(5, p.chat());
+            assertEquals("<b>#005930</b> &amp; chart", p.caption());
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(p.png()));
+            assertEquals(ChartImage.WIDTH, img.getWidth(), "the fake got a valid PNG, byte for byte");
+            assertEquals(ChartImage.HEIGHT, img.getHeight());
+            assertEquals(java.util.Arrays.toString(png), java.util.Arrays.toString(p.png()));
         }
     }
 }

@@ -36,6 +36,10 @@ public final class FakeTelegram implements AutoCloseable {
     public record Received(long chat, String text, String parseMode, long atNanos) {
     }
 
+    /** One {@code sendPhoto} answered 200: the chat, the uploaded bytes, the caption. */
+    public record Photo(long chat, byte[] png, String caption, long atNanos) {
+    }
+
     /** A scripted answer: HTTP status and body. */
     public record Answer(int status, String body) {
         public static Answer tooManyRequests(int retryAfter) {
@@ -65,10 +69,12 @@ public final class FakeTelegram implements AutoCloseable {
     private long nextMessageId = 1;
     private final List<Long> offsetsAsked = new CopyOnWriteArrayList<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final List<Photo> photos = new CopyOnWriteArrayList<>();
     /** Every sendMessage, answered or not: chat and arrival time. */
     private final List<Received> attempts = new CopyOnWriteArrayList<>();
     private final Map<Long, Deque<Answer>> scripted = new HashMap<>();
     private volatile boolean failUpdates;
+    private volatile Duration sendDelay = Duration.ZERO;
 
     static {
         // The JDK server writes headers and body in separate packets: without TCP_NODELAY each answer
@@ -137,6 +143,14 @@ public final class FakeTelegram implements AutoCloseable {
         scripted.computeIfAbsent(chat, k -> new ArrayDeque<>()).addAll(List.of(answers));
     }
 
+    /**
+     * Each {@code sendMessage} answered 200 is delivered (recorded) at once and answered this much
+     * later, as a slow network would: a bot killed meanwhile never hears that it was delivered.
+     */
+    public void sendDelay(Duration d) {
+        sendDelay = d;
+    }
+
     public void failUpdates(boolean fail) {
         failUpdates = fail;
     }
@@ -188,7 +202,12 @@ public final class FakeTelegram implements AutoCloseable {
                 reply(ex, 401, "{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"}");
                 return;
             }
-            JsonNode body = JSON.readTree(ex.getRequestBody().readAllBytes());
+            byte[] raw = ex.getRequestBody().readAllBytes();
+            if (path.equals(prefix + "sendPhoto")) {
+                sendPhoto(ex, raw);
+                return;
+            }
+            JsonNode body = JSON.readTree(raw);
             switch (path.substring(prefix.length())) {
                 case "getMe" -> reply(ex, 200, "{\"ok\":true,\"result\":{\"id\":2084591315,\"is_bot\":true,"
                         + "\"first_name\":\"Tickwatch\",\"username\":\"" + BOT_NAME + "\"}}");
@@ -199,6 +218,57 @@ public final class FakeTelegram implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** {@code sendPhoto} as {@code multipart/form-data}: the parts by name, the photo's bytes as sent. */
+    private void sendPhoto(HttpExchange ex, byte[] raw) throws IOException {
+        String type = ex.getRequestHeaders().getFirst("Content-Type");
+        if (type == null || !type.startsWith("multipart/form-data; boundary=")) {
+            reply(ex, 400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: there is no photo in the request\"}");
+            return;
+        }
+        byte[] boundary = ("--" + type.substring(type.indexOf('=') + 1)).getBytes(StandardCharsets.ISO_8859_1);
+        Map<String, byte[]> parts = new HashMap<>();
+        int at = indexOf(raw, boundary, 0);
+        while (at >= 0) {
+            int headStart = at + boundary.length + 2; // CRLF after the boundary ("--" after the last)
+            int headEnd = indexOf(raw, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), headStart);
+            int next = indexOf(raw, boundary, headStart);
+            if (headEnd < 0 || next < 0) {
+                break;
+            }
+            String head = new String(raw, headStart, headEnd - headStart, StandardCharsets.UTF_8);
+            int n = head.indexOf("name=\"");
+            String name = head.substring(n + 6, head.indexOf('"', n + 6));
+            parts.put(name, java.util.Arrays.copyOfRange(raw, headEnd + 4, next - 2));
+            at = next;
+        }
+        if (!parts.containsKey("photo") || !parts.containsKey("chat_id")) {
+            reply(ex, 400, "{\"ok\":false,\"error_code\":400,\"description\":\"Bad Request: there is no photo in the request\"}");
+            return;
+        }
+        long chat = Long.parseLong(new String(parts.get("chat_id"), StandardCharsets.UTF_8).trim());
+        String caption = parts.containsKey("caption") ? new String(parts.get("caption"), StandardCharsets.UTF_8) : null;
+        photos.add(new Photo(chat, parts.get("photo"), caption, System.nanoTime()));
+        reply(ex, 200, "{\"ok\":true,\"result\":{\"message_id\":1,\"chat\":{\"id\":" + chat + "},\"photo\":[]}}");
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle, int from) {
+        outer:
+        for (int i = Math.max(0, from); i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** The photos sent, in order. */
+    public List<Photo> photos() {
+        return List.copyOf(photos);
     }
 
     private void getUpdates(HttpExchange ex, JsonNode body, String path) throws IOException, InterruptedException {
@@ -257,6 +327,13 @@ public final class FakeTelegram implements AutoCloseable {
         m.putObject("chat").put("id", chat);
         m.put("date", System.currentTimeMillis() / 1000);
         m.put("text", text);
+        if (!sendDelay.isZero()) {
+            try {
+                Thread.sleep(sendDelay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         reply(ex, 200, JSON.writeValueAsString(answer));
     }
 
