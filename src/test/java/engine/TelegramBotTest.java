@@ -440,9 +440,10 @@ class TelegramBotTest {
         }
     }
 
+    /** Publishes the event record the ls and binance sources publish, as they do. */
     static void publish(Node node, String kind, String symbol, String detail) {
         node.system().eventStream().tell(new org.apache.pekko.actor.typed.eventstream.EventStream.Publish<>(
-                new actors.SourceLifecycle.Event("ls", kind, symbol, detail, java.time.Instant.now())));
+                new engine.sources.SourceEvent("ls", java.time.Instant.now(), kind, symbol, detail)));
     }
 
     @Test
