@@ -20,9 +20,16 @@ public final class HitJson {
         Json.string(sb, hit.condition());
         sb.append(",\"symbol\":");
         Json.string(sb, hit.symbol());
-        sb.append(",\"bar\":\"").append(BarJson.time(hit.barStart(), hit.market())).append("\",\"values\":{");
+        sb.append(",\"bar\":\"").append(BarJson.time(hit.barStart(), hit.market())).append("\",\"values\":");
+        values(sb, hit.values());
+        return sb.append('}').toString();
+    }
+
+    /** A hit's values as one JSON object, in their order: {@code {"RSI14":28.5,"CLOSE":70100}}. */
+    public static void values(StringBuilder sb, Map<String, Double> values) {
+        sb.append('{');
         boolean first = true;
-        for (Map.Entry<String, Double> e : hit.values().entrySet()) {
+        for (Map.Entry<String, Double> e : values.entrySet()) {
             if (!first) {
                 sb.append(',');
             }
@@ -31,6 +38,6 @@ public final class HitJson {
             sb.append(':');
             Json.number(sb, e.getValue());
         }
-        return sb.append("}}").toString();
+        sb.append('}');
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import persistence.BarJson;
+import persistence.HitJson;
 import persistence.Json;
 
 /**
@@ -46,18 +47,9 @@ final class WebhookBody {
         Json.string(sb, hit.symbol());
         sb.append(",\"market\":\"").append(hit.market().name()).append("\",\"bar\":{\"start\":\"")
                 .append(BarJson.time(hit.barStart(), hit.market())).append("\",\"end\":\"").append(end(hit))
-                .append("\",\"interval\":\"").append(barInterval.toMinutes()).append("m\"},\"values\":{");
-        boolean first = true;
-        for (Map.Entry<String, Double> e : hit.values().entrySet()) {
-            if (!first) {
-                sb.append(',');
-            }
-            first = false;
-            Json.string(sb, e.getKey());
-            sb.append(':');
-            Json.number(sb, e.getValue());
-        }
-        return sb.append("}}}").toString();
+                .append("\",\"interval\":\"").append(barInterval.toMinutes()).append("m\"},\"values\":");
+        HitJson.values(sb, hit.values());
+        return sb.append("}}").toString();
     }
 
     private String end(Hit hit) {
