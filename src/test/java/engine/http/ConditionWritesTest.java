@@ -5,35 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rewriting the conditions file (a write forced to disk) happens on the blocking dispatcher, never
  * on the default one that runs the HTTP routes and the actors; still atomic, and in the order the
  * changes were asked for. The registry logs each rewrite, and logback records the thread.
  */
-class ConditionWritesTest {
+class ConditionWritesTest extends PlainApiNodeTest {
     static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
-
-    @TempDir
-    static Path dir;
-    static ApiNode api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = ApiNode.start(dir, "{}", "");
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
 
     @Test
     void theFileIsRewrittenOnTheBlockingDispatcherInOrder() throws Exception {

@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import persistence.tickfile.TickFormatCases;
 import persistence.tickfile.TickFormatCases.Case;
 
@@ -17,21 +13,7 @@ import persistence.tickfile.TickFormatCases.Case;
  * {@code POST /api/ticks} reads a tick exactly as tick files do (the shared table of cases), refuses
  * trailing content, and reads a huge body without collecting it.
  */
-class TickIngestTest {
-    @TempDir
-    static Path dir;
-    static ApiNode api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = ApiNode.start(dir, "{}", "");
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
-
+class TickIngestTest extends PlainApiNodeTest {
     static RawHttp.Reply post(String body, String type) throws Exception {
         return RawHttp.send(api.open, "POST", "/api/ticks", Map.of("Content-Type", type), body);
     }

@@ -3,31 +3,13 @@ package engine.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A body is one JSON value: {@code {..}{..}} or {@code {..} garbage} used to be read as its first value, with a 2xx. */
-class TrailingJsonTest {
+class TrailingJsonTest extends PlainApiNodeTest {
     static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
     static final String ONE = "{\"when\": [\"CLOSE\", \">\", 1]}";
-
-    @TempDir
-    static Path dir;
-    static ApiNode api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = ApiNode.start(dir, "{}", "");
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
 
     @Test
     void aConditionBodyWithTrailingContentIsA400() throws Exception {

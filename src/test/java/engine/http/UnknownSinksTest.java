@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,22 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A condition may name only the node's sinks: {@code "sinks": ["File"]} (for {@code file}) used to be
  * stored, and its hits went nowhere.
  */
-class UnknownSinksTest {
+class UnknownSinksTest extends PlainApiNodeTest {
     static final Map<String, String> JSON = Map.of("Content-Type", "application/json");
-
-    @TempDir
-    static Path dir;
-    static ApiNode api;
-
-    @BeforeAll
-    static void start() throws Exception {
-        api = ApiNode.start(dir, "{}", "");
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
 
     private static List<String> available(JsonNode body) {
         return texts(body.get("detail").get("available"));
