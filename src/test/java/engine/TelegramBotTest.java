@@ -208,6 +208,68 @@ class TelegramBotTest {
         }
     }
 
+    /** Each alert photo of {@code chat}: a PNG of the chart's size, sent after its alert's text. */
+    List<FakeTelegram.Photo> assertChartsFollowTheirTexts(long chat, int count) throws Exception {
+        List<FakeTelegram.Photo> photos = fake.photos().stream().filter(p -> p.chat() == chat).toList();
+        assertEquals(count, photos.size(), "photos for " + chat);
+        List<Received> texts = alerts(fake.received(), chat);
+        assertEquals(count, texts.size(), "alerts for " + chat);
+        for (int i = 0; i < count; i++) {
+            java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(
+                    new java.io.ByteArrayInputStream(photos.get(i).png()));
+            assertTrue(img != null, "a PNG ImageIO reads");
+            assertEquals(960, img.getWidth());
+            assertEquals(540, img.getHeight());
+            assertTrue(photos.get(i).atNanos() > texts.get(i).atNanos(), "the photo after its text");
+            assertTrue(photos.get(i).caption().startsWith("#up (005930)"), photos.get(i).caption());
+        }
+        return photos;
+    }
+
+    @Test
+    void aConditionWithChartTrueSendsThePhotoAfterTheText() throws Exception {
+        Files.writeString(dir.resolve("conditions.json"), "{\"up\": {\"when\": [\"CLOSE\", \">\", 0], \"sinks\": "
+                + "[\"telegram\"], \"chart\": true}}");
+        try (Node node = start("")) {
+            JsonNode listed = api(node, "GET", "/api/conditions");
+            assertTrue(listed.get(0).get("chart").asBoolean(), listed.toString());
+            subscribe(101);
+            assertEquals(11, NodeTest.get(node.ingest(NodeTest.ticks("005930", 11))).accepted());
+            fake.await(rs -> alerts(rs, 101).size() >= 2, WAIT, "two alerts for 101");
+            awaitTrue(() -> fake.photos().size() >= 2, "two charts for 101");
+            awaitTrue(() -> sink(node).health().queued() == 0, "the outbox drained");
+            assertChartsFollowTheirTexts(101, 2);
+        }
+    }
+
+    @Test
+    void chartOnGivesOneSubscriberChartsOfAConditionWithoutTheFlag() throws Exception {
+        try (Node node = start("")) {
+            subscribe(101);
+            subscribe(102);
+            fake.userSends(101, "/chart maybe");
+            fake.await(has(101, "Usage: /chart on"), WAIT, "a bad argument gets the usage");
+            fake.userSends(101, "/chart on");
+            fake.await(has(101, "Every alert now comes with a chart."), WAIT, "chart on answered");
+            fake.userSends(101, "/list");
+            fake.await(has(101, "Charts: with every alert"), WAIT, "list shows it");
+            Map<Long, Boolean> charts = new java.util.HashMap<>();
+            api(node, "GET", "/api/subscribers").forEach(x -> charts.put(x.get("chat").asLong(), x.get("chart").asBoolean()));
+            assertEquals(Map.of(101L, true, 102L, false), charts);
+
+            assertEquals(11, NodeTest.get(node.ingest(NodeTest.ticks("005930", 11))).accepted());
+            fake.await(rs -> alerts(rs, 101).size() >= 2 && alerts(rs, 102).size() >= 2, WAIT, "two alerts each");
+            awaitTrue(() -> sink(node).health().queued() == 0, "the outbox drained");
+            assertChartsFollowTheirTexts(101, 2);
+            assertEquals(0, fake.photos().stream().filter(p -> p.chat() == 102).count(), "102 did not ask");
+
+            fake.userSends(101, "/chart off");
+            fake.await(has(101, "Charts only with conditions that ask for them."), WAIT, "chart off answered");
+            fake.userSends(101, "/list");
+            fake.await(has(101, "Charts: where the condition asks"), WAIT, "list shows it off");
+        }
+    }
+
     /**
      * Intervals long enough that the per-chat and group limits bind: each chat has its next alert
      * queued, and one pass over the fifty chats takes less than an interval.
