@@ -24,12 +24,19 @@ public final class Condition {
     private final boolean onUpdate;
     private final String form;
     private final JsonNode source;
+    private final boolean chart;
     private final int[] inputs;
     private final int[] previousInputs; // fields read on the bar before (by crosses)
 
     Condition(String name, Set<String> symbols, Clause when, long cooldownMillis, List<String> sinks,
               boolean onUpdate, String form, JsonNode source) {
+        this(name, symbols, when, cooldownMillis, sinks, onUpdate, form, source, false);
+    }
+
+    Condition(String name, Set<String> symbols, Clause when, long cooldownMillis, List<String> sinks,
+              boolean onUpdate, String form, JsonNode source, boolean chart) {
         this.name = name;
+        this.chart = chart;
         this.symbols = Set.copyOf(symbols);
         this.when = when;
         this.cooldownMillis = cooldownMillis;
@@ -73,6 +80,11 @@ public final class Condition {
     /** {@code native} or {@code jazzstock}. */
     public String form() {
         return form;
+    }
+
+    /** Its alerts carry a chart of the last bars where a sink can draw one ({@code "chart": true}). */
+    public boolean chart() {
+        return chart;
     }
 
     /** The JSON it was written as. */

@@ -33,7 +33,7 @@ public final class ConditionParser {
     private static final ObjectMapper MAPPER =
             JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> NATIVE_KEYS =
-            Set.of("name", "description", "symbols", "when", "cooldown", "sinks", "check");
+            Set.of("name", "description", "symbols", "when", "cooldown", "sinks", "check", "chart");
     private static final List<String> OPS =
             List.of(">", ">=", "<", "<=", "between", "crosses_above", "crosses_below");
     private static final List<String> JAZZ_OPS = List.of("BIGGER", "SMALLER", "BETWEEN", "BIGGER_P",
@@ -199,7 +199,7 @@ public final class ConditionParser {
             String k = it.next();
             if (!NATIVE_KEYS.contains(k)) {
                 problem(k, "unknown key; expected one of " + String.join(", ", List.of(
-                        "name", "description", "symbols", "when", "cooldown", "sinks", "check")));
+                        "name", "description", "symbols", "when", "cooldown", "sinks", "check", "chart")));
             }
         }
         JsonNode n = body.get("name");
@@ -220,10 +220,19 @@ public final class ConditionParser {
                 problem("check", "must be \"close\" (at bar close, the default) or \"update\" (every update of the forming bar)");
             }
         }
+        JsonNode chartNode = body.get("chart");
+        boolean chart = false;
+        if (chartNode != null && !chartNode.isNull()) {
+            if (chartNode.isBoolean()) {
+                chart = chartNode.asBoolean();
+            } else {
+                problem("chart", chartNode + " is not true or false (true: alerts carry a chart where the sink draws one)");
+            }
+        }
         if (problems.size() > before) {
             return null;
         }
-        return new Condition(name, symbols, when, cooldown, sinks, onUpdate, "native", body);
+        return new Condition(name, symbols, when, cooldown, sinks, onUpdate, "native", body, chart);
     }
 
     private Set<String> symbols(JsonNode node) {

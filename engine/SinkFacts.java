@@ -27,6 +27,14 @@ final class SinkFacts implements NodeFacts {
     }
 
     @Override
+    public java.util.Set<String> chartedConditions(String sink) {
+        return node.conditions().all().stream()
+                .filter(c -> c.chart() && c.sinks().contains(sink))
+                .map(Condition::name)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    @Override
     public List<String> sources() {
         return node.sources();
     }

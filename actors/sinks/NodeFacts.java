@@ -15,6 +15,9 @@ public interface NodeFacts {
     /** The conditions naming {@code sink}, by name, with their description ({@code ""} when none). */
     Map<String, String> conditionsFor(String sink);
 
+    /** The names of the conditions naming {@code sink} whose alerts carry a chart ({@code "chart": true}). */
+    java.util.Set<String> chartedConditions(String sink);
+
     /** The configured source names. */
     List<String> sources();
 

@@ -23,10 +23,10 @@ public final class ConditionRoutes extends ApiDirectives {
      */
     public record ConditionReply(String name, String form, Object symbols, String check,
                                  @JsonProperty("cooldown_seconds") long cooldownSeconds, List<String> sinks,
-                                 JsonNode source) {
+                                 boolean chart, JsonNode source) {
         static ConditionReply of(Condition c) {
             return new ConditionReply(c.name(), c.form(), c.symbols().isEmpty() ? "*" : c.symbols(),
-                    c.onUpdate() ? "update" : "close", c.cooldownMillis() / 1000, c.sinks(), c.source());
+                    c.onUpdate() ? "update" : "close", c.cooldownMillis() / 1000, c.sinks(), c.chart(), c.source());
         }
     }
 

@@ -23,15 +23,16 @@ public final class SubscriberRoutes extends ApiDirectives {
 
     /**
      * A subscriber; {@code follows} is null while it follows every condition naming the sink,
-     * {@code watching} empty while it watches every symbol.
+     * {@code watching} empty while it watches every symbol; {@code chart} true when every alert to it
+     * carries a chart ({@code /chart on}).
      */
     public record SubscriberReply(String sink, long chat, String type, String title, List<String> watching,
-                                  List<String> follows, String mutedUntil, String joinedAt) {
+                                  List<String> follows, String mutedUntil, String joinedAt, boolean chart) {
         static SubscriberReply of(String sink, Subscriber s) {
             return new SubscriberReply(sink, s.chat(), s.type(), s.title(), List.copyOf(s.watching()),
                     s.follows() == null ? null : List.copyOf(s.follows()),
                     s.mutedUntil() > System.currentTimeMillis() ? Instant.ofEpochMilli(s.mutedUntil()).toString() : null,
-                    Instant.ofEpochMilli(s.joinedAt()).toString());
+                    Instant.ofEpochMilli(s.joinedAt()).toString(), s.chart());
         }
     }
 

@@ -35,6 +35,7 @@ final class BotCommands {
             /follow NAME, /unfollow NAME – choose conditions (new chats follow all)
             /list – what this chat watches and follows
             /mute 30m – no alerts for a while (/mute off ends it)
+            /chart on – a chart with every alert (/chart off: only where the condition asks)
             /status – sources, tickers, last hit
             /help – this text""";
     static final String SHORT_HELP = "Unknown command. Try /help.";
@@ -94,7 +95,7 @@ final class BotCommands {
 
     private static boolean isKnown(String cmd) {
         return Set.of("stop", "watch", "unwatch", "conditions", "follow", "unfollow", "list", "mute", "unmute",
-                "status").contains(cmd);
+                "status", "chart").contains(cmd);
     }
 
     private String start(Connection c, JsonNode msg, Subscriber sub, List<String> args, long now) throws SQLException {
@@ -108,7 +109,8 @@ final class BotCommands {
         String type = chat.path("type").asText("private");
         String title = chat.hasNonNull("title") ? chat.get("title").asText()
                 : (chat.path("first_name").asText("") + " " + chat.path("last_name").asText("")).trim();
-        store.save(c, new Subscriber(chat.path("id").asLong(), type, title, new TreeSet<>(), null, 0, now));
+        store.save(c, new Subscriber(chat.path("id").asLong(), type, title, new TreeSet<>(), null, 0, now,
+                false));
         return "Subscribed. You get every alert of every condition that names this bot; /watch and /follow narrow "
                 + "that.\n\n" + HELP;
     }
@@ -176,7 +178,18 @@ final class BotCommands {
                 return "Watching: " + (s.watching().isEmpty() ? "every symbol" : String.join(" ", s.watching()))
                         + "\nFollowing: " + (s.follows() == null ? "every condition" : s.follows().isEmpty() ? "none"
                         : String.join(", ", s.follows()))
+                        + "\nCharts: " + (s.chart() ? "with every alert" : "where the condition asks")
                         + (s.mutedUntil() > now ? "\nMuted until " + Instant.ofEpochMilli(s.mutedUntil()) : "");
+            }
+            case "chart" -> {
+                String v = args.isEmpty() ? "" : args.get(0).toLowerCase(Locale.ROOT);
+                if (!v.equals("on") && !v.equals("off")) {
+                    return "Usage: /chart on (a chart with every alert), /chart off (only where the condition asks)";
+                }
+                boolean on = v.equals("on");
+                store.save(c, new Subscriber(s.chat(), s.type(), s.title(), s.watching(), s.follows(), s.mutedUntil(),
+                        s.joinedAt(), on));
+                return on ? "Every alert now comes with a chart." : "Charts only with conditions that ask for them.";
             }
             case "mute", "unmute" -> {
                 if (cmd.equals("unmute") || (!args.isEmpty() && args.get(0).equalsIgnoreCase("off"))) {
@@ -201,7 +214,7 @@ final class BotCommands {
     }
 
     private static Subscriber with(Subscriber s, Set<String> watching, Set<String> follows, long mutedUntil) {
-        return new Subscriber(s.chat(), s.type(), s.title(), watching, follows, mutedUntil, s.joinedAt());
+        return new Subscriber(s.chat(), s.type(), s.title(), watching, follows, mutedUntil, s.joinedAt(), s.chart());
     }
 
     static Duration parseDuration(String text) {

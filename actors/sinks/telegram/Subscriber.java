@@ -12,9 +12,11 @@ import java.util.Set;
  * @param follows    conditions it follows; null means every condition that names the sink (until it chooses)
  * @param mutedUntil epoch millis until which it gets no alerts (0 when not muted)
  * @param joinedAt   epoch millis of its {@code /start}
+ * @param chart      every alert to it carries a chart ({@code /chart on}), not only those of conditions with
+ *                   {@code "chart": true}
  */
 public record Subscriber(long chat, String type, String title, Set<String> watching, Set<String> follows,
-                         long mutedUntil, long joinedAt) {
+                         long mutedUntil, long joinedAt, boolean chart) {
 
     /** A group chat: Telegram allows it 20 messages a minute. */
     public boolean isGroup() {

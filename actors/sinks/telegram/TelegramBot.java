@@ -182,7 +182,8 @@ final class TelegramBot implements AutoCloseable {
                         earliest = Math.min(earliest, ready - now);
                         continue;
                     }
-                    BotApi.SendResult r = api.sendMessage(m.chat(), m.text());
+                    BotApi.SendResult r = m.photo() != null ? api.sendPhoto(m.chat(), m.photo(), m.text())
+                            : api.sendMessage(m.chat(), m.text());
                     long answered = System.nanoTime();
                     pacer.sent(m.chat(), groups.getOrDefault(m.chat(), m.chat() < 0), answered);
                     if (r instanceof BotApi.Sent) {

@@ -151,9 +151,11 @@ public final class TelegramSink implements QueuedSink {
      * before), false when the outbox has no room for them all.
      */
     boolean take(Hit hit) {
-        AlertText.Details details = details(hit);
+        List<Map<String, Object>> bars = bars(hit);
+        AlertText.Details details = details(hit, bars);
         NodeFacts f = facts.get();
         String description = f == null ? null : f.conditionsFor(name).get(hit.condition());
+        boolean conditionCharts = f != null && f.chartedConditions(name).contains(hit.condition());
         long now = System.currentTimeMillis();
         AtomicInteger queuedNow = new AtomicInteger();
         // 1 taken now, 0 taken before, -1 no room
@@ -170,8 +172,16 @@ public final class TelegramSink implements QueuedSink {
                 return -1;
             }
             String text = AlertText.render(hit, description, details);
+            // Drawn once for every chat that wants it, from the bars as they are now (the chart
+            // ends at the hit's bar); a photo row follows its text row under the same hit id, so
+            // both are queued, or neither, exactly once.
+            Chart chart = new Chart(hit, bars);
             for (Subscriber s : to) {
                 store.enqueue(c, s.chat(), hit.id(), text, now);
+                byte[] png = conditionCharts || s.chart() ? chart.png() : null;
+                if (png != null) {
+                    store.enqueue(c, s.chat(), hit.id(), chart.caption(), png, now);
+                }
             }
             return 1;
         });
@@ -194,21 +204,54 @@ public final class TelegramSink implements QueuedSink {
         return true;
     }
 
+    /** A hit's chart, drawn at most once however many chats get it. */
+    private static final class Chart {
+        private final Hit hit;
+        private final List<Map<String, Object>> bars;
+        private byte[] png;
+        private boolean drawn;
+
+        Chart(Hit hit, List<Map<String, Object>> bars) {
+            this.hit = hit;
+            this.bars = bars;
+        }
+
+        /** The PNG, or null when there is no bar to draw. */
+        byte[] png() {
+            if (!drawn) {
+                drawn = true;
+                png = bars.isEmpty() ? null : ChartImage.png(bars, hit.barStart(), hit.symbol() + " "
+                        + AlertText.hhmm(hit.barStart(), hit.market()) + " · " + hit.condition());
+            }
+            return png;
+        }
+
+        String caption() {
+            return AlertText.escape("#" + hit.condition() + " (" + hit.symbol() + ")");
+        }
+    }
+
+    /** The entity's kept bars, oldest first; empty when the node cannot give them. */
+    private List<Map<String, Object>> bars(Hit hit) {
+        NodeFacts f = facts.get();
+        if (f == null) {
+            return List.of();
+        }
+        try {
+            return f.bars(hit.symbol()).toCompletableFuture().get(3, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("telegram sink {}: no bars of {} for the alert: {}", name, hit.symbol(), e.toString());
+            return List.of();
+        }
+    }
+
     /**
      * The hit's bar with every indicator and the previous day's close, from the entity's kept bars
      * when the node can give them; otherwise the hit's own values and no previous close.
      */
-    private AlertText.Details details(Hit hit) {
+    private AlertText.Details details(Hit hit, List<Map<String, Object>> bars) {
         Map<String, Double> values = new HashMap<>(hit.values());
-        NodeFacts f = facts.get();
-        if (f == null) {
-            return new AlertText.Details(values, null);
-        }
-        List<Map<String, Object>> bars;
-        try {
-            bars = f.bars(hit.symbol()).toCompletableFuture().get(3, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.debug("telegram sink {}: no bars of {} for the alert: {}", name, hit.symbol(), e.toString());
+        if (bars.isEmpty()) {
             return new AlertText.Details(values, null);
         }
         long day = localDay(hit.barStart(), hit);

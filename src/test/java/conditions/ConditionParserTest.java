@@ -74,6 +74,8 @@ class ConditionParserTest {
         assertEquals(0, c.cooldownMillis());
         assertEquals(List.of("log"), c.sinks());
         assertFalse(c.onUpdate());
+        assertFalse(c.chart(), "no chart unless asked for");
+        assertTrue(parse("{\"up\": {\"when\": [\"CLOSE\", \">\", 1], \"chart\": true}}").get("up").chart());
         Condition star = parse("{\"up\": {\"when\": [\"CLOSE\", \">\", 1], \"symbols\": \"*\", \"check\": \"close\"}}").get("up");
         assertEquals(Set.of(), star.symbols());
         assertFalse(star.onUpdate());
@@ -273,6 +275,8 @@ class ConditionParserTest {
     void otherMistakesAreNamedToo() {
         assertContains(only("{\"x\": {\"when\": [\"CLOSE\", \">\", 1], \"check\": \"tick\"}}"),
                 "check", "\"close\"", "\"update\"");
+        assertContains(only("{\"x\": {\"when\": [\"CLOSE\", \">\", 1], \"chart\": \"yes\"}}"),
+                "condition \"x\"", "chart", "\"yes\" is not true or false");
         assertContains(only("{\"x\": {\"when\": [\"CLOSE\", \">\", 1], \"symbols\": [\"btc\"]}}"),
                 "symbols[0]", "\"btc\" is not a symbol");
         assertContains(only("{\"x\": {\"when\": [\"CLOSE\", \">\", 1], \"symbols\": []}}"), "symbols", "non-empty");
