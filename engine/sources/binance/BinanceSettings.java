@@ -61,11 +61,7 @@ public record BinanceSettings(URI url, Duration silence, Duration backoff, Durat
     /** Reads a source block (missing keys take the defaults). */
     public static BinanceSettings from(Config block) {
         Config c = block.withFallback(ConfigFactory.parseString(DEFAULTS));
-        String url = c.getString("url").trim();
-        while (url.endsWith("/")) {
-            url = url.substring(0, url.length() - 1);
-        }
-        return new BinanceSettings(URI.create(url), c.getDuration("silence"), c.getDuration("backoff"),
+        return new BinanceSettings(engine.sources.BaseUrl.of(c.getString("url")), c.getDuration("silence"), c.getDuration("backoff"),
                 c.getDuration("max-backoff"), c.getInt("max-streams"), c.getInt("messages-per-second"),
                 c.getInt("streams-per-message"), c.getDuration("lifetime"), c.getDuration("check-interval"));
     }

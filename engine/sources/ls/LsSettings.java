@@ -81,11 +81,7 @@ public record LsSettings(URI url, URI wsUrl, String appKey, String appSecret, Du
     }
 
     private static String trim(String url) {
-        String u = url.trim();
-        while (u.endsWith("/")) {
-            u = u.substring(0, u.length() - 1);
-        }
-        return u;
+        return engine.sources.BaseUrl.trim(url);
     }
 
     /** Without the secrets. */

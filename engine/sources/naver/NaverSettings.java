@@ -61,11 +61,7 @@ public record NaverSettings(URI url, double rate, int concurrency, Duration conn
     /** Reads a source block (missing keys take the defaults). */
     public static NaverSettings from(Config block) {
         Config c = block.withFallback(ConfigFactory.parseString(DEFAULTS));
-        String url = c.getString("url").trim();
-        while (url.endsWith("/")) {
-            url = url.substring(0, url.length() - 1);
-        }
-        return new NaverSettings(URI.create(url), c.getDouble("rate"), c.getInt("concurrency"),
+        return new NaverSettings(engine.sources.BaseUrl.of(c.getString("url")), c.getDouble("rate"), c.getInt("concurrency"),
                 c.getDuration("connect-timeout"), c.getDuration("read-timeout"), c.getInt("retries"),
                 c.getDuration("backoff"), c.getDuration("max-backoff"), c.getDuration("poll-delay"),
                 c.getDuration("failure-retry"), c.getDuration("check-interval"), c.getString("user-agent"));
@@ -73,11 +69,7 @@ public record NaverSettings(URI url, double rate, int concurrency, Duration conn
 
     /** With another base URL (the {@code crawl --url} option). */
     public NaverSettings withUrl(String base) {
-        String u = base.trim();
-        while (u.endsWith("/")) {
-            u = u.substring(0, u.length() - 1);
-        }
-        return new NaverSettings(URI.create(u), rate, concurrency, connectTimeout, readTimeout, retries, backoff,
+        return new NaverSettings(engine.sources.BaseUrl.of(base), rate, concurrency, connectTimeout, readTimeout, retries, backoff,
                 maxBackoff, pollDelay, failureRetry, checkInterval, userAgent);
     }
 }
