@@ -156,7 +156,7 @@ class BinanceSourceTest {
 
             src.unwatch(ticker("ETHUSDT"));
             awaitUntil(() -> fake.open().isEmpty(), "the last ticker gone, the connection closes");
-            assertEquals("idle", src.health().get("state"));
+            awaitUntil(() -> "idle".equals(src.health().get("state")), "idle once the connection has ended");
         }
     }
 
