@@ -64,12 +64,23 @@ public record Tick(String symbol, long time, double price, long volume, int volu
      * per symbol and must not drift from the rules here.
      */
     public static boolean numbersValid(double price, long volume, int volumeFraction, long cumVolume, int cumFraction) {
-        return price > 0 && price <= MAX_PRICE
-                && volume >= 0 && (volume < Volume.MAX_UNITS || volume == Volume.MAX_UNITS && volumeFraction == 0)
-                && volumeFraction >= 0 && volumeFraction < Volume.SCALE
-                && (cumVolume == NO_CUM && cumFraction == 0
-                    || cumVolume >= 0 && (cumVolume < Volume.MAX_UNITS || cumVolume == Volume.MAX_UNITS && cumFraction == 0)
-                       && cumFraction >= 0 && cumFraction < Volume.SCALE);
+        return priceValid(price) && volumeProblem(volume, volumeFraction) == null
+                && (cumVolume == NO_CUM ? cumFraction == 0 : volumeProblem(cumVolume, cumFraction) == null);
+    }
+
+    private static boolean priceValid(double price) {
+        return price > 0 && price <= MAX_PRICE;
+    }
+
+    /** What is wrong with a volume pair ("must not be negative", "is larger than 10^15"), or null. */
+    private static String volumeProblem(long units, int fraction) {
+        if (units < 0 || fraction < 0 || fraction >= Volume.SCALE) {
+            return "must not be negative";
+        }
+        if (units > Volume.MAX_UNITS || units == Volume.MAX_UNITS && fraction != 0) {
+            return "is larger than 10^15";
+        }
+        return null;
     }
 
     /**
@@ -84,23 +95,19 @@ public record Tick(String symbol, long time, double price, long volume, int volu
         if (!Symbols.isValid(symbol)) {
             return "symbol \"" + symbol + "\" is not 1-20 characters of A-Z, 0-9, '.', '-' or '_'";
         }
-        if (!(price > 0) || price > MAX_PRICE) {
+        if (!priceValid(price)) {
             return "price must be a positive number up to 10^15, got " + price;
         }
-        if (volume < 0 || volumeFraction < 0 || volumeFraction >= Volume.SCALE) {
-            return "volume must not be negative";
-        }
-        if (volume > Volume.MAX_UNITS || volume == Volume.MAX_UNITS && volumeFraction != 0) {
-            return "volume is larger than 10^15";
+        String v = volumeProblem(volume, volumeFraction);
+        if (v != null) {
+            return "volume " + v;
         }
         if (cumVolume == NO_CUM) {
             return cumVolumeFraction == 0 ? null : "cum_volume must not be negative";
         }
-        if (cumVolume < 0 || cumVolumeFraction < 0 || cumVolumeFraction >= Volume.SCALE) {
-            return "cum_volume must not be negative";
-        }
-        if (cumVolume > Volume.MAX_UNITS || cumVolume == Volume.MAX_UNITS && cumVolumeFraction != 0) {
-            return "cum_volume is larger than 10^15";
+        v = volumeProblem(cumVolume, cumVolumeFraction);
+        if (v != null) {
+            return "cum_volume " + v;
         }
         return null;
     }
