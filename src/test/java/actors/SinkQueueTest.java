@@ -248,12 +248,6 @@ class SinkQueueTest {
     }
 
     static void awaitTrue(java.util.function.BooleanSupplier c, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!c.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT + ": " + what);
-            }
-            Thread.sleep(20);
-        }
+        testkit.Await.until(c, WAIT, what);
     }
 }

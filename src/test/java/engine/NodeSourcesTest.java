@@ -131,12 +131,6 @@ class NodeSourcesTest {
     }
 
     static void awaitUntil(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT + ": " + what);
-            }
-            Thread.sleep(10);
-        }
+        testkit.Await.until(done, WAIT, what);
     }
 }

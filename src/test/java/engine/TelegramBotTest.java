@@ -608,12 +608,6 @@ class TelegramBotTest {
     }
 
     static void awaitTrue(java.util.function.BooleanSupplier test, String what) throws InterruptedException {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (!test.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError(what);
-            }
-            Thread.sleep(20);
-        }
+        testkit.Await.until(test, WAIT, what);
     }
 }

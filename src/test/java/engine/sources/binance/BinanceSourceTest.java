@@ -96,13 +96,7 @@ class BinanceSourceTest {
     }
 
     static void awaitUntil(BooleanSupplier done, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + WAIT + ": " + what);
-            }
-            Thread.sleep(10);
-        }
+        testkit.Await.until(done, WAIT, what);
     }
 
     static long count(FakeBinance fake, String method, String stream) {
