@@ -39,11 +39,21 @@ public final class EventRoutes extends ApiDirectives {
     /** {@code /api/events}, guarded by the token or the session cookie. */
     public Route events() {
         return path("events", () -> get(() -> auth.authorizedOrSession(() ->
-                optionalHeaderValueByName("Last-Event-ID", last -> respondWithHeaders(java.util.List.of(
+                lastEventId(last -> respondWithHeaders(java.util.List.of(
                                 CacheControl.create(CacheDirectives.NO_CACHE),
                                 HttpHeader.parse("X-Accel-Buffering", "no")), () ->
                         completeOK(hub.subscribe(last).keepAlive(heartbeat, ServerSentEvent::heartbeat),
                                 EventStreamMarshalling.toEventStream()))))));
+    }
+
+    /**
+     * The id to resume after: the {@code Last-Event-ID} header a browser sends when it reconnects by
+     * itself, else {@code ?last_event_id=} (a page that had to open a new {@code EventSource}, e.g.
+     * after its session cookie was renewed, cannot set the header). An id is no secret.
+     */
+    private Route lastEventId(java.util.function.Function<java.util.Optional<String>, Route> inner) {
+        return optionalHeaderValueByName("Last-Event-ID", header -> parameterOptional("last_event_id", param ->
+                inner.apply(header.isPresent() ? header : param)));
     }
 
     /** {@code /api/session}, inside the token's guard. */
