@@ -15,6 +15,10 @@ export default async function alerts(main) {
   condition.addEventListener('change', render);
   symbol.addEventListener('input', render);
 
+  // a burst of live events re-renders once, at the next frame
+  let frame = 0;
+  const soon = () => { if (!frame) frame = requestAnimationFrame(() => { frame = 0; render(); }); };
+
   function render() {
     const c = condition.value;
     const s = symbol.value.trim().toUpperCase();
@@ -38,7 +42,7 @@ export default async function alerts(main) {
     for (const h of await api('/api/hits?limit=1000')) byId.set(h.id, h);
     render();
   }
-  const offs = [on('hit', (h) => { byId.set(h.id, h); render(); }), on('reset', load)];
+  const offs = [on('hit', (h) => { byId.set(h.id, h); soon(); }), on('reset', load)];
   await load();
   return () => offs.forEach((off) => off());
 }

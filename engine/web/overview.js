@@ -22,6 +22,10 @@ export default async function overview(main) {
     el('div', { class: 'scroll' }, el('table', { id: 'overview' }, el('thead', {}, head), body)));
   filter.addEventListener('input', render);
 
+  // a burst of live events re-renders once, at the next frame
+  let frame = 0;
+  const soon = () => { if (!frame) frame = requestAnimationFrame(() => { frame = 0; render(); }); };
+
   function render() {
     const f = filter.value.trim().toUpperCase();
     const list = [...rows.values()].filter((r) => !f || r.symbol.includes(f));
@@ -84,11 +88,11 @@ export default async function overview(main) {
         return;
       }
       applyBar(r, b.bar, b.closed);
-      render();
+      soon();
     }),
     on('hit', (h) => {
       const r = rows.get(h.symbol);
-      if (r) { r.hit = `${h.condition} @ ${h.bar.slice(5, 16)}`; render(); }
+      if (r) { r.hit = `${h.condition} @ ${h.bar.slice(5, 16)}`; soon(); }
     }),
     on('reset', loadAll),
   ];

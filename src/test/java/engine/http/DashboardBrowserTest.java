@@ -74,6 +74,10 @@ class DashboardBrowserTest {
         open("overview");
         browser.await(d -> text("#overview-rows").contains("ETHUSDT") && text("#overview-rows").contains("SOLUSDT"),
                 "the overview lists both pushed tickers");
+        // first paint on loopback, for the README (a figure, not an assertion: speed is not a unit test's)
+        Object paint = browser.js("const p = performance.getEntriesByName('first-contentful-paint')[0];"
+                + " return p ? Math.round(p.startTime) : null");
+        System.out.println("dashboard first contentful paint: " + paint + " ms");
         browser.screenshot("overview");
         browser.size(390, 844); // a phone
         browser.screenshot("overview-phone");
