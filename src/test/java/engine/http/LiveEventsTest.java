@@ -110,6 +110,38 @@ class LiveEventsTest {
         }
     }
 
+    /** What another part of the node (orders, say) would publish. */
+    public record OrderFilled(String symbol, @com.fasterxml.jackson.annotation.JsonProperty("filled_qty") long filledQty)
+            implements actors.LiveEvent {
+        @Override
+        public String liveType() {
+            return "order";
+        }
+
+        @Override
+        public Object livePayload() {
+            return this;
+        }
+    }
+
+    @Test
+    void sourceEventsAndAnyLiveEventPublishedOnTheEventStreamReachTheStream(@TempDir Path dir) throws Exception {
+        try (ApiNode api = ApiNode.start(dir, EVERY_BAR, "");
+             SseClient c = new SseClient(api.open, Map.of())) {
+            take(c, got -> got.size() == 1); // hello: subscribed
+            var stream = api.node.system().eventStream();
+            stream.tell(new org.apache.pekko.actor.typed.eventstream.EventStream.Publish<>(new actors.SourceLifecycle.Event(
+                    "ls", actors.SourceLifecycle.DISCONNECTED, null, "connection reset", Instant.parse("2026-11-30T01:02:03Z"))));
+            stream.tell(new org.apache.pekko.actor.typed.eventstream.EventStream.Publish<>(new OrderFilled("005930", 10)));
+            List<SseClient.Event> got = take(c, l -> l.stream().anyMatch(e -> e.type().equals("order")));
+            SseClient.Event source = got.stream().filter(e -> e.type().equals("source")).findFirst().orElseThrow();
+            assertEquals("{\"source\":\"ls\",\"kind\":\"disconnected\",\"symbol\":null,\"detail\":\"connection reset\","
+                    + "\"time\":\"2026-11-30T01:02:03Z\"}", source.data());
+            assertEquals("{\"symbol\":\"005930\",\"filled_qty\":10}",
+                    got.stream().filter(e -> e.type().equals("order")).findFirst().orElseThrow().data());
+        }
+    }
+
     @Test
     void anIdThatCannotBeResumedGetsAReset(@TempDir Path dir) throws Exception {
         try (ApiNode api = ApiNode.start(dir, EVERY_BAR, "");
