@@ -23,7 +23,7 @@ export default async function alerts(main) {
     const c = condition.value;
     const s = symbol.value.trim().toUpperCase();
     const list = [...byId.values()].filter((h) => (!c || h.condition === c) && (!s || h.symbol.includes(s)))
-      .sort((a, b) => (a.bar < b.bar ? 1 : a.bar > b.bar ? -1 : 0));
+      .sort((a, b) => Date.parse(b.bar) - Date.parse(a.bar)); // bars carry their market's offset: compare instants
     body.replaceChildren(...list.slice(0, 500).map((h) => el('tr', { 'data-hit': h.id },
       el('td', {}, el('a', { href: `#/ticker/${encodeURIComponent(h.symbol)}/${encodeURIComponent(h.bar)}` },
         h.bar.replace('T', ' ').slice(0, 16))),
