@@ -220,6 +220,7 @@ final class SinkQueue extends AbstractBehavior<SinkActor.Command> {
             if (r instanceof SendResult.Sent) {
                 ledger.sent(name, a.id(), now());
                 status.sent();
+                live(SinkEvent.of(name, "sent", a.id(), null));
                 removeHead();
             } else if (r instanceof SendResult.Retry retry) {
                 retry(head, retry);
@@ -252,6 +253,7 @@ final class SinkQueue extends AbstractBehavior<SinkActor.Command> {
             return;
         }
         ledger.failed(name, head.hit.id(), retry.error(), now());
+        live(SinkEvent.of(name, "retry", head.hit.id(), retry.error()));
         Duration wait = retry.after() != null ? retry.after()
                 : settings.backoffFor(head.attempts, ThreadLocalRandom.current().nextDouble());
         getContext().getLog().info("sink {}: attempt {} of {} failed ({}); next in {} ms", name, head.attempts,
@@ -269,9 +271,15 @@ final class SinkQueue extends AbstractBehavior<SinkActor.Command> {
         deadLetters.append(name, head.hit, head.attempts, error, Instant.ofEpochMilli(now()), payloadOf(head.hit));
         ledger.dead(name, head.hit.id(), error, now());
         status.error(error);
+        live(SinkEvent.of(name, offReason != null ? "off" : "dead", head.hit.id(), error));
         getContext().getLog().warn("sink {}: hit {} is a dead letter after {} attempt(s): {}", name, head.hit.id(),
                 head.attempts, error);
         removeHead();
+    }
+
+    /** On the live stream ({@link LiveEvent}), after the ledger has it. */
+    private void live(SinkEvent e) {
+        getContext().getSystem().eventStream().tell(new org.apache.pekko.actor.typed.eventstream.EventStream.Publish<>(e));
     }
 
     private Behavior<SinkActor.Command> onDrain(SinkActor.Drain d) {

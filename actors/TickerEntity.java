@@ -1,5 +1,8 @@
 package actors;
 
+import conditions.Condition;
+import conditions.ConditionException;
+import conditions.ConditionParser;
 import conditions.ConditionSet;
 import conditions.Hit;
 import conditions.Market;
@@ -158,6 +161,22 @@ public final class TickerEntity
     }
 
     /** Time to store the confirmations that no tick write has carried yet. */
+    /** The live stream's throttle timer: publish the forming bar ({@link LivePublisher}). */
+    enum LiveFlush implements Command {
+        INSTANCE
+    }
+
+    /**
+     * What a condition would have hit over the kept bars ({@code POST /api/conditions/preview}): the
+     * condition as JSON (either form), parsed here by the model's parser.
+     */
+    public record Preview(String name, String condition, ActorRef<Previewed> replyTo) implements Command {
+    }
+
+    /** The hits a preview found, oldest first, over {@code bars} kept bars; or the parser's problems. */
+    public record Previewed(List<StoredHit> hits, long bars, List<String> problems) implements CborSerializable {
+    }
+
     enum FlushConfirmed implements Command {
         INSTANCE
     }
@@ -303,6 +322,7 @@ public final class TickerEntity
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final FeedClock clock;
     private final HitOutbox outbox;
+    private final LivePublisher live;
     /** Where a {@link Purge} is; from DELETING on, every command but Stop is dropped until the entity stops. */
     private enum Purging { NO, DELETING, DELETED }
 
@@ -321,6 +341,7 @@ public final class TickerEntity
         this.shard = shard;
         this.clock = new FeedClock(timers, settings.clockGrace(), System::nanoTime);
         this.outbox = new HitOutbox(ctx, timers, deps.router(), settings);
+        this.live = new LivePublisher(ctx.getSystem(), timers);
     }
 
     @Override
@@ -388,6 +409,11 @@ public final class TickerEntity
                     return Effect().noReply();
                 })
                 .onCommand(FlushConfirmed.class, (s, c) -> onFlushConfirmed(s))
+                .onCommand(LiveFlush.class, (s, c) -> {
+                    live.forming(s);
+                    return Effect().noReply();
+                })
+                .onCommand(Preview.class, (s, c) -> Effect().reply(c.replyTo(), preview(s, c)))
                 .build();
     }
 
@@ -528,9 +554,19 @@ public final class TickerEntity
         return hits;
     }
 
-    /** After a write: route its hits, move the feed clock, set the close timer. */
+    private Previewed preview(TickerState s, Preview p) {
+        try {
+            Condition c = ConditionParser.parseOne(p.name(), ConditionParser.readJson(p.condition()));
+            return new Previewed(s.preview(c), s.barsClosed(), List.of());
+        } catch (ConditionException e) {
+            return new Previewed(List.of(), s.barsClosed(), e.problems());
+        }
+    }
+
+    /** After a write: route its hits, show it live, move the feed clock, set the close timer. */
     private void afterWrite(TickerState after, List<StoredHit> hits) {
         outbox.send(hits);
+        live.written(after, hits);
         clock.observe(after);
         clock.schedule(after);
     }
@@ -565,6 +601,7 @@ public final class TickerEntity
     public SignalHandler<TickerState> signalHandler() {
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.class, (s, signal) -> {
+                    live.recovered(s);
                     clock.observe(s);
                     clock.schedule(s);
                     List<StoredHit> pending = s.pending();

@@ -220,23 +220,55 @@ public final class TickerState {
             return new TickerStatus(ticker, null, 0, rejectedMap(null), null, null, null, 0, pending());
         }
         Market m = st.market();
-        Map<String, Object> forming = null;
-        Bar f = st.formingBar();
-        if (f != null) {
-            forming = new LinkedHashMap<>();
-            forming.put("start", BarJson.time(f.start(), m));
-            forming.put("open", Json.numberValue(f.open()));
-            forming.put("high", Json.numberValue(f.high()));
-            forming.put("low", Json.numberValue(f.low()));
-            forming.put("close", Json.numberValue(f.close()));
-            forming.put("volume", Json.volumeValue(f.volume()));
-        }
-        BarHistory h = st.history();
-        Map<String, Object> last = h.count() == 0 ? null : BarJson.map(ticker, m, st.lastClosedStart(), st.lastValues(),
-                h.bar(h.count() - 1).volume());
         String lastTick = st.lastTickTime() == NONE ? null : BarJson.time(st.lastTickTime(), m);
-        return new TickerStatus(ticker, m.name(), st.accepted(), rejectedMap(st), lastTick, forming, last, h.count(),
-                pending());
+        return new TickerStatus(ticker, m.name(), st.accepted(), rejectedMap(st), lastTick, formingJson(),
+                lastBarJson(), barsClosed(), pending());
+    }
+
+    /** The forming bar (start, open, high, low, close, volume), or null when none is forming. */
+    Map<String, Object> formingJson() {
+        Bar f = symbol == null ? null : symbol.formingBar();
+        if (f == null) {
+            return null;
+        }
+        Market m = symbol.market();
+        Map<String, Object> forming = new LinkedHashMap<>();
+        forming.put("start", BarJson.time(f.start(), m));
+        forming.put("open", Json.numberValue(f.open()));
+        forming.put("high", Json.numberValue(f.high()));
+        forming.put("low", Json.numberValue(f.low()));
+        forming.put("close", Json.numberValue(f.close()));
+        forming.put("volume", Json.volumeValue(f.volume()));
+        return forming;
+    }
+
+    /** The last closed bar with its indicators ({@link BarJson}), or null before the first. */
+    Map<String, Object> lastBarJson() {
+        if (symbol == null || symbol.history().count() == 0) {
+            return null;
+        }
+        BarHistory h = symbol.history();
+        return BarJson.map(ticker, symbol.market(), symbol.lastClosedStart(), symbol.lastValues(),
+                h.bar(h.count() - 1).volume());
+    }
+
+    String symbolName() {
+        return ticker;
+    }
+
+    /** How many bars have closed. */
+    long barsClosed() {
+        return symbol == null ? 0 : symbol.history().count();
+    }
+
+    /** How many ticks were accepted. */
+    long accepted() {
+        return symbol == null ? 0 : symbol.accepted();
+    }
+
+    /** What {@code c} would have hit over the kept bars ({@link SymbolState#preview}). */
+    List<StoredHit> preview(conditions.Condition c) {
+        return symbol == null ? List.of() : symbol.preview(c).stream().map(StoredHit::of).toList();
     }
 
     private static Map<String, Long> rejectedMap(SymbolState st) {

@@ -1,6 +1,8 @@
 package conditions;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Everything tickwatch knows about one symbol: the forming bar, the closed bars with their
@@ -252,6 +254,11 @@ public final class SymbolState {
     }
 
     private void evaluate(Condition c, long bar, double[] now, double[] before, ModelListener listener) {
+        evaluate(c, bar, now, before, gates, listener);
+    }
+
+    private void evaluate(Condition c, long bar, double[] now, double[] before, HitGates gates,
+                          ModelListener listener) {
         if (!gates.allows(c.name(), bar, c.cooldownMillis())) {
             return;
         }
@@ -259,6 +266,37 @@ public final class SymbolState {
             gates.record(c.name(), bar);
             listener.onHit(new Hit(c.name(), symbol, bar, market, c.read(now), c.sinks()));
         }
+    }
+
+    /**
+     * What {@code c} would have hit over the kept closed bars, oldest first: each bar evaluated as
+     * at its close (with the bar before it as "before"), under the condition's cooldown, by the
+     * same code live evaluation uses. Nothing of this state changes. A {@code check: update}
+     * condition is evaluated at the closes only (the forming states in between are not kept).
+     */
+    public List<Hit> preview(Condition c) {
+        List<Hit> hits = new ArrayList<>();
+        if (!c.appliesTo(symbol)) {
+            return hits;
+        }
+        HitGates fresh = new HitGates();
+        ModelListener collect = new ModelListener() {
+            @Override
+            public void onHit(Hit hit) {
+                hits.add(hit);
+            }
+        };
+        double[] now = new double[Field.COUNT];
+        double[] before = new double[Field.COUNT];
+        Arrays.fill(before, Double.NaN);
+        for (long seq = history.firstShown(); seq < history.count(); seq++) {
+            history.compute(seq, now);
+            evaluate(c, history.start(seq), now, before, fresh, collect);
+            double[] t = before;
+            before = now;
+            now = t;
+        }
+        return hits;
     }
 
     private Condition[] conditionsFor(ConditionSet set, boolean onUpdate) {

@@ -37,6 +37,8 @@ public final class AdminApi extends AllDirectives {
     private final engine.http.SourceRoutes sources;
     private final SinkRoutes sinks;
     private final SubscriberRoutes subscribers;
+    private final engine.http.EventRoutes events;
+    private final engine.http.WebRoutes web = new engine.http.WebRoutes();
 
     /** HTTP settings: {@code tickwatch.http.*}. */
     public record Settings(String host, int port, String adminToken, int maxTicksPerRequest) {
@@ -65,6 +67,7 @@ public final class AdminApi extends AllDirectives {
         this.sources = new engine.http.SourceRoutes(json, node);
         this.sinks = new SinkRoutes(json, node);
         this.subscribers = new SubscriberRoutes(json, node);
+        this.events = new engine.http.EventRoutes(json, node.live(), auth, node.settings().config());
     }
 
     /**
@@ -92,13 +95,15 @@ public final class AdminApi extends AllDirectives {
     Route routes() {
         return handleExceptions(errors.exceptions(), () -> handleRejections(errors.rejections(), () -> concat(
                 health.route(),
-                pathPrefix("api", () -> auth.authorized(() -> concat(
+                web.route(),
+                pathPrefix("api", () -> concat(events.events(), auth.authorized(() -> concat(
+                        events.session(),
                         pathPrefix("tickers", tickers::route),
                         path("ticks", ticks::route),
                         pathPrefix("conditions", conditions::route),
                         path("hits", hits::route),
                         path("sources", sources::route),
                         pathPrefix("sinks", sinks::route),
-                        pathPrefix("subscribers", subscribers::route)))))));
+                        pathPrefix("subscribers", subscribers::route))))))));
     }
 }

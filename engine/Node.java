@@ -89,6 +89,7 @@ public final class Node implements AutoCloseable {
     /** The markets known tickers were added with (absent: none given); each ingest ask carries it. */
     private final Map<String, Market> markets = new ConcurrentHashMap<>();
     private volatile engine.sources.SourceHost sourceHost;
+    private volatile engine.live.LiveHub live;
     /** Records what this node's entities accept; null when {@code tickwatch.recording.enabled} is off. */
     private final TickRecorder recorder;
 
@@ -334,6 +335,16 @@ public final class Node implements AutoCloseable {
         return sinkInstances;
     }
 
+    /** Set once by {@link NodeBootstrap} when the node starts. */
+    void live(engine.live.LiveHub hub) {
+        this.live = hub;
+    }
+
+    /** This node's live stream ({@code GET /api/events}). */
+    public engine.live.LiveHub live() {
+        return live;
+    }
+
     /** Set once by {@link NodeBootstrap} when the sources start. */
     void sourceHost(engine.sources.SourceHost host) {
         this.sourceHost = host;
@@ -370,6 +381,17 @@ public final class Node implements AutoCloseable {
         return whenWatched(symbol, () -> sharding.entityRefFor(TickerEntity.KEY, symbol)
                 .<TickerEntity.Bars>ask(reply -> new TickerEntity.GetBars(limit, reply), settings.askTimeout())
                 .thenApply(TickerEntity.Bars::bars));
+    }
+
+    /**
+     * What a condition (JSON text, either form, named {@code name}) would have hit over a watched
+     * ticker's kept bars, evaluated by its entity with the model's own code; empty when the symbol
+     * is not watched. The parser's problems come back in {@code problems}, nothing is applied.
+     */
+    public CompletionStage<Optional<TickerEntity.Previewed>> preview(String symbol, String name, String condition) {
+        return whenWatched(symbol, () -> sharding.entityRefFor(TickerEntity.KEY, symbol)
+                .<TickerEntity.Previewed>ask(reply -> new TickerEntity.Preview(name, condition, reply),
+                        settings.askTimeout()));
     }
 
     private <T> CompletionStage<Optional<T>> whenWatched(String symbol,

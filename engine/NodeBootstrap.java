@@ -99,12 +99,14 @@ public final class NodeBootstrap {
         ActorSystem<Void> system = startSystem();
         try {
             joinCluster(system);
+            engine.live.LiveHub live = startLive(system);
             prepareSchema(system);
             RecentHits recent = new RecentHits(settings.recentHits());
             SinkRuntime sinkRuntime = sinkRuntime(system, plan);
             List<HitSink> sinks = openSinks(system, plan, recent);
             ActorRef<HitRouter.Command> router = startSinks(system, sinks, recent, sinkRuntime);
             Node node = startTickers(system, plan, router, recent, sinkRuntime, sinks);
+            node.live(live);
             SinkFacts facts = new SinkFacts(node);
             sinks.forEach(s -> s.nodeStarted(facts));
             startSources(system, plan, node);
@@ -211,6 +213,14 @@ public final class NodeBootstrap {
         if (settings.seedNodes().isEmpty()) {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
         }
+    }
+
+    /**
+     * The live stream (README "Dashboard"), before anything that publishes to it: the feed of this
+     * node's live events to the cluster's topic and the hub the SSE clients of this node read.
+     */
+    private engine.live.LiveHub startLive(ActorSystem<Void> system) {
+        return engine.live.LiveHub.start(system, engine.live.LiveHub.Settings.from(settings.config()));
     }
 
     /** Creates the journal tables when missing; refuses a database built with another bar model. */

@@ -41,12 +41,68 @@ public final class Auth extends ApiDirectives {
                              List<String> accepted) {
     }
 
+    /** The cookie {@link #session} sets: the live stream's credential for a browser's EventSource. */
+    public static final String SESSION_COOKIE = "tickwatch_session";
+
     private final byte[] token;
 
     /** @param adminToken the token, or empty for none */
     public Auth(ApiJson json, String adminToken) {
         super(json);
         this.token = adminToken.isEmpty() ? null : adminToken.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether an admin token is set. */
+    public boolean tokenSet() {
+        return token != null;
+    }
+
+    /**
+     * {@link #authorized}, or a valid session cookie ({@link #sessionValue}). Only for the live
+     * stream: a browser's {@code EventSource} cannot send an {@code Authorization} header, and a
+     * token in the URL would end up in logs and the browser's history.
+     */
+    public Route authorizedOrSession(Supplier<Route> inner) {
+        if (token == null) {
+            return authorized(inner);
+        }
+        return optionalCookie(SESSION_COOKIE, cookie -> cookie.isPresent() && validSession(cookie.get().value(),
+                System.currentTimeMillis()) ? inner.get() : authorized(inner));
+    }
+
+    /**
+     * A session cookie's value, valid until {@code expiresAtSecond} (epoch seconds): the time and an
+     * HMAC-SHA256 of it under the admin token. Any node with the same token checks it, no state is
+     * kept, and it says nothing about the token. Changing the token ends every session.
+     */
+    public String sessionValue(long expiresAtSecond) {
+        return expiresAtSecond + "." + mac(expiresAtSecond);
+    }
+
+    boolean validSession(String value, long nowMillis) {
+        int dot = value.indexOf('.');
+        if (token == null || dot <= 0) {
+            return false;
+        }
+        long expires;
+        try {
+            expires = Long.parseLong(value.substring(0, dot));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        return expires * 1000 > nowMillis && MessageDigest.isEqual(mac(expires).getBytes(StandardCharsets.US_ASCII),
+                value.substring(dot + 1).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private String mac(long expiresAtSecond) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(token, "HmacSHA256"));
+            byte[] sig = mac.doFinal(("tickwatch-session:" + expiresAtSecond).getBytes(StandardCharsets.US_ASCII));
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 
     public Route authorized(Supplier<Route> inner) {

@@ -34,6 +34,10 @@ public final class ConditionRoutes extends ApiDirectives {
     public record Validated(boolean valid, List<String> conditions) {
     }
 
+    /** The answer of a preview: the hits over {@code bars} kept bars, oldest first. */
+    public record Preview(String symbol, long bars, List<HitRoutes.HitReply> hits) {
+    }
+
     private final Node node;
 
     public ConditionRoutes(ApiJson json, Node node) {
@@ -46,6 +50,7 @@ public final class ConditionRoutes extends ApiDirectives {
         return concat(
                 pathEnd(() -> get(() -> ok(node.conditions().all().stream().map(ConditionReply::of).toList()))),
                 path("validate", () -> post(() -> body(this::validate))),
+                path("preview", () -> post(() -> body(this::preview))),
                 path(PathMatchers.segment(), name -> concat(
                         get(() -> {
                             Condition c = node.conditions().get(name);
@@ -87,6 +92,26 @@ public final class ConditionRoutes extends ApiDirectives {
         }
         SinkNames.check(parsed, node.sinkNames());
         return ok(new Validated(true, parsed.stream().map(Condition::name).toList()));
+    }
+
+    /**
+     * {@code {"symbol": "005930", "condition": {...}}}: what the condition (either form; {@code name}
+     * optional) would have hit over the symbol's kept bars. Nothing is applied.
+     */
+    private Route preview(String text) {
+        JsonNode body = readJson(text);
+        JsonNode symbol = body.get("symbol");
+        JsonNode condition = body.get("condition");
+        if (symbol == null || !symbol.isTextual() || condition == null || !condition.isObject()) {
+            return error(StatusCodes.BAD_REQUEST, "expected {\"symbol\": \"005930\", \"condition\": {...}}", null);
+        }
+        String name = body.hasNonNull("name") ? body.get("name").asText() : "preview";
+        return onSuccess(node.preview(symbol.asText(), name, condition.toString()), p -> p
+                .map(r -> r.problems().isEmpty()
+                        ? ok(new Preview(symbol.asText(), r.bars(),
+                                r.hits().stream().map(h -> HitRoutes.HitReply.of(h.toHit())).toList()))
+                        : error(StatusCodes.BAD_REQUEST, "invalid conditions", r.problems()))
+                .orElseGet(() -> error(StatusCodes.NOT_FOUND, "unknown ticker " + symbol.asText(), null)));
     }
 
     private Route unknown(String name) {

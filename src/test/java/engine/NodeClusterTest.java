@@ -99,6 +99,9 @@ class NodeClusterTest {
                 }
                 assertTrue(b.conditions().get("up") != null, "B took A's condition");
                 assertTrue(java.nio.file.Files.readString(bs.conditionsFile()).contains("\"up\""), "and wrote it");
+                // the live stream of either node carries the hits of both nodes' entities
+                List<String> liveA = liveHits(a);
+                List<String> liveB = liveHits(b);
                 List<Tick> next = new ArrayList<>();
                 for (String sym : symbols) {
                     next.add(NodeTest.ticks(sym, 16).get(15)); // 09:15: closes the 09:10 bar
@@ -116,6 +119,13 @@ class NodeClusterTest {
                 // each node delivered only its own entities' hits; either node's API shows them all
                 assertTrue(!a.recentHits(null, 100).isEmpty() && !b.recentHits(null, 100).isEmpty(),
                         "hits delivered on both nodes");
+                Set<String> hitIds = new HashSet<>();
+                NodeTest.get(a.clusterHits(null, 100)).forEach(h -> hitIds.add(h.id()));
+                for (List<String> live : List.of(liveA, liveB)) {
+                    testkit.Await.until(() -> live.size() >= 24, java.time.Duration.ofSeconds(15), "24 hits on the stream");
+                    assertEquals(hitIds, new HashSet<>(live), "each node's live stream has every node's hits");
+                    assertEquals(24, live.size(), "each once");
+                }
                 for (Node n : List.of(a, b)) {
                     List<conditions.Hit> all = NodeTest.get(n.clusterHits(null, 100));
                     assertEquals(new HashSet<>(symbols), all.stream().map(conditions.Hit::symbol)
@@ -127,6 +137,16 @@ class NodeClusterTest {
                 }
             }
         }
+    }
+
+    /** The ids of the hits on {@code n}'s live stream from now on. */
+    static List<String> liveHits(Node n) {
+        List<String> ids = new java.util.concurrent.CopyOnWriteArrayList<>();
+        n.live().subscribe(java.util.Optional.empty())
+                .filter(e -> e.getEventType().equals(java.util.Optional.of("hit")))
+                .runForeach(e -> ids.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.getData())
+                        .path("id").asText()), n.system());
+        return ids;
     }
 
     static Set<String> union(Set<String> x, Set<String> y) {
