@@ -34,6 +34,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 public final class OrderBook {
     public static final String ORDERS = "tickwatch_order";
     public static final String POSITIONS = "tickwatch_position";
+    public static final String HALT = "tickwatch_order_halt";
     private static final int TEXT_MAX = 1000;
 
     /** An order's state; see the class comment. */
@@ -106,12 +107,14 @@ public final class OrderBook {
     private final Connections connections;
     private final String orders;
     private final String positions;
+    private final String halt;
 
     public OrderBook(Connections connections, DbSettings db) {
         this.connections = connections;
         boolean h2 = db.kind() == DbSettings.Kind.H2;
         this.orders = h2 ? "PUBLIC.\"" + ORDERS + "\"" : ORDERS;
         this.positions = h2 ? "PUBLIC.\"" + POSITIONS + "\"" : POSITIONS;
+        this.halt = h2 ? "PUBLIC.\"" + HALT + "\"" : HALT;
     }
 
     /** The book on the node's database, through the persistence plugins' pool. */
@@ -169,7 +172,43 @@ public final class OrderBook {
                     + "last_price NUMERIC(38, 12), "
                     + "updated_at BIGINT NOT NULL, "
                     + "PRIMARY KEY (broker, symbol))");
+            s.execute("CREATE TABLE IF NOT EXISTS " + halt + " (id INT NOT NULL PRIMARY KEY, "
+                    + "reason VARCHAR(" + TEXT_MAX + ") NOT NULL, halted_at BIGINT NOT NULL)");
         }
+    }
+
+    /**
+     * Stops every order of the cluster until {@link #resume}: the kill switch, kept in the database
+     * so that it holds on every node and across restarts.
+     */
+    public void halt(String reason, long now) {
+        run(c -> {
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM " + halt);
+                 PreparedStatement p = c.prepareStatement("INSERT INTO " + halt + " (id, reason, halted_at) VALUES (1, ?, ?)")) {
+                d.executeUpdate();
+                p.setString(1, clip(reason));
+                p.setLong(2, now);
+                return p.executeUpdate();
+            }
+        });
+    }
+
+    public void resume() {
+        run(c -> {
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM " + halt)) {
+                return d.executeUpdate();
+            }
+        });
+    }
+
+    /** Why orders are halted, or empty when they are not. */
+    public Optional<String> halted() {
+        return run(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT reason FROM " + halt);
+                 ResultSet r = p.executeQuery()) {
+                return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+            }
+        });
     }
 
     /**
@@ -375,19 +414,20 @@ public final class OrderBook {
     }
 
     /**
-     * The day's figures the limits check: orders placed (every state but {@code refused}), those
-     * of {@code symbol}, and the realised P&L of the day's fills.
+     * One broker's figures of a day that the limits check: orders placed (every state but
+     * {@code refused}), those of {@code symbol}, and the realised P&L of the day's fills.
      */
     public record DayFigures(int orders, int ordersOfSymbol, BigDecimal realised) {
     }
 
-    public DayFigures day(String day, String symbol) {
+    public DayFigures day(String day, String broker, String symbol) {
         return run(c -> {
             try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*),"
                     + " SUM(CASE WHEN symbol = ? THEN 1 ELSE 0 END), SUM(COALESCE(realised, 0)) FROM " + orders
-                    + " WHERE trading_day = ? AND state <> 'refused'")) {
+                    + " WHERE trading_day = ? AND broker = ? AND state <> 'refused'")) {
                 p.setString(1, symbol);
                 p.setString(2, day);
+                p.setString(3, broker);
                 try (ResultSet r = p.executeQuery()) {
                     r.next();
                     BigDecimal realised = r.getBigDecimal(3);

@@ -86,11 +86,12 @@ class OrderBookTest {
         Order refused = order("c4", "000660/dip/4", "000660", "buy", "1", "200000", "2026-11-20", 12)
                 .with(State.REFUSED, "max-order-value 100000 exceeded: 200000");
         assertTrue(b.insert(refused));
-        OrderBook.DayFigures f = b.day("2026-11-20", "005930");
+        OrderBook.DayFigures f = b.day("2026-11-20", "ls", "005930");
         assertEquals(3, f.orders(), "a refusal is not an order placed");
         assertEquals(3, f.ordersOfSymbol());
         assertEquals(0, new BigDecimal("225").compareTo(f.realised()));
-        assertEquals(0, b.day("2026-11-21", "005930").orders());
+        assertEquals(0, b.day("2026-11-21", "ls", "005930").orders());
+        assertEquals(0, b.day("2026-11-20", "binance", "005930").orders(), "per broker: KRW and USDT never add up");
 
         assertEquals(List.of("c4", "c3", "c2", "c1"), b.list(null, null, null, 10).stream().map(Order::clientId).toList());
         assertEquals(List.of("c4"), b.list("000660", null, null, 10).stream().map(Order::clientId).toList());
@@ -98,5 +99,12 @@ class OrderBookTest {
         assertEquals("max-order-value 100000 exceeded: 200000", r.reason());
         assertTrue(b.list(null, null, "2026-11-19", 10).isEmpty());
         assertEquals(List.of("c4", "c3"), b.list(null, null, null, 2).stream().map(Order::clientId).toList());
+
+        assertTrue(b.halted().isEmpty());
+        b.halt("halted through the API", 13);
+        b.halt("halted again", 14);
+        assertEquals("halted again", b.halted().orElseThrow());
+        b.resume();
+        assertTrue(b.halted().isEmpty());
     }
 }
