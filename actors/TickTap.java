@@ -35,7 +35,7 @@ public final class TickTap implements Extension {
     }
 
     /** The first tick of {@code symbol} accepted after this call whose time is at or after {@code after} (epoch millis). */
-    public CompletionStage<Tick> next(String symbol, long after) {
+    public synchronized CompletionStage<Tick> next(String symbol, long after) {
         CompletableFuture<Tick> f = new CompletableFuture<>();
         waiting.computeIfAbsent(symbol, s -> new CopyOnWriteArrayList<>()).add(new Waiter(after, f));
         return f;
@@ -44,8 +44,12 @@ public final class TickTap implements Extension {
     /** Ticks an entity of this node accepted (on the entity's thread: returns at once). */
     public void accepted(List<Tick> ticks) {
         if (waiting.isEmpty() || ticks.isEmpty()) {
-            return;
+            return; // the usual case, without a lock
         }
+        deliver(ticks);
+    }
+
+    private synchronized void deliver(List<Tick> ticks) {
         List<Waiter> ws = waiting.get(ticks.get(0).symbol());
         if (ws == null) {
             return;
