@@ -37,6 +37,7 @@ public final class AdminApi extends AllDirectives {
     private final engine.http.SourceRoutes sources;
     private final SinkRoutes sinks;
     private final SubscriberRoutes subscribers;
+    private final engine.http.OrderRoutes orders;
 
     /** HTTP settings: {@code tickwatch.http.*}. */
     public record Settings(String host, int port, String adminToken, int maxTicksPerRequest) {
@@ -65,6 +66,7 @@ public final class AdminApi extends AllDirectives {
         this.sources = new engine.http.SourceRoutes(json, node);
         this.sinks = new SinkRoutes(json, node);
         this.subscribers = new SubscriberRoutes(json, node);
+        this.orders = new engine.http.OrderRoutes(json, node);
     }
 
     /**
@@ -99,6 +101,8 @@ public final class AdminApi extends AllDirectives {
                         path("hits", hits::route),
                         path("sources", sources::route),
                         pathPrefix("sinks", sinks::route),
-                        pathPrefix("subscribers", subscribers::route)))))));
+                        pathPrefix("subscribers", subscribers::route),
+                        pathPrefix("orders", orders::route),
+                        pathPrefix("positions", orders::positions)))))));
     }
 }

@@ -221,6 +221,8 @@ public final class NodeBootstrap {
                 .get(wait.toMillis(), TimeUnit.MILLISECONDS);
         DeliveryLedger.createIfNotExists(system, settings.db()).toCompletableFuture()
                 .get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        persistence.OrderBook.createIfNotExists(system, settings.db()).toCompletableFuture()
+                .get(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
