@@ -46,7 +46,9 @@ final class PaperBroker implements Broker {
     @Override
     public CompletionStage<Answer> place(OrderBook.Order order, Bracket bracket) {
         String note = bracket.any() ? "paper bracket recorded, not simulated: " + bracketText(bracket) : null;
-        return tap.next(order.symbol(), order.createdAt()).toCompletableFuture()
+        // The next tick to arrive, whatever its time: a feed's ticks carry the exchange's time, a little
+        // behind our clock, so "a tick stamped after the order" would miss them all.
+        return tap.next(order.symbol(), Long.MIN_VALUE).toCompletableFuture()
                 .orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((tick, e) -> e == null ? at(order, tick, note) : noTick(order, note));
     }

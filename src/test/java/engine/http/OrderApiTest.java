@@ -37,6 +37,23 @@ class OrderApiTest {
         return RawHttp.JSON.readTree(r.body());
     }
 
+    /** {@link #json} of a GET, for a wait (no checked exception). */
+    static JsonNode get(ApiNode api, String path) {
+        try {
+            return json(call(api, "GET", path, null));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void push(ApiNode api, Instant at, double price) {
+        try {
+            assertEquals(200, call(api, "POST", "/api/ticks", tick(at, price)).status());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String tick(Instant at, double price) {
         return "[{\"time\": \"" + at + "\", \"symbol\": \"BTCUSDT\", \"price\": " + price + ", \"volume\": 1}]";
     }
@@ -49,8 +66,8 @@ class OrderApiTest {
             call(api, "POST", "/api/ticks", tick(first, 91000));
             // the paper order fills at the next tick
             testkit.Await.until(() -> {
-                call(api, "POST", "/api/ticks", tick(first.plusSeconds(1), 91010));
-                JsonNode o = json(call(api, "GET", "/api/orders?symbol=BTCUSDT", null));
+                push(api, first.plusSeconds(1), 91010);
+                JsonNode o = get(api, "/api/orders?symbol=BTCUSDT");
                 return o.size() == 1 && o.get(0).get("state").asText().equals("filled");
             }, Duration.ofSeconds(40), "a filled paper order");
             JsonNode order = json(call(api, "GET", "/api/orders?state=filled", null)).get(0);
@@ -66,7 +83,7 @@ class OrderApiTest {
             JsonNode halted = json(call(api, "POST", "/api/orders/halt?reason=desk%20says%20stop", ""));
             assertTrue(halted.get("halted").asBoolean());
             call(api, "POST", "/api/ticks", tick(Instant.now().minusSeconds(30), 91500)); // a new bar: a new hit
-            testkit.Await.until(() -> json(call(api, "GET", "/api/orders?state=refused", null)).size() == 1,
+            testkit.Await.until(() -> get(api, "/api/orders?state=refused").size() == 1,
                     Duration.ofSeconds(30), "the hit after the halt refused");
             JsonNode refused = json(call(api, "GET", "/api/orders?state=refused", null)).get(0);
             assertEquals("orders are halted (desk says stop); POST /api/orders/resume to trade again",
