@@ -139,7 +139,7 @@ class BrokersTest {
 
     // ---- a fake Binance USD-M ----
 
-    final Map<String, JsonNode> binanceOrders = new ConcurrentHashMap<>();
+    final Map<String, String> binanceOrders = new ConcurrentHashMap<>();
 
     static JsonNode parse(String s) {
         try {
@@ -149,47 +149,9 @@ class BrokersTest {
         }
     }
 
-    /** Checks the key header and the signature of everything before {@code &signature=}, as Binance does. */
-    static FakeVenue.Answer unsigned(FakeVenue.Request r) {
-        String all = "GET".equals(r.method()) ? r.query() : r.body();
-        int i = all.lastIndexOf("&signature=");
-        if (!KEY.equals(r.headers().get("x-mbx-apikey")) || i < 0
-                || !BinanceBroker.sign(SECRET, all.substring(0, i)).equals(all.substring(i + 11))) {
-            return FakeVenue.Answer.json(400, "{\"code\": -1022, \"msg\": \"Signature for this request is not valid.\"}");
-        }
-        return null;
-    }
-
-    void binance() {
-        venue.on("/fapi/v1/time", r -> FakeVenue.Answer.json(200, "{\"serverTime\": " + (System.currentTimeMillis() + 1234) + "}"))
-                .on("/fapi/v1/exchangeInfo", r -> FakeVenue.Answer.json(200, """
-                        {"timezone": "UTC", "symbols": [{"symbol": "BTCUSDT", "status": "TRADING", "filters": [
-                          {"filterType": "PRICE_FILTER", "minPrice": "556.80", "maxPrice": "4529764", "tickSize": "0.10"},
-                          {"filterType": "LOT_SIZE", "stepSize": "0.001", "maxQty": "1000", "minQty": "0.001"},
-                          {"filterType": "MIN_NOTIONAL", "notional": "100"}]}]}"""))
-                .on("/fapi/v1/order", r -> {
-                    FakeVenue.Answer bad = unsigned(r);
-                    if (bad != null) {
-                        return bad;
-                    }
-                    String id = "GET".equals(r.method()) ? r.param("origClientOrderId") : r.param("newClientOrderId");
-                    if ("GET".equals(r.method())) {
-                        JsonNode o = binanceOrders.get(id);
-                        return o == null ? FakeVenue.Answer.json(400, "{\"code\": -2013, \"msg\": \"Order does not exist.\"}")
-                                : FakeVenue.Answer.json(200, o.toString());
-                    }
-                    String body = "{\"orderId\": " + (1000 + binanceOrders.size()) + ", \"symbol\": \"" + r.param("symbol")
-                            + "\", \"status\": \"FILLED\", \"clientOrderId\": \"" + id + "\", \"avgPrice\": \"91250.30\","
-                            + " \"origQty\": \"" + r.param("quantity") + "\", \"executedQty\": \"" + r.param("quantity")
-                            + "\", \"side\": \"" + r.param("side") + "\", \"type\": \"" + r.param("type") + "\"}";
-                    binanceOrders.put(id, parse(body));
-                    return FakeVenue.Answer.json(200, body);
-                })
-                .on("/fapi/v1/algoOrder", r -> {
-                    FakeVenue.Answer bad = unsigned(r);
-                    return bad != null ? bad : FakeVenue.Answer.json(200, "{\"algoId\": 2146760, \"clientAlgoId\": \""
-                            + r.param("clientAlgoId") + "\", \"algoType\": \"CONDITIONAL\", \"algoStatus\": \"NEW\"}");
-                });
+    void binance() throws Exception {
+        venue.close();
+        venue = FakeVenue.binance(KEY, SECRET, binanceOrders);
     }
 
     static OrderIntent btc(String side, Double sl, Double tp) {
@@ -283,8 +245,8 @@ class BrokersTest {
         String sentId = OrderSink.clientId("orders", sent.id());
         book.insert(intent(sentId, sent, "0.010"));
         book.insert(intent(OrderSink.clientId("orders", neverArrived.id()), neverArrived, "0.010"));
-        binanceOrders.put(sentId, parse("{\"orderId\": 77, \"status\": \"FILLED\", \"avgPrice\": \"91240.00\","
-                + " \"clientOrderId\": \"" + sentId + "\"}"));
+        binanceOrders.put(sentId, "{\"orderId\": 77, \"status\": \"FILLED\", \"avgPrice\": \"91240.00\","
+                + " \"clientOrderId\": \"" + sentId + "\"}");
 
         OrderSink restarted = sink("binance");
         assertEquals(State.FILLED, only(sent).state(), "found at Binance by its client id");
@@ -312,7 +274,7 @@ class BrokersTest {
         assertInstanceOf(SendResult.Retry.class, first);
         assertEquals(State.INTENT, only(h).state(), "its fate is unknown until Binance is asked");
         String id = only(h).clientId();
-        binanceOrders.put(id, parse("{\"orderId\": 78, \"status\": \"FILLED\", \"avgPrice\": \"91250.30\"}"));
+        binanceOrders.put(id, "{\"orderId\": 78, \"status\": \"FILLED\", \"avgPrice\": \"91250.30\"}");
         send(s, h);
         assertEquals(State.FILLED, only(h).state());
         assertEquals(1, real.to("POST", "/fapi/v1/order").size() + posts.get(), "sent once");

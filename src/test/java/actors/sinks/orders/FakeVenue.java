@@ -20,11 +20,11 @@ import java.util.function.Function;
  * request is recorded (method, path, headers, query and body), and answered by a scripted answer for
  * its path when one is queued, else by the path's default handler.
  */
-final class FakeVenue implements AutoCloseable {
+public final class FakeVenue implements AutoCloseable {
     /** One request as the fake saw it. */
-    record Request(String method, String path, String query, Map<String, String> headers, String body) {
+    public record Request(String method, String path, String query, Map<String, String> headers, String body) {
         /** A form or query parameter. */
-        String param(String name) {
+        public String param(String name) {
             String all = (query == null ? "" : query) + "&" + (body == null ? "" : body);
             for (String kv : all.split("&")) {
                 int i = kv.indexOf('=');
@@ -37,44 +37,44 @@ final class FakeVenue implements AutoCloseable {
     }
 
     /** An answer: status, JSON body, extra headers; {@code hang} keeps the request open (a lost answer). */
-    record Answer(int status, String body, Map<String, String> headers, boolean hang) {
-        static Answer json(int status, String body) {
+    public record Answer(int status, String body, Map<String, String> headers, boolean hang) {
+        public static Answer json(int status, String body) {
             return new Answer(status, body, Map.of(), false);
         }
 
-        static Answer hangs() {
+        public static Answer hangs() {
             return new Answer(0, "", Map.of(), true);
         }
     }
 
     private final HttpServer server;
-    final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+    public final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Deque<Answer>> scripted = new HashMap<>();
     private final Map<String, Function<Request, Answer>> handlers = new HashMap<>();
 
-    FakeVenue() throws IOException {
+    public FakeVenue() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.createContext("/", this::handle);
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    FakeVenue on(String path, Function<Request, Answer> handler) {
+    public FakeVenue on(String path, Function<Request, Answer> handler) {
         handlers.put(path, handler);
         return this;
     }
 
     /** The next request to {@code path} gets {@code a} (before the path's handler). */
-    synchronized FakeVenue script(String path, Answer a) {
+    public synchronized FakeVenue script(String path, Answer a) {
         scripted.computeIfAbsent(path, p -> new ArrayDeque<>()).add(a);
         return this;
     }
 
-    List<Request> to(String method, String path) {
+    public List<Request> to(String method, String path) {
         synchronized (requests) {
             return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path)).toList();
         }
@@ -106,6 +106,54 @@ final class FakeVenue implements AutoCloseable {
         try (OutputStream o = ex.getResponseBody()) {
             o.write(out);
         }
+    }
+
+    /**
+     * A Binance USD-M order API (time, exchangeInfo with BTCUSDT, signed {@code /fapi/v1/order} and
+     * {@code /fapi/v1/algoOrder}) that checks the key and the signature; orders it took are kept in
+     * {@code orders} by client id (a lookup by {@code origClientOrderId} finds them, else -2013).
+     */
+    public static FakeVenue binance(String key, String secret, Map<String, String> orders) throws IOException {
+        FakeVenue v = new FakeVenue();
+        Function<Request, Answer> unsigned = r -> {
+            String all = "GET".equals(r.method()) ? r.query() : r.body();
+            int i = all.lastIndexOf("&signature=");
+            if (!key.equals(r.headers().get("x-mbx-apikey")) || i < 0
+                    || !BinanceBroker.sign(secret, all.substring(0, i)).equals(all.substring(i + 11))) {
+                return Answer.json(400, "{\"code\": -1022, \"msg\": \"Signature for this request is not valid.\"}");
+            }
+            return null;
+        };
+        v.on("/fapi/v1/time", r -> Answer.json(200, "{\"serverTime\": " + (System.currentTimeMillis() + 1234) + "}"))
+                .on("/fapi/v1/exchangeInfo", r -> Answer.json(200, """
+                        {"timezone": "UTC", "symbols": [{"symbol": "BTCUSDT", "status": "TRADING", "filters": [
+                          {"filterType": "PRICE_FILTER", "minPrice": "556.80", "maxPrice": "4529764", "tickSize": "0.10"},
+                          {"filterType": "LOT_SIZE", "stepSize": "0.001", "maxQty": "1000", "minQty": "0.001"},
+                          {"filterType": "MIN_NOTIONAL", "notional": "100"}]}]}"""))
+                .on("/fapi/v1/order", r -> {
+                    Answer bad = unsigned.apply(r);
+                    if (bad != null) {
+                        return bad;
+                    }
+                    String id = "GET".equals(r.method()) ? r.param("origClientOrderId") : r.param("newClientOrderId");
+                    if ("GET".equals(r.method())) {
+                        String o = orders.get(id);
+                        return o == null ? Answer.json(400, "{\"code\": -2013, \"msg\": \"Order does not exist.\"}")
+                                : Answer.json(200, o);
+                    }
+                    String body = "{\"orderId\": " + (1000 + orders.size()) + ", \"symbol\": \"" + r.param("symbol")
+                            + "\", \"status\": \"FILLED\", \"clientOrderId\": \"" + id + "\", \"avgPrice\": \"91250.30\","
+                            + " \"origQty\": \"" + r.param("quantity") + "\", \"executedQty\": \"" + r.param("quantity")
+                            + "\", \"side\": \"" + r.param("side") + "\", \"type\": \"" + r.param("type") + "\"}";
+                    orders.put(id, body);
+                    return Answer.json(200, body);
+                })
+                .on("/fapi/v1/algoOrder", r -> {
+                    Answer bad = unsigned.apply(r);
+                    return bad != null ? bad : Answer.json(200, "{\"algoId\": 2146760, \"clientAlgoId\": \""
+                            + r.param("clientAlgoId") + "\", \"algoType\": \"CONDITIONAL\", \"algoStatus\": \"NEW\"}");
+                });
+        return v;
     }
 
     @Override
