@@ -98,23 +98,17 @@ public final class OrderBook {
         }
     }
 
-    /** Gives a connection of the node's pool; the book closes it. */
-    @FunctionalInterface
-    public interface Connections {
-        Connection open() throws SQLException;
-    }
-
-    private final Connections connections;
+    private final DeliveryLedger.Connections connections;
     private final String orders;
     private final String positions;
     private final String halt;
 
-    public OrderBook(Connections connections, DbSettings db) {
+    /** @param connections gives a connection of the node's pool (the book closes it), as the ledger's do */
+    public OrderBook(DeliveryLedger.Connections connections, DbSettings db) {
         this.connections = connections;
-        boolean h2 = db.kind() == DbSettings.Kind.H2;
-        this.orders = h2 ? "PUBLIC.\"" + ORDERS + "\"" : ORDERS;
-        this.positions = h2 ? "PUBLIC.\"" + POSITIONS + "\"" : POSITIONS;
-        this.halt = h2 ? "PUBLIC.\"" + HALT + "\"" : HALT;
+        this.orders = Schema.table(db, ORDERS);
+        this.positions = Schema.table(db, POSITIONS);
+        this.halt = Schema.table(db, HALT);
     }
 
     /** The book on the node's database, through the persistence plugins' pool. */

@@ -14,7 +14,6 @@ import conditions.Market;
 import conditions.OrderIntent;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -35,6 +34,7 @@ import persistence.OrderBook;
 import persistence.OrderBook.Order;
 import persistence.OrderBook.State;
 import persistence.TestDb;
+import engine.sources.naver.MutableClock;
 
 /**
  * The Binance and LS brokers against fake venues on loopback that speak the wire formats of
@@ -58,23 +58,7 @@ class BrokersTest {
     TestDb.Db db;
     OrderBook book;
     FakeVenue venue;
-    long now = NOW;
-    final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public java.time.Instant instant() {
-            return java.time.Instant.ofEpochMilli(now);
-        }
-    };
+    final MutableClock clock = new MutableClock(LocalDateTime.parse("2026-11-20T10:00"));
 
     /** The actor system's HTTP client starts slowly on a busy machine: once, before any timeout counts. */
     @org.junit.jupiter.api.BeforeAll
@@ -113,7 +97,7 @@ class BrokersTest {
     }
 
     Hit hit(String symbol, String condition, double close, OrderIntent o) {
-        long end = now - 60_000;
+        long end = clock.millis() - 60_000;
         return new Hit(condition, symbol, end - 300_000, Market.forSymbol(symbol), Map.of("CLOSE", close),
                 List.of("orders"), close, end, o);
     }

@@ -14,18 +14,14 @@ import conditions.OrderIntent;
 import conditions.Tick;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +32,7 @@ import persistence.OrderBook;
 import persistence.OrderBook.Order;
 import persistence.OrderBook.State;
 import persistence.TestDb;
+import engine.sources.naver.MutableClock;
 
 /**
  * The orders sink without a venue (paper, simulated at the next tick) on a real H2 database: fills
@@ -53,23 +50,7 @@ class OrderSinkTest {
     Path dir;
     TestDb.Db db;
     OrderBook book;
-    final AtomicLong now = new AtomicLong(NOW);
-    final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-    };
+    final MutableClock clock = new MutableClock(LocalDateTime.parse("2026-11-20T10:00"));
 
     @AfterAll
     static void shutdown() {
@@ -102,7 +83,7 @@ class OrderSinkTest {
 
     /** A hit on a bar that ended a minute ago. */
     Hit hit(String symbol, String condition, double close, OrderIntent o) {
-        long end = now.get() - MIN;
+        long end = clock.millis() - MIN;
         return new Hit(condition, symbol, end - 5 * MIN, Market.forSymbol(symbol), Map.of("CLOSE", close),
                 List.of("orders"), close, end, o);
     }
@@ -116,7 +97,7 @@ class OrderSinkTest {
         CompletableFuture<SendResult> f = s.send(h, 1).toCompletableFuture();
         TickTap tap = TickTap.get(kit.system());
         testkit.Await.until(() -> {
-            tap.accepted(List.of(new Tick(h.symbol(), now.get() + 1_000, price, 1)));
+            tap.accepted(List.of(new Tick(h.symbol(), clock.millis() + 1_000, price, 1)));
             return f.isDone();
         }, Duration.ofSeconds(20), "the paper order took the next tick");
         return f.get();
@@ -250,7 +231,7 @@ class OrderSinkTest {
         send(s, tiny);
         assertEquals("the size rounds to 0 at 70000 (step 1): nothing to send", only(tiny.id()).reason());
 
-        now.set(LocalDateTime.parse("2026-11-20T16:00").toInstant(ZoneOffset.ofHours(9)).toEpochMilli());
+        clock.set(LocalDateTime.parse("2026-11-20T16:00"));
         Hit late = hit("005930", "late", 70000, ls("buy", 1));
         send(s, late);
         assertEquals("outside the session (KRX orders 09:00-15:30 Seoul time, weekdays)", only(late.id()).reason());
