@@ -25,17 +25,19 @@ public final class Condition {
     private final String form;
     private final JsonNode source;
     private final boolean chart;
+    private final OrderIntent order;
     private final int[] inputs;
     private final int[] previousInputs; // fields read on the bar before (by crosses)
 
     Condition(String name, Set<String> symbols, Clause when, long cooldownMillis, List<String> sinks,
               boolean onUpdate, String form, JsonNode source) {
-        this(name, symbols, when, cooldownMillis, sinks, onUpdate, form, source, false);
+        this(name, symbols, when, cooldownMillis, sinks, onUpdate, form, source, false, null);
     }
 
     Condition(String name, Set<String> symbols, Clause when, long cooldownMillis, List<String> sinks,
-              boolean onUpdate, String form, JsonNode source, boolean chart) {
+              boolean onUpdate, String form, JsonNode source, boolean chart, OrderIntent order) {
         this.name = name;
+        this.order = order;
         this.chart = chart;
         this.symbols = Set.copyOf(symbols);
         this.when = when;
@@ -85,6 +87,11 @@ public final class Condition {
     /** Its alerts carry a chart of the last bars where a sink can draw one ({@code "chart": true}). */
     public boolean chart() {
         return chart;
+    }
+
+    /** What its hits ask the order sink to trade ({@code "order"}), or null. */
+    public OrderIntent order() {
+        return order;
     }
 
     /** The JSON it was written as. */

@@ -33,7 +33,7 @@ public final class ConditionParser {
     private static final ObjectMapper MAPPER =
             JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final Set<String> NATIVE_KEYS =
-            Set.of("name", "description", "symbols", "when", "cooldown", "sinks", "check", "chart");
+            Set.of("name", "description", "symbols", "when", "cooldown", "sinks", "check", "chart", "order");
     private static final List<String> OPS =
             List.of(">", ">=", "<", "<=", "between", "crosses_above", "crosses_below");
     private static final List<String> JAZZ_OPS = List.of("BIGGER", "SMALLER", "BETWEEN", "BIGGER_P",
@@ -199,7 +199,7 @@ public final class ConditionParser {
             String k = it.next();
             if (!NATIVE_KEYS.contains(k)) {
                 problem(k, "unknown key; expected one of " + String.join(", ", List.of(
-                        "name", "description", "symbols", "when", "cooldown", "sinks", "check", "chart")));
+                        "name", "description", "symbols", "when", "cooldown", "sinks", "check", "chart", "order")));
             }
         }
         JsonNode n = body.get("name");
@@ -229,10 +229,11 @@ public final class ConditionParser {
                 problem("chart", chartNode + " is not true or false (true: alerts carry a chart where the sink draws one)");
             }
         }
+        OrderIntent order = OrderIntent.read(body.get("order"), this::problem);
         if (problems.size() > before) {
             return null;
         }
-        return new Condition(name, symbols, when, cooldown, sinks, onUpdate, "native", body, chart);
+        return new Condition(name, symbols, when, cooldown, sinks, onUpdate, "native", body, chart, order);
     }
 
     private Set<String> symbols(JsonNode node) {

@@ -264,7 +264,8 @@ public final class SymbolState {
         }
         if (c.test(now, before)) {
             gates.record(c.name(), bar);
-            listener.onHit(new Hit(c.name(), symbol, bar, market, c.read(now), c.sinks()));
+            listener.onHit(new Hit(c.name(), symbol, bar, market, c.read(now), c.sinks(),
+                    now[Field.CLOSE.ordinal()], bar + intervalMillis, c.order()));
         }
     }
 

@@ -39,6 +39,7 @@ public final class AdminApi extends AllDirectives {
     private final SubscriberRoutes subscribers;
     private final engine.http.EventRoutes events;
     private final engine.http.WebRoutes web = new engine.http.WebRoutes();
+    private final engine.http.OrderRoutes orders;
 
     /** HTTP settings: {@code tickwatch.http.*}. */
     public record Settings(String host, int port, String adminToken, int maxTicksPerRequest) {
@@ -68,6 +69,7 @@ public final class AdminApi extends AllDirectives {
         this.sinks = new SinkRoutes(json, node);
         this.subscribers = new SubscriberRoutes(json, node);
         this.events = new engine.http.EventRoutes(json, node.live(), auth, node.settings().config());
+        this.orders = new engine.http.OrderRoutes(json, node);
     }
 
     /**
@@ -104,6 +106,8 @@ public final class AdminApi extends AllDirectives {
                         path("hits", hits::route),
                         path("sources", sources::route),
                         pathPrefix("sinks", sinks::route),
-                        pathPrefix("subscribers", subscribers::route))))))));
+                        pathPrefix("subscribers", subscribers::route),
+                        pathPrefix("orders", orders::route),
+                        pathPrefix("positions", orders::positions))))))));
     }
 }

@@ -345,6 +345,49 @@ public final class Node implements AutoCloseable {
         return live;
     }
 
+    /** The cluster's orders and positions ({@code persistence.OrderBook} on the node's database). */
+    public persistence.OrderBook orderBook() {
+        return persistence.OrderBook.of(system, settings.db());
+    }
+
+    /**
+     * Orders newest first, filtered by whichever of symbol, state and day is not null (blocking JDBC,
+     * on the blocking dispatcher).
+     */
+    public CompletionStage<List<persistence.OrderBook.Order>> orders(String symbol, persistence.OrderBook.State state,
+                                                                      String day, int limit) {
+        return blocking(() -> orderBook().list(symbol, state, day, limit));
+    }
+
+    /** Every broker's positions. */
+    public CompletionStage<List<persistence.OrderBook.Position>> positions() {
+        return blocking(() -> orderBook().positions());
+    }
+
+    /** The kill switch: no order leaves any node until {@link #resumeOrders}; why it is halted, if it is. */
+    public CompletionStage<java.util.Optional<String>> haltOrders(String reason) {
+        return blocking(() -> {
+            orderBook().halt(reason, System.currentTimeMillis());
+            return orderBook().halted();
+        });
+    }
+
+    public CompletionStage<java.util.Optional<String>> resumeOrders() {
+        return blocking(() -> {
+            orderBook().resume();
+            return orderBook().halted();
+        });
+    }
+
+    public CompletionStage<java.util.Optional<String>> ordersHalted() {
+        return blocking(() -> orderBook().halted());
+    }
+
+    private <T> CompletionStage<T> blocking(java.util.function.Supplier<T> work) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(work,
+                system.dispatchers().lookup(DispatcherSelector.blocking()));
+    }
+
     /** Set once by {@link NodeBootstrap} when the sources start. */
     void sourceHost(engine.sources.SourceHost host) {
         this.sourceHost = host;

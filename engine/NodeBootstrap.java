@@ -231,6 +231,8 @@ public final class NodeBootstrap {
                 .get(wait.toMillis(), TimeUnit.MILLISECONDS);
         DeliveryLedger.createIfNotExists(system, settings.db()).toCompletableFuture()
                 .get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        persistence.OrderBook.createIfNotExists(system, settings.db()).toCompletableFuture()
+                .get(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -287,8 +289,13 @@ public final class NodeBootstrap {
     private Node startTickers(ActorSystem<Void> system, Plan plan, ActorRef<HitRouter.Command> router,
                               RecentHits recent, SinkRuntime sinkRuntime, List<HitSink> sinks) {
         TickRecorder recorder = startRecorder(system, plan.recording());
-        ClusterSharding sharding = startEntities(system, plan.conditions(), router,
-                recorder == null ? AcceptedTicks.NONE : recorder::record);
+        // The tap hands accepted ticks to whoever waits for a symbol's next one (the paper broker)
+        actors.TickTap tap = actors.TickTap.get(system);
+        AcceptedTicks recording = recorder == null ? AcceptedTicks.NONE : recorder::record;
+        ClusterSharding sharding = startEntities(system, plan.conditions(), router, (source, ticks) -> {
+            recording.accepted(source, ticks);
+            tap.accepted(ticks);
+        });
         ActorRef<ConditionSync.Command> conditionSync = system.systemActorOf(
                 // on the blocking dispatcher: taking a newer set from another node rewrites the conditions file
                 ConditionSync.create(plan.conditions(), settings.conditionsSync()), "condition-sync",

@@ -127,7 +127,8 @@ public final class Schema {
         }
     }
 
-    private static String table(DbSettings db, String name) {
+    /** A table of ours by name: H2 wants it quoted in its PUBLIC schema; PostgreSQL finds it on the search path. */
+    static String table(DbSettings db, String name) {
         return db.kind() == DbSettings.Kind.H2 ? "PUBLIC.\"" + name + "\"" : name;
     }
 

@@ -15,9 +15,19 @@ import java.util.Map;
  * @param market    {@link Market#name()}
  * @param values    every field the condition read, by name, in the condition's order
  * @param sinks     where it goes, by sink name
+ * @param close     the bar's close when it matched; null in hits stored before orders (read as NaN)
+ * @param barEnd    when the bar ends (epoch millis); null in hits stored before orders (read as the
+ *                  bar's start, which is old enough that such a hit never trades)
+ * @param order     the condition's order block, or null
  */
 public record StoredHit(String condition, String symbol, long barStart, String market,
-                        Map<String, Double> values, List<String> sinks) {
+                        Map<String, Double> values, List<String> sinks,
+                        Double close, Long barEnd, conditions.OrderIntent order) {
+
+    public StoredHit(String condition, String symbol, long barStart, String market,
+                     Map<String, Double> values, List<String> sinks) {
+        this(condition, symbol, barStart, market, values, sinks, null, null, null);
+    }
 
     public StoredHit {
         values = values == null ? Map.of() : new LinkedHashMap<>(values);
@@ -25,11 +35,13 @@ public record StoredHit(String condition, String symbol, long barStart, String m
     }
 
     public static StoredHit of(Hit h) {
-        return new StoredHit(h.condition(), h.symbol(), h.barStart(), h.market().name(), h.values(), h.sinks());
+        return new StoredHit(h.condition(), h.symbol(), h.barStart(), h.market().name(), h.values(), h.sinks(),
+                Double.isNaN(h.close()) ? null : h.close(), h.barEnd(), h.order());
     }
 
     public Hit toHit() {
-        return new Hit(condition, symbol, barStart, Market.valueOf(market), values, sinks);
+        return new Hit(condition, symbol, barStart, Market.valueOf(market), values, sinks,
+                close == null ? Double.NaN : close, barEnd == null ? barStart : barEnd, order);
     }
 
     /** The same identity as {@link Hit#id()}: symbol/condition/barStart. */

@@ -24,13 +24,14 @@ public final class SinkTypes {
         this.byType = Map.copyOf(byType);
     }
 
-    /** {@code log}, {@code file}, {@code webhook} and {@code telegram}: every sink type tickwatch ships. */
+    /** {@code log}, {@code file}, {@code webhook}, {@code telegram} and {@code orders}: every sink type tickwatch ships. */
     public static SinkTypes builtIn() {
         return new SinkTypes(Map.of(
                 LogSink.TYPE, LogSink::open,
                 FileSink.TYPE, FileSink::open,
                 WebhookSink.TYPE, WebhookSink::open,
-                actors.sinks.telegram.TelegramSink.TYPE, actors.sinks.telegram.TelegramSink::open));
+                actors.sinks.telegram.TelegramSink.TYPE, actors.sinks.telegram.TelegramSink::open,
+                actors.sinks.orders.OrderSink.TYPE, actors.sinks.orders.OrderSink::open));
     }
 
     /** These types and {@code type} (replacing one of that name). */

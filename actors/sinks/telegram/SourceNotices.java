@@ -1,5 +1,6 @@
 package actors.sinks.telegram;
 
+import actors.AdminMessage;
 import actors.SourceLifecycle;
 import java.time.Duration;
 import java.util.HashMap;
@@ -28,6 +29,7 @@ final class SourceNotices {
     private final Scrubber scrubber;
     private final Map<String, AdminNotices> outages = new HashMap<>();
     private final Map<String, Long> refusedTold = new HashMap<>();
+    private AdminNotices messages;
 
     SourceNotices(TelegramStore store, long adminChat, Duration quiet, Scrubber scrubber) {
         this.store = store;
@@ -36,15 +38,32 @@ final class SourceNotices {
         this.scrubber = scrubber;
     }
 
-    /** An actor subscribed to every source's lifecycle events (run it on the blocking dispatcher: it writes the outbox). */
-    Behavior<SourceLifecycle> behavior() {
+    /**
+     * An actor subscribed to every source's lifecycle events and to every {@link AdminMessage} (an
+     * order's result) on the event stream (run it on the blocking dispatcher: it writes the outbox).
+     */
+    Behavior<Object> behavior() {
         return Behaviors.setup(ctx -> {
-            ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(SourceLifecycle.class, ctx.getSelf()));
-            return Behaviors.receive(SourceLifecycle.class).onMessage(SourceLifecycle.class, e -> {
-                on(e);
-                return Behaviors.same();
-            }).build();
+            ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(SourceLifecycle.class, ctx.getSelf().narrow()));
+            ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(AdminMessage.class, ctx.getSelf().narrow()));
+            return Behaviors.receive(Object.class)
+                    .onMessage(SourceLifecycle.class, e -> {
+                        on(e);
+                        return Behaviors.same();
+                    })
+                    .onMessage(AdminMessage.class, m -> {
+                        on(m);
+                        return Behaviors.same();
+                    }).build();
         });
+    }
+
+    /** Told as it is (scrubbed): each is one event an operator must see, like an order filled or of unknown fate. */
+    void on(AdminMessage m) {
+        if (messages == null) {
+            messages = AdminNotices.of(store, adminChat, "admin messages", quiet, "", "");
+        }
+        messages.tell(scrubber.scrub(m.adminText()));
     }
 
     void on(SourceLifecycle e) {

@@ -84,6 +84,11 @@ public record LsSettings(URI url, URI wsUrl, String appKey, String appSecret, Du
         return engine.sources.BaseUrl.trim(url);
     }
 
+    /** What the token request needs (the order sink's LS broker asks with the same code). */
+    public actors.ls.TokenClient.Credentials credentials() {
+        return new actors.ls.TokenClient.Credentials(url.toString(), appKey, appSecret, requestTimeout);
+    }
+
     /** Without the secrets. */
     @Override
     public String toString() {

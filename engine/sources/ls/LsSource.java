@@ -1,5 +1,7 @@
 package engine.sources.ls;
 
+import actors.ls.TokenClient;
+
 import conditions.Tick;
 import engine.sources.Source;
 import engine.sources.SourceContext;
@@ -141,7 +143,7 @@ public final class LsSource implements Source {
         this.ctx = ctx;
         this.settings = settings;
         this.clock = clock;
-        this.tokens = new TokenClient(ctx.system(), settings, clock);
+        this.tokens = new TokenClient(ctx.system(), settings.credentials(), clock);
         this.mat = Materializer.matFromSystem(ctx.system());
         this.exec = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ls-" + ctx.name());

@@ -570,6 +570,21 @@ class TelegramBotTest {
         }
     }
 
+    /** An order's result (an AdminMessage on the event stream, as the orders sink publishes it) reaches the admin chat. */
+    @Test
+    void orderResultsReachTheAdminChat() throws Exception {
+        try (Node node = start("")) {
+            subscribe(101); // the bot is up
+            node.system().eventStream().tell(new org.apache.pekko.actor.typed.eventstream.EventStream.Publish<>(
+                    new actors.sinks.orders.OrderEvent("orders", "tw1", "005930/dip/1", "005930", "ls", "buy", "3", "70000",
+                            "unknown", "no answer; check the account before trading this symbol again", null, null, 1L)));
+            fake.await(has(ADMIN, "Order unknown"), WAIT, "the admin is told");
+            List<String> admin = fake.receivedBy(ADMIN).stream().map(Received::text).toList();
+            assertEquals(List.of("⚠️ Order unknown: buy 3 005930 on ls (70000): no answer; check the account before "
+                    + "trading this symbol again"), admin);
+        }
+    }
+
     @Test
     void theTokenNeverReachesTheLogAndAnOutageIsOneNoticeAndItsEndAnother() throws Exception {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

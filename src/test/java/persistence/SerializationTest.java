@@ -226,4 +226,33 @@ class SerializationTest {
         assertEquals(new RegistrySnapshot(ts), roundTrip(new RegistrySnapshot(ts)));
         assertInstanceOf(TickerSnapshot.class, roundTrip(new TickerSnapshot(null, List.of(), List.of())));
     }
+
+    /**
+     * A hit carries its bar close, bar end and the condition's order block through the journal; a hit
+     * stored before orders existed reads with none of them, and its bar end is its start (so old
+     * enough that the order sink never trades it).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void hitsCarryTheirOrderAndOldHitsReadWithout() throws Exception {
+        var order = new conditions.OrderIntent("binance", "buy", null, new java.math.BigDecimal("250.5"), "limit", 2, 0.02, 0.04);
+        StoredHit h = new StoredHit("dip", "BTCUSDT", 1_700_000_000_000L, "CRYPTO", Map.of("CLOSE", 91234.5),
+                List.of("orders"), 91234.5, 1_700_000_300_000L, order);
+        StoredHit back = ((TickerEvent.HitRecorded) roundTrip(new TickerEvent.HitRecorded(h))).hit();
+        assertEquals(h, back);
+        assertEquals(order, back.toHit().order());
+        assertEquals(1_700_000_300_000L, back.toHit().barEnd());
+
+        var cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
+        Serialization ser = SerializationExtension.get(kit.system().classicSystem());
+        Map<String, Object> tree = cbor.readValue(ser.serialize(new TickerEvent.HitRecorded(h)).get(), Map.class);
+        Map<String, Object> stored = (Map<String, Object>) tree.get("hit");
+        for (String added : List.of("close", "barEnd", "order")) {
+            assertTrue(stored.remove(added) != null, added);
+        }
+        StoredHit old = fromBytes(cbor.writeValueAsBytes(tree), TickerEvent.HitRecorded.class).hit();
+        assertEquals(null, old.order());
+        assertTrue(Double.isNaN(old.toHit().close()));
+        assertEquals(old.barStart(), old.toHit().barEnd());
+    }
 }

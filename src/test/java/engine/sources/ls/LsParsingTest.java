@@ -1,5 +1,7 @@
 package engine.sources.ls;
 
+import actors.ls.TokenClient;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package engine.sources.ls;
+package actors.ls;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,12 +18,28 @@ import org.apache.pekko.http.javadsl.model.HttpRequest;
  * Gets an access token: {@code POST /oauth2/token} with the app key and secret as a form. The body
  * holds the secrets, so neither the request nor its body is ever logged; errors name the status
  * and the server's answer only.
+ *
+ * <p>In {@code actors} (not next to the LS feed in {@code engine.sources.ls}) because both the feed
+ * and the order sink's LS broker ({@code actors.sinks.orders.LsBroker}) renew tokens with it, and
+ * {@code actors} may not depend on {@code engine}.
  */
-final class TokenClient {
+public final class TokenClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * Where and with what a token is asked for: the OpenAPI's base URL, the app key and secret (kept
+     * out of {@code toString}), and how long a request may take.
+     */
+    public record Credentials(String url, String appKey, String appSecret, Duration requestTimeout) {
+        @Override
+        public String toString() {
+            return "Credentials[" + url + ", app key " + (appKey == null || appKey.length() < 4 ? "?"
+                    : appKey.substring(0, 4) + "...") + "]";
+        }
+    }
+
     /** A token and when it stops working. */
-    record Token(String value, Instant issued, Instant expires) {
+    public record Token(String value, Instant issued, Instant expires) {
         @Override
         public String toString() {
             return "Token[expires " + expires + "]";
@@ -31,16 +47,16 @@ final class TokenClient {
     }
 
     private final ActorSystem<?> system;
-    private final LsSettings settings;
+    private final Credentials settings;
     private final Clock clock;
 
-    TokenClient(ActorSystem<?> system, LsSettings settings, Clock clock) {
+    public TokenClient(ActorSystem<?> system, Credentials settings, Clock clock) {
         this.system = system;
         this.settings = settings;
         this.clock = clock;
     }
 
-    CompletionStage<Token> fetch() {
+    public CompletionStage<Token> fetch() {
         String form = "appkey=" + enc(settings.appKey()) + "&appsecretkey=" + enc(settings.appSecret())
                 + "&grant_type=client_credentials&scope=oob";
         HttpRequest req = HttpRequest.POST(settings.url() + "/oauth2/token")
@@ -57,7 +73,7 @@ final class TokenClient {
     }
 
     /** The answer: {@code access_token} and {@code expires_in} (or {@code expire_in}) in seconds. */
-    Token parse(int status, String body) {
+    public Token parse(int status, String body) {
         String shown = body.length() > 200 ? body.substring(0, 200) + "…" : body;
         if (status != 200) {
             throw new IllegalStateException("token request answered HTTP " + status + ": " + shown);
@@ -91,13 +107,13 @@ final class TokenClient {
     }
 
     /** How long after it was issued a token is renewed: {@code renew-before} ahead, but no more than half its life. */
-    static Duration renewAfter(Token t, Duration renewBefore) {
+    public static Duration renewAfter(Token t, Duration renewBefore) {
         Duration life = Duration.between(t.issued(), t.expires());
         Duration early = renewBefore.compareTo(life.dividedBy(2)) > 0 ? life.dividedBy(2) : renewBefore;
         return life.minus(early);
     }
 
-    static CompletionStage<Token> failed(Throwable t) {
+    public static CompletionStage<Token> failed(Throwable t) {
         return CompletableFuture.failedFuture(t);
     }
 }
