@@ -41,14 +41,20 @@ export default async function operations(main) {
     card('Subscribers', table('ops-subscribers', subscribers, 'Nobody subscribed.')),
     card('Orders', table('ops-orders', orders, 'No orders.')),
     card('Positions', table('ops-positions', positions, 'No positions.')),
-    card('Universe', table('ops-universe', universe && (universe.tickers || universe.symbols || universe), 'Empty.')),
-    card('Source and sink events (live)', events)));
+    card('Universe', table('ops-universe', universe && (universe.stocks || universe), 'Empty.')),
+    card('Source, sink and order events (live)', events)));
   const add = (kind) => (e) => {
     events.prepend(el('li', {}, el('span', { class: 'pill' }, kind), ' ',
       `${e.time ? e.time.slice(11, 19) : ''} ${e.source || e.sink} ${e.kind}${e.symbol ? ` ${e.symbol}` : ''}`,
       e.detail || e.error ? el('span', { class: 'muted' }, ` — ${e.detail || e.error}`) : null));
     while (events.children.length > 100) events.lastChild.remove();
   };
-  const offs = [on('source', add('source')), on('sink', add('sink'))];
+  const addOrder = (o) => {
+    events.prepend(el('li', {}, el('span', { class: 'pill' }, 'order'), ' ',
+      `${new Date(o.time).toISOString().slice(11, 19)} ${o.broker} ${o.side} ${o.quantity} ${o.symbol} ${o.state}`,
+      o.reason ? el('span', { class: 'muted' }, ` — ${o.reason}`) : null));
+    while (events.children.length > 100) events.lastChild.remove();
+  };
+  const offs = [on('source', add('source')), on('sink', add('sink')), on('order', addOrder)];
   return () => offs.forEach((off) => off());
 }
