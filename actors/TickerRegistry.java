@@ -12,6 +12,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.ClusterEvent;
@@ -144,6 +145,11 @@ public final class TickerRegistry
         INSTANCE
     }
 
+    /** The members when the registry subscribed (not a change). */
+    private enum MembersKnown implements Command {
+        INSTANCE
+    }
+
     public sealed interface AddResult extends CborSerializable {
     }
 
@@ -205,6 +211,20 @@ public final class TickerRegistry
     }
 
     public record FeedRemoved(WatchedTicker ticker) implements FeedUpdate {
+    }
+
+    /**
+     * The system actor on every node that hears of removals ({@link Unwatched}): a node keeps the
+     * symbols it knows to be watched, so that a push goes to the entity without asking the registry
+     * each time, and must forget a removed one, or its next push would feed the entity of a ticker no
+     * registry lists instead of watching it again. The registry tells each member that is up, by
+     * address (a pub-sub topic reaches a node only once its subscription has spread, which left a
+     * node that had just joined out).
+     */
+    public static final String REMOVALS = "ticker-removals";
+
+    /** A ticker was removed (told to {@link #REMOVALS} on every member). */
+    public record Unwatched(String symbol) implements CborSerializable {
     }
 
     /**
@@ -342,6 +362,7 @@ public final class TickerRegistry
                     s.tickers.values().forEach(this::watch);
                     return Effect().noReply();
                 })
+                .onCommand(MembersKnown.class, (s, c) -> Effect().noReply())
                 .onCommand(MembersChanged.class, (s, c) -> {
                     timers.startSingleTimer(WakeAll.INSTANCE, wakeInterval); // replaces a pending one: once settled
                     return Effect().noReply();
@@ -428,6 +449,7 @@ public final class TickerRegistry
         }
         return Effect().persist(new TickerRemoved(r.symbol()))
                 .thenRun(after -> {
+                    tellMembers(new Unwatched(existing.symbol()));
                     tellFeed(existing.symbol(), new FeedRemoved(existing));
                     watcher.stop(existing);
                 })
@@ -483,16 +505,39 @@ public final class TickerRegistry
                 .build();
     }
 
+    /** Tells {@link #REMOVALS} on every member that is up (this node's alone when not clustered). */
+    private void tellMembers(Unwatched u) {
+        List<String> addresses = new ArrayList<>();
+        if (clustered()) {
+            for (org.apache.pekko.cluster.Member m : Cluster.get(ctx.getSystem()).state().getMembers()) {
+                if (m.status() == org.apache.pekko.cluster.MemberStatus.up()) {
+                    addresses.add(m.address().toString());
+                }
+            }
+        } else {
+            addresses.add(ctx.getSystem().address().toString());
+        }
+        for (String a : addresses) {
+            ctx.getSystem().classicSystem().actorSelection(a + "/system/" + REMOVALS)
+                    .tell(u, org.apache.pekko.actor.ActorRef.noSender());
+        }
+    }
+
+    private boolean clustered() {
+        String provider = ctx.getSystem().settings().config().getString("pekko.actor.provider");
+        return provider.equals("cluster") || provider.contains("Cluster");
+    }
+
     /** Hears of members joining, leaving or removed (in a cluster; a local system has none). */
     private void subscribeToMembers() {
-        String provider = ctx.getSystem().settings().config().getString("pekko.actor.provider");
-        if (!provider.equals("cluster") && !provider.contains("Cluster")) {
+        if (!clustered()) {
             return;
         }
-        ActorRef<ClusterEvent.MemberEvent> adapter = ctx.messageAdapter(ClusterEvent.MemberEvent.class,
-                e -> MembersChanged.INSTANCE);
-        Cluster.get(ctx.getSystem()).subscriptions().tell(
-                org.apache.pekko.cluster.typed.Subscribe.create(adapter, ClusterEvent.MemberEvent.class));
+        // the current members as one snapshot, which is not a change (the start woke every entity)
+        ActorRef<Object> adapter = ctx.messageAdapter(Object.class,
+                e -> e instanceof ClusterEvent.MemberEvent ? MembersChanged.INSTANCE : MembersKnown.INSTANCE);
+        org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(ctx.getSystem())).subscribe(Adapter.toClassic(adapter),
+                ClusterEvent.initialStateAsSnapshot(), ClusterEvent.MemberEvent.class);
     }
 
     /** The sequence number of the last snapshot this incarnation wrote (0: none yet). */

@@ -134,6 +134,17 @@ public final class Node implements AutoCloseable {
         return tickers().thenAccept(ts -> ts.forEach(this::remember));
     }
 
+    /** Whether this node knows {@code symbol} to be watched (its pushes then skip the registry). */
+    boolean knows(String symbol) {
+        return known.contains(symbol);
+    }
+
+    /** {@code symbol} was removed, through this node or another ({@link TickerRegistry#REMOVALS}). */
+    void forget(String symbol) {
+        known.remove(symbol);
+        markets.remove(symbol);
+    }
+
     /** How many symbols this node knows to be watched. */
     int knownCount() {
         return known.size();
