@@ -428,7 +428,7 @@ public final class TickerRegistry
     }
 
     private ReplyEffect<RegistryEvent, State> onList(State s, ListTickers c) {
-        int limit = Math.max(1, Math.min(PAGE, c.limit()));
+        int limit = c.limit() <= 0 ? PAGE : Math.min(PAGE, c.limit()); // 0: a sender that named no limit
         java.util.SortedMap<String, WatchedTicker> rest = c.after() == null ? s.tickers : s.tickers.tailMap(c.after(), false);
         List<WatchedTicker> page = new ArrayList<>();
         boolean more = false;

@@ -47,9 +47,9 @@ final class TickersBench {
                         + "tickwatch.recording.enabled = false\n"
                         // the first tick of each of 100,000 entities starts it (a recovery query each):
                         // generous timeouts, so a machine shared with other work measures memory, not its load
-                        + "tickwatch.ask-timeout = 120s\n"
-                        + "jdbc-journal.circuit-breaker.call-timeout = 60s\n"
-                        + "jdbc-snapshot-store.circuit-breaker.call-timeout = 60s\n"
+                        + "tickwatch.ask-timeout = 300s\n"
+                        + "jdbc-journal.circuit-breaker { call-timeout = 120s, max-failures = 1000 }\n"
+                        + "jdbc-snapshot-store.circuit-breaker { call-timeout = 120s, max-failures = 1000 }\n"
                         + "pekko.remote.artery.canonical.port = 0\n"
                         + "pekko.loglevel = WARNING\n");
         NodeSettings settings = NodeSettings.load(overrides);
@@ -98,7 +98,7 @@ final class TickersBench {
         return 0;
     }
 
-    /** One bar of ticks to each symbol, 500 symbols a request, 2 requests in flight. */
+    /** One bar of ticks to each symbol, 500 symbols a request, one request at a time. */
     private static void feed(Node node, List<String> symbols) throws Exception {
         List<java.util.concurrent.CompletableFuture<?>> inFlight = new ArrayList<>();
         for (int from = 0; from < symbols.size(); from += 500) {
@@ -109,12 +109,12 @@ final class TickersBench {
                 ticks.add(new Tick(s, DAY0 + 299_000, 1001, 10, 20L, null));
             }
             inFlight.add(node.ingest("push", ticks, null).toCompletableFuture());
-            if (inFlight.size() >= 2) {
-                inFlight.remove(0).get(2, TimeUnit.MINUTES);
+            if (inFlight.size() >= 1) {
+                inFlight.remove(0).get(10, TimeUnit.MINUTES);
             }
         }
         for (var f : inFlight) {
-            f.get(2, TimeUnit.MINUTES);
+            f.get(10, TimeUnit.MINUTES);
         }
     }
 
