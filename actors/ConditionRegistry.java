@@ -36,10 +36,32 @@ public final class ConditionRegistry {
      * @param version when it was made, epoch millis (0 for "no file")
      * @param json    the set as the conditions file holds it ({@link ConditionsFile#render})
      */
-    public record Versioned(ConditionSet set, long version, String json) {
-        /** Whether this set wins over {@code o}: newer, or as new with a larger text (so every node picks the same). */
+    public record Versioned(ConditionSet set, long version, String json, String digest) {
+        public Versioned(ConditionSet set, long version, String json) {
+            this(set, version, json, digestOf(json));
+        }
+
+        /** Whether this set wins over {@code o}: newer, or as new with a larger digest (so every node picks the same). */
         boolean newerThan(Versioned o) {
-            return version != o.version ? version > o.version : json.compareTo(o.json) > 0;
+            return newer(version, digest, o);
+        }
+
+        /**
+         * Whether a set of {@code version} and {@code digest} wins over {@code o}: what a node can
+         * tell from another's announcement, before it has the text.
+         */
+        public static boolean newer(long version, String digest, Versioned o) {
+            return version != o.version ? version > o.version : digest.compareTo(o.digest) > 0;
+        }
+    }
+
+    /** The SHA-256 of {@code json}'s UTF-8, in hex: names a set's text in a few bytes. */
+    public static String digestOf(String json) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 

@@ -148,6 +148,14 @@ public final class TickerEntity
         INSTANCE
     }
 
+    /**
+     * The entity received nothing for {@code tickwatch.passivate-after} (its receive timeout, which
+     * fires again after each further idle period).
+     */
+    enum Idle implements Command {
+        INSTANCE
+    }
+
     /** Every sink the hit names has handled it. */
     record HitAcked(String hitId) implements Command {
     }
@@ -383,6 +391,7 @@ public final class TickerEntity
                     return Effect().stop().thenNoReply();
                 })
                 .onCommand(c -> purging != Purging.NO, (s, c) -> Effect().unhandled().thenNoReply())
+                .onCommand(Idle.class, (s, c) -> onIdle(s))
                 .onCommand(Purge.class, (s, c) -> onPurge(c))
                 .onCommand(Ingest.class, this::onIngest)
                 .onCommand(GetStatus.class, (s, c) -> Effect().reply(c.replyTo(), s.status()))
@@ -491,6 +500,20 @@ public final class TickerEntity
     private long latestAllowed() {
         long now = deps.wallClock().millis();
         return now + Math.min(settings.maxFuture().toMillis(), Long.MAX_VALUE - now);
+    }
+
+    /**
+     * Idle: stop until the next message (sharding starts the entity again then, and it recovers its
+     * state from its snapshot and events), unless a forming bar still has to close by the clock or
+     * a hit still waits for its sinks: those need this incarnation's timers. Once the bar has
+     * closed and the hits are confirmed, the next idle period passivates it.
+     */
+    private ReplyEffect<TickerEvent, TickerState> onIdle(TickerState s) {
+        if (shard != null && s.formingEnd() == TickerState.NONE && s.pending().isEmpty()) {
+            ctx.getLog().debug("{}: idle for {}; passivating", symbol, settings.passivateAfter());
+            shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+        }
+        return Effect().noReply();
     }
 
     /** The feed clock passed the forming bar's end plus the grace (or the timer fired early). */
@@ -602,6 +625,9 @@ public final class TickerEntity
         return newSignalHandlerBuilder()
                 .onSignal(RecoveryCompleted.class, (s, signal) -> {
                     live.recovered(s);
+                    if (!settings.passivateAfter().isZero()) { // never negative (TickerSettings)
+                        ctx.setReceiveTimeout(settings.passivateAfter(), Idle.INSTANCE);
+                    }
                     clock.observe(s);
                     clock.schedule(s);
                     List<StoredHit> pending = s.pending();

@@ -12,12 +12,16 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -26,6 +30,7 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import persistence.CborSerializable;
+import persistence.JournalPurge;
 import persistence.RegistryEvent;
 import persistence.RegistryEvent.TickerAdded;
 import persistence.RegistryEvent.TickerRemoved;
@@ -38,7 +43,11 @@ import persistence.WatchedTicker;
  *
  * <p>When it starts (first start, node restart, or the singleton moving to another node) it wakes
  * every ticker's entity, so the entity recovers and sends its pending hits; it wakes them again
- * every {@code wakeInterval}, which also restarts entities that sharding moved.
+ * {@code wakeInterval} after the cluster's members last changed, which restarts the entities that
+ * sharding moved (from a node that left or crashed, or to one that joined). Not periodically: an
+ * idle entity passivates ({@code tickwatch.passivate-after}), and waking every entity every few
+ * seconds would keep them all in memory. An entity with hits its sinks have not confirmed does not
+ * passivate, so between membership changes nothing needs waking.
  *
  * <p>It does not run sources. The feed workers ({@code engine.sources.FeedWorker}, one per
  * partition of the symbols, placed on the nodes by a sharded daemon process) each subscribe with
@@ -51,6 +60,16 @@ public final class TickerRegistry
         extends EventSourcedBehaviorWithEnforcedReplies<TickerRegistry.Command, RegistryEvent, TickerRegistry.State> {
 
     public static final PersistenceId PERSISTENCE_ID = PersistenceId.ofUniqueId("TickerRegistry");
+
+    /**
+     * The most tickers one message carries. A ticker is a symbol of at most 20 characters, a source
+     * name, a time and a market: well under 200 bytes in CBOR, so a page stays far below Artery's
+     * frame size (256 KiB) with room for long source names.
+     */
+    public static final int PAGE = 500;
+
+    /** The fewest changes between two snapshots (see {@link #shouldSnapshot}). */
+    static final int MIN_SNAPSHOT_INTERVAL = 100;
 
     // ---- commands and replies ----
 
@@ -72,7 +91,36 @@ public final class TickerRegistry
     public record Remove(String symbol, ActorRef<RemoveResult> replyTo) implements Command {
     }
 
-    public record ListTickers(ActorRef<Tickers> replyTo) implements Command {
+    /**
+     * One page of the watched tickers: up to {@code limit} (at most {@link #PAGE}) with symbols after
+     * {@code after} ({@code null}: from the first), answered with {@link Tickers}. The list travels in
+     * pages because Artery drops a message above its frame size (256 KiB), which a whole list of
+     * some thousands of tickers passes.
+     */
+    public record ListTickers(String after, int limit, ActorRef<Tickers> replyTo) implements Command {
+        /** The first page. */
+        public ListTickers(ActorRef<Tickers> replyTo) {
+            this(null, PAGE, replyTo);
+        }
+    }
+
+    /** One watched ticker, answered with {@link Found}. */
+    public record Lookup(String symbol, ActorRef<Found> replyTo) implements Command {
+    }
+
+    /**
+     * Watches many tickers in one write (at most {@link #PAGE} a command): answered with
+     * {@link AddedMany}. Their entities are not woken: a new ticker has nothing to recover, and
+     * starts on its first tick.
+     */
+    public record AddMany(List<Wanted> tickers, ActorRef<AddedMany> replyTo) implements Command {
+        public AddMany {
+            tickers = List.copyOf(tickers);
+        }
+    }
+
+    /** A ticker {@link AddMany} should watch ({@code market} may be null, as in {@link Add}). */
+    public record Wanted(String symbol, String source, Market market) implements CborSerializable {
     }
 
     /**
@@ -89,6 +137,16 @@ public final class TickerRegistry
     }
 
     private enum WakeAll implements Command {
+        INSTANCE
+    }
+
+    /** A member joined, left or was removed (the cluster's event, adapted). */
+    private enum MembersChanged implements Command {
+        INSTANCE
+    }
+
+    /** The members when the registry subscribed (not a change). */
+    private enum MembersKnown implements Command {
         INSTANCE
     }
 
@@ -118,22 +176,55 @@ public final class TickerRegistry
     public record NotFound(String symbol) implements RemoveResult {
     }
 
-    /** Every watched ticker, by symbol. */
-    public record Tickers(List<WatchedTicker> tickers) implements CborSerializable {
+    /** A page of the watched tickers, by symbol; {@code more} when tickers after the last one remain. */
+    public record Tickers(List<WatchedTicker> tickers, boolean more) implements CborSerializable {
+    }
+
+    /** The answer to {@link Lookup}: the ticker, or {@code null} when it is not watched. */
+    public record Found(WatchedTicker ticker) implements CborSerializable {
+    }
+
+    /**
+     * The answer to {@link AddMany}: the tickers added, and the result of each one refused
+     * ({@link AlreadyExists}, {@link UnknownSource}, {@link InvalidSymbol}).
+     */
+    public record AddedMany(List<WatchedTicker> added, List<AddResult> refused) implements CborSerializable {
     }
 
     /** What a feed worker hears about its partition. */
     public sealed interface FeedUpdate extends CborSerializable {
     }
 
-    /** Every ticker of the partition now, by symbol (the answer to {@link SubscribeFeeds}). */
-    public record FeedTickers(List<WatchedTicker> tickers) implements FeedUpdate {
+    /**
+     * One page of every ticker of the partition now, by symbol: the answer to {@link SubscribeFeeds},
+     * in pages of at most {@link #PAGE} numbered from 0 ({@code last} on the final one; a partition
+     * with no tickers is one empty last page). The registry sends all pages of an answer before any
+     * later update, so a worker applies them together when the last arrives.
+     */
+    public record FeedTickers(List<WatchedTicker> tickers, int page, boolean last) implements FeedUpdate {
+        public FeedTickers(List<WatchedTicker> tickers) {
+            this(tickers, 0, true);
+        }
     }
 
     public record FeedAdded(WatchedTicker ticker) implements FeedUpdate {
     }
 
     public record FeedRemoved(WatchedTicker ticker) implements FeedUpdate {
+    }
+
+    /**
+     * The system actor on every node that hears of removals ({@link Unwatched}): a node keeps the
+     * symbols it knows to be watched, so that a push goes to the entity without asking the registry
+     * each time, and must forget a removed one, or its next push would feed the entity of a ticker no
+     * registry lists instead of watching it again. The registry tells each member that is up, by
+     * address (a pub-sub topic reaches a node only once its subscription has spread, which left a
+     * node that had just joined out).
+     */
+    public static final String REMOVALS = "ticker-removals";
+
+    /** A ticker was removed (told to {@link #REMOVALS} on every member). */
+    public record Unwatched(String symbol) implements CborSerializable {
     }
 
     /**
@@ -162,6 +253,10 @@ public final class TickerRegistry
     /** Watched tickers by symbol; changed only by the event handler. */
     public static final class State {
         private final TreeMap<String, WatchedTicker> tickers = new TreeMap<>();
+        /** Events applied since the last snapshot (or since the one recovered from). */
+        private int sinceSnapshot;
+        /** How many tickers the last snapshot held (0: none yet). */
+        private int snapshotSize;
 
         public List<WatchedTicker> tickers() {
             return List.copyOf(tickers.values());
@@ -170,7 +265,6 @@ public final class TickerRegistry
 
     // ---- wiring ----
 
-    /** Starts (or proxies to) the cluster's registry singleton. */
     /**
      * Starts (or proxies to) the cluster's registry singleton.
      *
@@ -210,9 +304,28 @@ public final class TickerRegistry
         return new State();
     }
 
+    /**
+     * A snapshot after as many changes as the last snapshot held tickers (at least
+     * {@value #MIN_SNAPSHOT_INTERVAL}): a snapshot of n tickers at most every n changes writes about
+     * two tickers per change however many are watched (the list may double in between), and a
+     * recovery reads one snapshot and at most as many events as it holds. (It snapshotted every 100
+     * changes, which with 100,000 tickers wrote 1,000 tickers per change.) Older events and
+     * snapshots are deleted once a newer snapshot is written ({@link #trim}): the plugin deletes only
+     * for its fixed-interval retention.
+     */
+    @Override
+    public boolean shouldSnapshot(State s, RegistryEvent e, long sequenceNr) {
+        if (s.sinceSnapshot < Math.max(MIN_SNAPSHOT_INTERVAL, s.snapshotSize)) {
+            return false;
+        }
+        s.sinceSnapshot = 0; // the snapshot of this state is being taken
+        s.snapshotSize = s.tickers.size();
+        return true;
+    }
+
     @Override
     public RetentionCriteria retentionCriteria() {
-        return RetentionCriteria.snapshotEvery(100, 2).withDeleteEventsOnSnapshot();
+        return RetentionCriteria.disabled();
     }
 
     @Override
@@ -229,6 +342,7 @@ public final class TickerRegistry
                 for (WatchedTicker t : ((RegistrySnapshot) from).tickers()) {
                     s.tickers.put(t.symbol(), t);
                 }
+                s.snapshotSize = s.tickers.size();
                 return s;
             }
         };
@@ -239,36 +353,93 @@ public final class TickerRegistry
         return newCommandHandlerWithReplyBuilder().forAnyState()
                 .onCommand(Add.class, this::onAdd)
                 .onCommand(Remove.class, this::onRemove)
-                .onCommand(ListTickers.class, (s, c) -> Effect().reply(c.replyTo(), new Tickers(s.tickers())))
+                .onCommand(ListTickers.class, this::onList)
+                .onCommand(Lookup.class, (s, c) -> Effect().reply(c.replyTo(), new Found(s.tickers.get(c.symbol()))))
+                .onCommand(AddMany.class, this::onAddMany)
                 .onCommand(SubscribeFeeds.class, this::onSubscribeFeeds)
                 .onCommand(WakeAll.class, (s, c) -> {
-                    s.tickers.values().forEach(watcher::wake);
+                    ctx.getLog().info("waking the {} ticker(s) after the cluster's members changed", s.tickers.size());
+                    s.tickers.values().forEach(this::watch);
+                    return Effect().noReply();
+                })
+                .onCommand(MembersKnown.class, (s, c) -> Effect().noReply())
+                .onCommand(MembersChanged.class, (s, c) -> {
+                    timers.startSingleTimer(WakeAll.INSTANCE, wakeInterval); // replaces a pending one: once settled
                     return Effect().noReply();
                 })
                 .onCommand(Stop.class, (s, c) -> Effect().stop().thenNoReply())
                 .build();
     }
 
+    /** Why {@code symbol} from {@code source} cannot be added now, or {@code null} when it can. */
+    private AddResult refusal(State s, String symbol, String source) {
+        if (symbol == null || !Symbols.isValid(symbol)) {
+            return new InvalidSymbol(symbol, "a symbol is 1-20 characters of A-Z, 0-9, '.', '-' or '_'");
+        }
+        if (!sourceNames.contains(source)) {
+            return new UnknownSource(source, sourceNames);
+        }
+        WatchedTicker existing = s.tickers.get(symbol);
+        return existing == null ? null : new AlreadyExists(existing);
+    }
+
+    private static WatchedTicker watched(String symbol, String source, Market market) {
+        return new WatchedTicker(symbol, source, System.currentTimeMillis(), market == null ? null : market.name());
+    }
+
     private ReplyEffect<RegistryEvent, State> onAdd(State s, Add a) {
-        if (a.symbol() == null || !Symbols.isValid(a.symbol())) {
-            return Effect().reply(a.replyTo(), new InvalidSymbol(a.symbol(),
-                    "a symbol is 1-20 characters of A-Z, 0-9, '.', '-' or '_'"));
+        AddResult refused = refusal(s, a.symbol(), a.source());
+        if (refused != null) {
+            return Effect().reply(a.replyTo(), refused);
         }
-        if (!sourceNames.contains(a.source())) {
-            return Effect().reply(a.replyTo(), new UnknownSource(a.source(), sourceNames));
-        }
-        WatchedTicker existing = s.tickers.get(a.symbol());
-        if (existing != null) {
-            return Effect().reply(a.replyTo(), new AlreadyExists(existing));
-        }
-        WatchedTicker t = new WatchedTicker(a.symbol(), a.source(), System.currentTimeMillis(),
-                a.market() == null ? null : a.market().name());
+        WatchedTicker t = watched(a.symbol(), a.source(), a.market());
         return Effect().persist(new TickerAdded(t))
                 .thenRun(after -> {
                     tellFeed(t.symbol(), new FeedAdded(t));
                     watch(t);
                 })
                 .thenReply(a.replyTo(), after -> new Added(t));
+    }
+
+    private ReplyEffect<RegistryEvent, State> onAddMany(State s, AddMany a) {
+        if (a.tickers().size() > PAGE) {
+            throw new IllegalArgumentException("at most " + PAGE + " tickers an AddMany");
+        }
+        List<AddResult> refused = new ArrayList<>();
+        Map<String, WatchedTicker> added = new java.util.LinkedHashMap<>();
+        for (Wanted w : a.tickers()) {
+            AddResult r = refusal(s, w.symbol(), w.source());
+            if (r == null && added.containsKey(w.symbol())) {
+                r = new AlreadyExists(added.get(w.symbol()));
+            }
+            if (r != null) {
+                refused.add(r);
+            } else {
+                added.put(w.symbol(), watched(w.symbol(), w.source(), w.market()));
+            }
+        }
+        if (added.isEmpty()) {
+            return Effect().reply(a.replyTo(), new AddedMany(List.of(), refused));
+        }
+        List<WatchedTicker> list = List.copyOf(added.values());
+        return Effect().persist(list.stream().<RegistryEvent>map(TickerAdded::new).toList())
+                .thenRun(after -> list.forEach(t -> tellFeed(t.symbol(), new FeedAdded(t))))
+                .thenReply(a.replyTo(), after -> new AddedMany(list, refused));
+    }
+
+    private ReplyEffect<RegistryEvent, State> onList(State s, ListTickers c) {
+        int limit = c.limit() <= 0 ? PAGE : Math.min(PAGE, c.limit()); // 0: a sender that named no limit
+        java.util.SortedMap<String, WatchedTicker> rest = c.after() == null ? s.tickers : s.tickers.tailMap(c.after(), false);
+        List<WatchedTicker> page = new ArrayList<>();
+        boolean more = false;
+        for (WatchedTicker t : rest.values()) { // a sub-map's size() would count them all
+            if (page.size() == limit) {
+                more = true;
+                break;
+            }
+            page.add(t);
+        }
+        return Effect().reply(c.replyTo(), new Tickers(page, more));
     }
 
     private ReplyEffect<RegistryEvent, State> onRemove(State s, Remove r) {
@@ -278,6 +449,7 @@ public final class TickerRegistry
         }
         return Effect().persist(new TickerRemoved(r.symbol()))
                 .thenRun(after -> {
+                    tellMembers(new Unwatched(existing.symbol()));
                     tellFeed(existing.symbol(), new FeedRemoved(existing));
                     watcher.stop(existing);
                 })
@@ -300,7 +472,12 @@ public final class TickerRegistry
         Subscriber sub = new Subscriber(c.partitions(), c.subscriber());
         feeds.put(c.partition(), sub);
         List<WatchedTicker> mine = s.tickers.values().stream().filter(t -> sub.owns(t.symbol(), c.partition())).toList();
-        return Effect().reply(c.subscriber(), new FeedTickers(mine));
+        int pages = Math.max(1, (mine.size() + PAGE - 1) / PAGE);
+        for (int p = 0; p < pages - 1; p++) {
+            c.subscriber().tell(new FeedTickers(mine.subList(p * PAGE, (p + 1) * PAGE), p, false));
+        }
+        return Effect().reply(c.subscriber(),
+                new FeedTickers(mine.subList((pages - 1) * PAGE, mine.size()), pages - 1, true));
     }
 
     /** Tells the feed worker that owns {@code symbol}, if one has subscribed. */
@@ -317,13 +494,71 @@ public final class TickerRegistry
         return newEventHandlerBuilder().forAnyState()
                 .onEvent(TickerAdded.class, (s, e) -> {
                     s.tickers.put(e.ticker().symbol(), e.ticker());
+                    s.sinceSnapshot++;
                     return s;
                 })
                 .onEvent(TickerRemoved.class, (s, e) -> {
                     s.tickers.remove(e.symbol());
+                    s.sinceSnapshot++;
                     return s;
                 })
                 .build();
+    }
+
+    /** Tells {@link #REMOVALS} on every member that is up (this node's alone when not clustered). */
+    private void tellMembers(Unwatched u) {
+        List<String> addresses = new ArrayList<>();
+        if (clustered()) {
+            for (org.apache.pekko.cluster.Member m : Cluster.get(ctx.getSystem()).state().getMembers()) {
+                if (m.status() == org.apache.pekko.cluster.MemberStatus.up()) {
+                    addresses.add(m.address().toString());
+                }
+            }
+        } else {
+            addresses.add(ctx.getSystem().address().toString());
+        }
+        for (String a : addresses) {
+            ctx.getSystem().classicSystem().actorSelection(a + "/system/" + REMOVALS)
+                    .tell(u, org.apache.pekko.actor.ActorRef.noSender());
+        }
+    }
+
+    private boolean clustered() {
+        String provider = ctx.getSystem().settings().config().getString("pekko.actor.provider");
+        return provider.equals("cluster") || provider.contains("Cluster");
+    }
+
+    /** Hears of members joining, leaving or removed (in a cluster; a local system has none). */
+    private void subscribeToMembers() {
+        if (!clustered()) {
+            return;
+        }
+        // the current members as one snapshot, which is not a change (the start woke every entity)
+        ActorRef<Object> adapter = ctx.messageAdapter(Object.class,
+                e -> e instanceof ClusterEvent.MemberEvent ? MembersChanged.INSTANCE : MembersKnown.INSTANCE);
+        org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(ctx.getSystem())).subscribe(Adapter.toClassic(adapter),
+                ClusterEvent.initialStateAsSnapshot(), ClusterEvent.MemberEvent.class);
+    }
+
+    /** The sequence number of the last snapshot this incarnation wrote (0: none yet). */
+    private long lastSnapshot;
+
+    /**
+     * Deletes the events and snapshots older than the snapshot before {@code snapshot}: like the
+     * plugin's retention keeping two snapshots, so a snapshot that cannot be read leaves the one
+     * before it and its events.
+     */
+    private void trim(long snapshot) {
+        long keepFrom = lastSnapshot;
+        lastSnapshot = snapshot;
+        if (keepFrom > 0) {
+            JournalPurge.trim(ctx.getSystem(), PERSISTENCE_ID.id(), keepFrom).whenComplete((rows, e) -> {
+                if (e != null) {
+                    ctx.getLog().warn("deleting the registry's events before {} failed (retried at the next "
+                            + "snapshot): {}", keepFrom, e.toString());
+                }
+            });
+        }
     }
 
     @Override
@@ -332,8 +567,9 @@ public final class TickerRegistry
                 .onSignal(RecoveryCompleted.class, (s, signal) -> {
                     ctx.getLog().info("ticker registry up with {} ticker(s); waking them", s.tickers.size());
                     new ArrayList<>(s.tickers.values()).forEach(this::watch);
-                    timers.startTimerWithFixedDelay(WakeAll.INSTANCE, wakeInterval);
+                    subscribeToMembers();
                 })
+                .onSignal(SnapshotCompleted.class, (s, done) -> trim(done.metadata().sequenceNr()))
                 .build();
     }
 }

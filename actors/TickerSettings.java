@@ -16,9 +16,12 @@ import java.time.Duration;
  * @param rememberedBatches client batch ids each entity remembers, to answer a batch sent again
  * @param maxFuture      a tick stamped further than this ahead of the node's wall clock is rejected
  *                       as {@code future} (it would make every later real tick {@code late})
+ * @param passivateAfter an entity that received nothing for this long, and has no forming bar and
+ *                       no hit waiting for its sinks, stops until its next message (0: never)
  */
 public record TickerSettings(ModelConfig model, Duration clockGrace, int snapshotEvery, Duration ackTimeout,
-                             Duration retryInterval, int rememberedBatches, Duration maxFuture) {
+                             Duration retryInterval, int rememberedBatches, Duration maxFuture,
+                             Duration passivateAfter) {
 
     /** The default {@code tickwatch.ingest.max-future}. */
     public static final Duration MAX_FUTURE = Duration.ofMinutes(5);
@@ -34,6 +37,15 @@ public record TickerSettings(ModelConfig model, Duration clockGrace, int snapsho
         if (maxFuture.isNegative()) {
             throw new IllegalArgumentException("tickwatch.ingest.max-future must not be negative, got " + maxFuture);
         }
+        if (passivateAfter.isNegative()) {
+            throw new IllegalArgumentException("tickwatch.passivate-after must not be negative, got " + passivateAfter);
+        }
+    }
+
+    /** Never passivating. */
+    public TickerSettings(ModelConfig model, Duration clockGrace, int snapshotEvery, Duration ackTimeout,
+                          Duration retryInterval, int rememberedBatches, Duration maxFuture) {
+        this(model, clockGrace, snapshotEvery, ackTimeout, retryInterval, rememberedBatches, maxFuture, Duration.ZERO);
     }
 
     /** With the default {@link #MAX_FUTURE}. */
@@ -44,7 +56,8 @@ public record TickerSettings(ModelConfig model, Duration clockGrace, int snapsho
 
     /**
      * Reads {@code tickwatch.model}, {@code tickwatch.clock}, {@code tickwatch.snapshot-every},
-     * {@code tickwatch.hits}, {@code tickwatch.ingest.remembered-batches} and {@code tickwatch.ingest.max-future}.
+     * {@code tickwatch.hits}, {@code tickwatch.ingest.remembered-batches}, {@code tickwatch.ingest.max-future} and
+     * {@code tickwatch.passivate-after}.
      */
     public static TickerSettings from(Config root) {
         Config t = root.getConfig("tickwatch");
@@ -52,18 +65,27 @@ public record TickerSettings(ModelConfig model, Duration clockGrace, int snapsho
                 t.getBoolean("model.session-only"), t.getInt("model.history"));
         return new TickerSettings(model, t.getDuration("clock.grace"), t.getInt("snapshot-every"),
                 t.getDuration("hits.ack-timeout"), t.getDuration("hits.retry-interval"),
-                t.getInt("ingest.remembered-batches"), t.getDuration("ingest.max-future"));
+                t.getInt("ingest.remembered-batches"), t.getDuration("ingest.max-future"),
+                t.getDuration("passivate-after"));
     }
 
     public TickerSettings withClockGrace(Duration grace) {
-        return new TickerSettings(model, grace, snapshotEvery, ackTimeout, retryInterval, rememberedBatches, maxFuture);
+        return new TickerSettings(model, grace, snapshotEvery, ackTimeout, retryInterval, rememberedBatches, maxFuture,
+                passivateAfter);
     }
 
     public TickerSettings withSnapshotEvery(int n) {
-        return new TickerSettings(model, clockGrace, n, ackTimeout, retryInterval, rememberedBatches, maxFuture);
+        return new TickerSettings(model, clockGrace, n, ackTimeout, retryInterval, rememberedBatches, maxFuture,
+                passivateAfter);
     }
 
     public TickerSettings withMaxFuture(Duration d) {
-        return new TickerSettings(model, clockGrace, snapshotEvery, ackTimeout, retryInterval, rememberedBatches, d);
+        return new TickerSettings(model, clockGrace, snapshotEvery, ackTimeout, retryInterval, rememberedBatches, d,
+                passivateAfter);
+    }
+
+    public TickerSettings withPassivateAfter(Duration d) {
+        return new TickerSettings(model, clockGrace, snapshotEvery, ackTimeout, retryInterval, rememberedBatches,
+                maxFuture, d);
     }
 }

@@ -3,7 +3,10 @@ package engine;
 import java.util.List;
 import java.util.Set;
 
-/** {@code bench model}: the model alone. {@code bench node}: a running node's full path. */
+/**
+ * {@code bench model}: the model alone. {@code bench node}: a running node's full path.
+ * {@code bench tickers}: how many watched tickers a node holds ({@link TickersBench}).
+ */
 final class BenchCommand {
     private BenchCommand() {
     }
@@ -14,7 +17,8 @@ final class BenchCommand {
         return switch (what) {
             case "model" -> ModelBench.run(new Args(rest, Set.of("ticks", "symbols", "rounds"), Set.of()));
             case "node" -> NodeBench.run(new Args(rest, Set.of("db", "symbols", "seconds", "rate", "tickers", "clients", "warmup"), Set.of()));
-            default -> throw new Args.UsageException("bench needs what to measure: model or node");
+            case "tickers" -> TickersBench.run(new Args(rest, Set.of("tickers", "wave", "passivate-after"), Set.of()));
+            default -> throw new Args.UsageException("bench needs what to measure: model, node or tickers");
         };
     }
 }

@@ -29,6 +29,7 @@ public final class Main {
                    java -jar tickwatch.jar generate --out FILE --ticks N [--symbols 500] [--ticks-per-day 1000000] [--seed 1]
                    java -jar tickwatch.jar bench model [--ticks 5000000] [--symbols 500] [--rounds 5]
                    java -jar tickwatch.jar bench node [--db h2|postgres] [--symbols 1000] [--seconds 30] [--rate 10000] [--tickers 20000] [--clients 4] [--warmup 30]
+                   java -jar tickwatch.jar bench tickers [--tickers 100000] [--wave 10000] [--passivate-after 20s]
             """;
 
     private Main() {

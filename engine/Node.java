@@ -135,6 +135,17 @@ public final class Node implements AutoCloseable {
         return tickers().thenAccept(ts -> ts.forEach(this::remember));
     }
 
+    /** Whether this node knows {@code symbol} to be watched (its pushes then skip the registry). */
+    boolean knows(String symbol) {
+        return known.contains(symbol);
+    }
+
+    /** {@code symbol} was removed, through this node or another ({@link TickerRegistry#REMOVALS}). */
+    void forget(String symbol) {
+        known.remove(symbol);
+        markets.remove(symbol);
+    }
+
     /** How many symbols this node knows to be watched. */
     int knownCount() {
         return known.size();
@@ -242,11 +253,57 @@ public final class Node implements AutoCloseable {
 
     // ---- tickers ----
 
-    /** Every watched ticker, by symbol. */
+    /**
+     * Every watched ticker, by symbol, read from the registry page by page (one message cannot hold
+     * a large list; see {@link TickerRegistry.ListTickers}). Each page is current when it is read: a
+     * ticker added or removed meanwhile may or may not be in the list.
+     */
     public CompletionStage<List<WatchedTicker>> tickers() {
+        return tickersAfter(null, new ArrayList<>());
+    }
+
+    private CompletionStage<List<WatchedTicker>> tickersAfter(String after, List<WatchedTicker> into) {
         return AskPattern.<TickerRegistry.Command, TickerRegistry.Tickers>ask(registry,
-                TickerRegistry.ListTickers::new, settings.askTimeout(), system.scheduler())
-                .thenApply(TickerRegistry.Tickers::tickers);
+                reply -> new TickerRegistry.ListTickers(after, TickerRegistry.PAGE, reply), settings.askTimeout(),
+                system.scheduler())
+                .thenCompose(page -> {
+                    into.addAll(page.tickers());
+                    return page.more() && !page.tickers().isEmpty()
+                            ? tickersAfter(page.tickers().get(page.tickers().size() - 1).symbol(), into)
+                            : CompletableFuture.completedFuture(into);
+                });
+    }
+
+    /** A watched ticker, or empty. */
+    public CompletionStage<Optional<WatchedTicker>> ticker(String symbol) {
+        return AskPattern.<TickerRegistry.Command, TickerRegistry.Found>ask(registry,
+                reply -> new TickerRegistry.Lookup(symbol, reply), settings.askTimeout(), system.scheduler())
+                .thenApply(f -> Optional.ofNullable(f.ticker()));
+    }
+
+    /**
+     * Watches many tickers, {@link TickerRegistry#PAGE} to a write (a write is atomic; the pages are
+     * not, so a failure part-way leaves the earlier pages added). Completes with the tickers added
+     * and the result of each one refused, as {@link #addTicker(String, String, Market)} would answer.
+     */
+    public CompletionStage<TickerRegistry.AddedMany> addTickers(List<TickerRegistry.Wanted> wanted) {
+        CompletionStage<TickerRegistry.AddedMany> chain = CompletableFuture.completedFuture(
+                new TickerRegistry.AddedMany(List.of(), List.of()));
+        for (int from = 0; from < wanted.size(); from += TickerRegistry.PAGE) {
+            List<TickerRegistry.Wanted> page = List.copyOf(
+                    wanted.subList(from, Math.min(wanted.size(), from + TickerRegistry.PAGE)));
+            chain = chain.thenCompose(sum -> AskPattern.<TickerRegistry.Command, TickerRegistry.AddedMany>ask(registry,
+                    reply -> new TickerRegistry.AddMany(page, reply), settings.askTimeout(), system.scheduler())
+                    .thenApply(r -> {
+                        r.added().forEach(this::remember);
+                        List<WatchedTicker> added = new ArrayList<>(sum.added());
+                        added.addAll(r.added());
+                        List<TickerRegistry.AddResult> refused = new ArrayList<>(sum.refused());
+                        refused.addAll(r.refused());
+                        return new TickerRegistry.AddedMany(added, refused);
+                    }));
+        }
+        return chain;
     }
 
     /** {@link #addTicker(String, String, Market)} with the market taken from its ticks or its symbol. */
@@ -439,7 +496,7 @@ public final class Node implements AutoCloseable {
 
     private <T> CompletionStage<Optional<T>> whenWatched(String symbol,
                                                          java.util.function.Supplier<CompletionStage<T>> query) {
-        return tickers().thenCompose(ts -> ts.stream().anyMatch(t -> t.symbol().equals(symbol))
+        return ticker(symbol).thenCompose(t -> t.isPresent()
                 ? query.get().thenApply(Optional::of)
                 : CompletableFuture.completedFuture(Optional.empty()));
     }

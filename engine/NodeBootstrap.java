@@ -93,6 +93,7 @@ public final class NodeBootstrap {
     public Node start() {
         warnAboutCommonPool();
         Plan plan = readConfiguration();
+        ClusterTls.refusePlaintextBeyondLoopback(settings.pekkoConfig());
         createDataDirs();
         LOG.info("starting tickwatch node: {}; {} condition(s), sinks {}, sources {}", settings,
                 plan.conditions().current().size(), plan.sinkNames(), plan.sourceNames());
@@ -302,8 +303,18 @@ public final class NodeBootstrap {
                 DispatcherSelector.blocking());
         system.systemActorOf(HitsQuery.create(recent), HitsQuery.NAME, Props.empty());
         ActorRef<TickerRegistry.Command> registry = startRegistry(system, sharding, plan.sourceNames());
-        return new Node(settings, system, plan.conditions(), recent, registry, conditionSync, plan.sourceNames(),
+        Node node = new Node(settings, system, plan.conditions(), recent, registry, conditionSync, plan.sourceNames(),
                 new TreeSet<>(plan.sinkNames()), new NodeSinks(system, router, sinkRuntime), recorder, sinks);
+        hearRemovals(system, node);
+        return node;
+    }
+
+    /** Has the node forget each ticker removed, through it or another node ({@link TickerRegistry#REMOVALS}). */
+    private static void hearRemovals(ActorSystem<Void> system, Node node) {
+        system.systemActorOf(Behaviors.receiveMessage((TickerRegistry.Unwatched u) -> {
+            node.forget(u.symbol());
+            return Behaviors.same();
+        }), TickerRegistry.REMOVALS, Props.empty());
     }
 
     /**

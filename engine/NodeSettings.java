@@ -65,9 +65,14 @@ public record NodeSettings(Config config, Path dataDir, Path conditionsFile, Pat
                 t.getDuration("conditions.sync-interval"));
     }
 
-    /** The config the actor system starts with: the database's plugin settings and the seed nodes on top. */
+    /**
+     * The config the actor system starts with: the database's plugin settings, the cluster's TLS
+     * ({@link ClusterTls}) and the seed nodes on top.
+     *
+     * @throws IllegalStateException when TLS is on and its stores are missing
+     */
     public Config pekkoConfig() {
-        Config c = db.applyTo(config);
+        Config c = ClusterTls.from(config).applyTo(db.applyTo(config));
         return c.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes));
     }
 

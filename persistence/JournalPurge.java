@@ -40,6 +40,28 @@ public final class JournalPurge {
         });
     }
 
+    /**
+     * Deletes the events of {@code persistenceId} up to and including {@code sequenceNr} and its
+     * snapshots before it: what is older than a snapshot that is kept. Safe while the entity runs
+     * (recovery starts from the newest snapshot); for retention the plugin's own does not do
+     * (snapshots taken by a predicate).
+     */
+    public static CompletionStage<Long> trim(ActorSystem<?> system, String persistenceId, long sequenceNr) {
+        return Schema.onConnection(system, c -> {
+            long rows = 0;
+            for (String sql : new String[] {
+                    "DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ? AND \"sequence_number\" <= ?",
+                    "DELETE FROM \"snapshot\" WHERE \"persistence_id\" = ? AND \"sequence_number\" < ?"}) {
+                try (PreparedStatement p = c.prepareStatement(sql)) {
+                    p.setString(1, persistenceId);
+                    p.setLong(2, sequenceNr);
+                    rows += p.executeUpdate();
+                }
+            }
+            return rows;
+        });
+    }
+
     private static long delete(Connection c, String sql, String persistenceId) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(sql)) {
             p.setString(1, persistenceId);

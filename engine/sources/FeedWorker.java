@@ -8,6 +8,7 @@ import actors.TickerRegistry.FeedUpdate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -24,7 +25,9 @@ import persistence.WatchedTicker;
  *
  * <p>It subscribes again every {@code resync} interval: the answer is the whole partition, which
  * repairs a lost message and reaches a registry that moved to another node (whose subscriptions
- * were lost with it).
+ * were lost with it). The answer comes in pages ({@link FeedTickers}), which it collects and applies
+ * together when the last arrives; an answer with a page missing is dropped, and the next resync
+ * repairs it.
  */
 public final class FeedWorker {
 
@@ -49,10 +52,18 @@ public final class FeedWorker {
             subscribe.run();
             timers.startTimerWithFixedDelay(Subscribe.INSTANCE, resync);
             Map<String, WatchedTicker> owned = new HashMap<>();
+            Pages pages = new Pages();
             ctx.getLog().debug("feed worker {} of {} up", partition, partitions);
             return Behaviors.receive(Command.class)
                     .onMessage(Update.class, u -> {
-                        apply(u.update(), owned, host);
+                        if (u.update() instanceof FeedTickers page) {
+                            List<WatchedTicker> all = pages.add(page);
+                            if (all != null) {
+                                apply(new FeedTickers(all), owned, host);
+                            }
+                        } else {
+                            apply(u.update(), owned, host);
+                        }
                         return Behaviors.same();
                     })
                     .onMessageEquals(Subscribe.INSTANCE, () -> {
@@ -90,6 +101,31 @@ public final class FeedWorker {
             if (old != null) {
                 host.unwatch(old);
             }
+        }
+    }
+
+    /** The pages of one answer to a subscription, collected until the last. */
+    private static final class Pages {
+        private List<WatchedTicker> collected;
+        private int next;
+
+        /** Adds {@code page}: the whole answer when it was the last page of a complete one, else null. */
+        List<WatchedTicker> add(FeedTickers page) {
+            if (page.page() == 0) {
+                collected = new ArrayList<>(page.tickers());
+            } else if (collected != null && page.page() == next) {
+                collected.addAll(page.tickers());
+            } else { // a page of an answer whose start was lost: wait for the next resync
+                collected = null;
+                return null;
+            }
+            next = page.page() + 1;
+            if (!page.last()) {
+                return null;
+            }
+            List<WatchedTicker> all = collected;
+            collected = null;
+            return all;
         }
     }
 
