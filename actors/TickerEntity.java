@@ -623,6 +623,8 @@ public final class TickerEntity
     @Override
     public SignalHandler<TickerState> signalHandler() {
         return newSignalHandlerBuilder()
+                // a failed write restarts the entity: its next recovery must start from nothing
+                .onSignal(org.apache.pekko.actor.typed.PreRestart.class, (s, signal) -> s.reset())
                 .onSignal(RecoveryCompleted.class, (s, signal) -> {
                     live.recovered(s);
                     if (!settings.passivateAfter().isZero()) { // never negative (TickerSettings)

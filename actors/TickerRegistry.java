@@ -261,6 +261,13 @@ public final class TickerRegistry
         public List<WatchedTicker> tickers() {
             return List.copyOf(tickers.values());
         }
+
+        /** Back to empty before a restart's recovery (Pekko reuses the empty-state object; see TickerState#reset). */
+        void reset() {
+            tickers.clear();
+            sinceSnapshot = 0;
+            snapshotSize = 0;
+        }
     }
 
     // ---- wiring ----
@@ -564,6 +571,7 @@ public final class TickerRegistry
     @Override
     public SignalHandler<State> signalHandler() {
         return newSignalHandlerBuilder()
+                .onSignal(org.apache.pekko.actor.typed.PreRestart.class, (s, signal) -> s.reset())
                 .onSignal(RecoveryCompleted.class, (s, signal) -> {
                     ctx.getLog().info("ticker registry up with {} ticker(s); waking them", s.tickers.size());
                     new ArrayList<>(s.tickers.values()).forEach(this::watch);

@@ -47,6 +47,18 @@ public final class TickerState {
         this.settings = settings;
     }
 
+    /**
+     * Back to the empty state, for the next incarnation's recovery. Pekko hands every incarnation of
+     * an entity (a restart after a failed write) the same {@code emptyState()} object, and this state
+     * is changed in place: without this, recovery would replay the stored events on top of what the
+     * failed incarnation had built.
+     */
+    void reset() {
+        symbol = null;
+        pending.clear();
+        batches = null;
+    }
+
     // ---- snapshots ----
 
     static TickerState fromSnapshot(String ticker, TickerSettings settings, TickerSnapshot snap) {
