@@ -45,6 +45,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import persistence.WatchedTicker;
+import persistence.tickfile.RecordedRow;
 
 /**
  * The {@code ls} source: LS Securities OpenAPI's real-time websocket (README "The ls source").
@@ -158,9 +159,18 @@ public final class LsSource implements Source {
     public void watch(WatchedTicker ticker) {
         exec.execute(() -> {
             String s = ticker.symbol();
-            Instrument configured = settings.instruments().get(s);
-            List<Instrument> candidates = configured != null ? List.of(configured) : Instrument.byShape(s);
-            LsTicker t = new LsTicker(s, candidates, candidates.size() == 1 ? candidates.get(0) : null);
+            Instrument chosen = settings.instruments().get(s);
+            if (ticker.instrument() != null) {
+                try {
+                    chosen = Instrument.parse(ticker.instrument()); // the ticker's own wins over the configuration
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("ls source \"{}\": ticker {}: {}; going by the configuration and the code's shape",
+                            ctx.name(), s, e.getMessage());
+                }
+            }
+            List<Instrument> candidates = chosen != null ? List.of(chosen) : Instrument.byShape(s);
+            LsTicker t = new LsTicker(s, candidates, candidates.size() == 1 ? candidates.get(0) : null,
+                    ticker.channels());
             tickers.put(s, t);
             if (conn != null && conn.open) {
                 register(t);
@@ -179,10 +189,53 @@ public final class LsSource implements Source {
             }
             pending.values().removeIf(p -> p == t);
             Instrument i = t.instrument;
-            if (conn != null && conn.open && i != null && "registered".equals(t.state)) {
-                send(Frame.request(token.value(), "4", i.trades(), i.key(t.symbol)));
+            if (conn != null && conn.open && i != null) {
+                for (LsTicker.Registration r : t.registrations.values()) {
+                    if ("registered".equals(r.state)) {
+                        send(Frame.request(token.value(), "4", i.tr(r.channel), i.key(t.symbol)));
+                    }
+                }
             }
         });
+    }
+
+    /**
+     * The ticker's instrument must be one LS has, and its channels ones that instrument gives: member
+     * flow is for KOSPI and KOSDAQ stocks only.
+     */
+    @Override
+    public String check(WatchedTicker ticker) {
+        Instrument i = settings.instruments().get(ticker.symbol());
+        if (ticker.instrument() != null) {
+            try {
+                i = Instrument.parse(ticker.instrument());
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        } else if (i == null && Instrument.byShape(ticker.symbol()).size() == 1) {
+            i = Instrument.byShape(ticker.symbol()).get(0);
+        }
+        for (String c : ticker.channels()) {
+            if (!WatchedTicker.CHANNELS.contains(c)) {
+                return "unknown channel \"" + c + "\": one of " + WatchedTicker.CHANNELS;
+            }
+            if (i != null && i.tr(c) == null) {
+                return "a " + i.id() + " has no " + c + " channel (member flow is for kospi and kosdaq stocks)";
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public Object quotes(String symbol) {
+        LsTicker t = tickers.get(symbol);
+        return t == null ? null : t.quotes;
+    }
+
+    @Override
+    public Object members(String symbol) {
+        LsTicker t = tickers.get(symbol);
+        return t == null ? null : t.members;
     }
 
     @Override
@@ -216,9 +269,11 @@ public final class LsSource implements Source {
         m.put("reconnects", reconnects.get());
         m.put("next_try", nextTry == null ? null : nextTry.toString());
         m.put("tickers", tickers.size());
-        m.put("registrations", tickers.values().stream().filter(t -> "registered".equals(t.state)).count());
-        m.put("refused", tickers.values().stream().filter(t -> "refused".equals(t.state)).map(t -> t.symbol)
-                .sorted().toList());
+        m.put("registrations", tickers.values().stream().flatMap(t -> t.registrations.values().stream())
+                .filter(r -> "registered".equals(r.state)).count());
+        m.put("refused", tickers.values().stream()
+                .filter(t -> t.registrations.values().stream().anyMatch(LsTicker.Registration::refused))
+                .map(t -> t.symbol).sorted().toList());
         m.put("messages", messages.get());
         m.put("messages_per_second", messagesPerSecond);
         m.put("last_message", lastMessage == null ? null : lastMessage.toString());
@@ -328,12 +383,10 @@ public final class LsSource implements Source {
         pending.clear();
         Instant from = c.lastFrame != null ? c.lastFrame : clock.instant();
         for (LsTicker t : tickers.values()) {
-            if (t.gapFrom == null && ("registered".equals(t.state) || "registering".equals(t.state))) {
+            if (t.gapFrom == null && ("registered".equals(t.state()) || "registering".equals(t.state()))) {
                 t.gapFrom = from;
             }
-            if (!"refused".equals(t.state)) {
-                t.state = "pending";
-            }
+            t.forgetRegistrations();
         }
         if (c.open) {
             event("disconnected", null, reason);
@@ -363,18 +416,37 @@ public final class LsSource implements Source {
 
     // ---------------------------------------------------------------- registrations (on exec)
 
+    /**
+     * Registers the ticker's channels that are neither registered, on their way, nor refused: a
+     * refusal stands until the ticker is watched anew (removed and added, say with another instrument),
+     * so a reconnect or a new token does not ask again. An undecided instrument (a six-digit code)
+     * registers its first channel only, under each candidate in turn; the ack decides, then the rest follow.
+     */
     private void register(LsTicker t) {
         Instrument i = t.current();
+        LsTicker.Registration first = t.first();
         if (i == null) {
-            if (t.candidates.isEmpty() && !"refused".equals(t.state)) {
-                refuse(t, null, "-", "the code's shape does not tell its instrument: name it in "
-                        + "tickwatch.sources." + ctx.name() + ".instruments");
+            if (t.candidates.isEmpty() && !first.refused()) {
+                refuse(t, first, null, "-", "the code's shape does not tell its instrument: give \"instrument\" "
+                        + "when adding it, or name it in tickwatch.sources." + ctx.name() + ".instruments");
             }
             return;
         }
-        pending.put(i.trades() + "|" + t.symbol, t);
-        t.state = "registering";
-        send(Frame.request(token.value(), "3", i.trades(), i.key(t.symbol)));
+        for (LsTicker.Registration r : t.registrations.values()) {
+            if ("pending".equals(r.state)) {
+                String tr = i.tr(r.channel);
+                if (tr == null) {
+                    refuse(t, r, null, "-", "a " + i.id() + " has no " + r.channel + " channel");
+                    continue;
+                }
+                pending.put(tr + "|" + t.symbol, t);
+                r.state = "registering";
+                send(Frame.request(token.value(), "3", tr, i.key(t.symbol)));
+            }
+            if (t.instrument == null) {
+                return; // the first channel's ack decides the instrument before the others are asked for
+            }
+        }
     }
 
     private void send(String frame) {
@@ -409,29 +481,38 @@ public final class LsSource implements Source {
             }
             return;
         }
+        LsTicker.Registration r = t.registration(Instrument.channelOf(f.trCd()));
+        if (r == null || !"registering".equals(r.state)) {
+            return;
+        }
         if (f.isOk()) {
-            t.instrument = Instrument.byTrades(f.trCd());
-            t.state = "registered";
-            t.registeredAt = clock.instant();
-            if (t.gapFrom != null) {
-                t.gap(t.gapFrom, t.registeredAt);
+            boolean decided = t.instrument == null;
+            t.instrument = Instrument.byTr(f.trCd());
+            r.state = "registered";
+            r.registeredAt = clock.instant();
+            if (r == t.first() && t.gapFrom != null) {
+                t.gap(t.gapFrom, r.registeredAt);
                 t.gapFrom = null;
+            }
+            if (decided) {
+                register(t); // the other channels, now that the instrument is known
             }
         } else if (t.instrument == null && t.tried + 1 < t.candidates.size()) {
             t.tried++;
+            r.state = "pending";
             register(t);
         } else {
-            refuse(t, f.trCd(), f.rspCd(), f.rspMsg());
+            refuse(t, r, f.trCd(), f.rspCd(), f.rspMsg());
         }
     }
 
-    private void refuse(LsTicker t, String tr, String code, String message) {
-        t.state = "refused";
-        t.refusedTr = tr;
-        t.refusedCode = code;
-        t.refusedMessage = message;
+    private void refuse(LsTicker t, LsTicker.Registration r, String tr, String code, String message) {
+        r.state = "refused";
+        r.refusedTr = tr;
+        r.refusedCode = code;
+        r.refusedMessage = message;
         refusals.incrementAndGet();
-        event("registration_refused", t.symbol, (tr == null ? "" : tr + ": ") + code + " " + message);
+        event("registration_refused", t.symbol, r.channel + ": " + (tr == null ? "" : tr + ": ") + code + " " + message);
     }
 
     /** The server says the token expired: renew now, then register every ticker again. */
@@ -459,9 +540,8 @@ public final class LsSource implements Source {
                     + tok.expires());
             if (conn == c && c != null && c.open) {
                 for (LsTicker t : tickers.values()) {
-                    if (!"refused".equals(t.state)) {
-                        register(t);
-                    }
+                    t.forgetRegistrations(); // the server forgot them with the old token; refusals stand
+                    register(t);
                 }
             }
         }));
@@ -511,6 +591,8 @@ public final class LsSource implements Source {
         lastMessage = now;
         c.lastFrame = now;
         List<Tick> ticks = new ArrayList<>();
+        List<RecordedRow> quoteRows = new ArrayList<>();
+        List<RecordedRow> memberRows = new ArrayList<>();
         for (String text : texts) {
             Frame f;
             try {
@@ -524,11 +606,18 @@ public final class LsSource implements Source {
                 exec.execute(() -> onControl(c, f));
                 continue;
             }
-            Instrument i = Instrument.byTrades(f.trCd());
+            Instrument i = Instrument.byTr(f.trCd());
             if (i == null) {
-                continue; // quotes and member flow: not made into ticks
+                continue; // a TR we never register
             }
             LsTicker t = tickers.get(f.key());
+            String channel = Instrument.channelOf(f.trCd());
+            if (!WatchedTicker.TRADES.equals(channel)) {
+                if (t != null) {
+                    sideFrame(t, i, channel, f, now, quoteRows, memberRows);
+                }
+                continue; // quotes and member flow do not make ticks (nor bars)
+            }
             try {
                 ticks.add(TradeTicks.tick(i, f.key(), f.body(), local));
                 if (t != null) {
@@ -543,10 +632,38 @@ public final class LsSource implements Source {
                 LOG.debug("ls source \"{}\": malformed {} {}: {}", ctx.name(), f.trCd(), f.key(), e.getMessage());
             }
         }
+        if (!quoteRows.isEmpty()) {
+            ctx.record(WatchedTicker.QUOTES, Quotes.HEADER, quoteRows);
+        }
+        if (!memberRows.isEmpty()) {
+            ctx.record(WatchedTicker.MEMBERS, Members.HEADER, memberRows);
+        }
         if (ticks.isEmpty()) {
             return CompletableFuture.completedFuture(Done.getInstance());
         }
         return ingest(ticks, 1);
+    }
+
+    /** A quotes or member-flow frame: the ticker's latest state, and a row for its file. */
+    private void sideFrame(LsTicker t, Instrument i, String channel, Frame f, Instant now, List<RecordedRow> quoteRows,
+                           List<RecordedRow> memberRows) {
+        try {
+            if (WatchedTicker.QUOTES.equals(channel)) {
+                Quotes q = Quotes.parse(i, f.body(), now);
+                t.quotes = q;
+                t.quoteFrames.incrementAndGet();
+                quoteRows.add(new RecordedRow(now.toEpochMilli(), TradeTicks.market(i), q.csv(t.symbol)));
+            } else {
+                Members m = Members.parse(f.body(), now);
+                t.members = m;
+                t.memberFrames.incrementAndGet();
+                memberRows.add(new RecordedRow(now.toEpochMilli(), TradeTicks.market(i), m.csv(t.symbol)));
+            }
+        } catch (IllegalArgumentException e) {
+            malformed.incrementAndGet();
+            t.malformed.incrementAndGet();
+            LOG.debug("ls source \"{}\": malformed {} {}: {}", ctx.name(), f.trCd(), f.key(), e.getMessage());
+        }
     }
 
     /** Ingests, trying again on failure (the cumulative volume drops what was stored the first time). */
