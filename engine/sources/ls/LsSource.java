@@ -191,7 +191,8 @@ public final class LsSource implements Source {
             Instrument i = t.instrument;
             if (conn != null && conn.open && i != null) {
                 for (LsTicker.Registration r : t.registrations.values()) {
-                    if ("registered".equals(r.state)) {
+                    // one still on its way is ended too: the server answers the 3 before the 4
+                    if ("registered".equals(r.state) || "registering".equals(r.state)) {
                         send(Frame.request(token.value(), "4", i.tr(r.channel), i.key(t.symbol)));
                     }
                 }

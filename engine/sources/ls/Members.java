@@ -24,7 +24,7 @@ public record Members(String time, List<Member> sell, List<Member> buy,
     }
 
     static final int TOP = 5;
-    static final String HEADER = header();
+    public static final String HEADER = header();
 
     private static String header() {
         StringBuilder b = new StringBuilder("time,symbol");

@@ -35,7 +35,7 @@ public record Quotes(String time, @JsonProperty("exchange_time") String exchange
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
 
     /** The quotes file's header: ten levels a side, empty where a frame has fewer. */
-    static final String HEADER = header();
+    public static final String HEADER = header();
 
     private static String header() {
         StringBuilder b = new StringBuilder("time,symbol,exchange_time,total_ask_size,total_bid_size");

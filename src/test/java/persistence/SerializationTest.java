@@ -98,6 +98,31 @@ class SerializationTest {
         assertEquals(List.of(t), fromBytes(cbor.writeValueAsBytes(oldRegistry), RegistrySnapshot.class).tickers());
     }
 
+    /** Tickers stored before instruments and channels read with none and trades only; new ones keep both. */
+    @Test
+    void tickersWrittenBeforeInstrumentsAndChannelsReadWithTradesOnly() throws Exception {
+        var cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
+        Map<String, Object> oldTicker = new LinkedHashMap<>();
+        oldTicker.put("symbol", "101W9000");
+        oldTicker.put("source", "ls");
+        oldTicker.put("addedAt", 42L);
+        oldTicker.put("market", "KRX");
+        WatchedTicker t = fromBytes(cbor.writeValueAsBytes(oldTicker), WatchedTicker.class);
+        assertEquals(null, t.instrument());
+        assertEquals(List.of("trades"), t.channels());
+        assertTrue(t.wants(WatchedTicker.TRADES));
+        Map<String, Object> oldAdded = new LinkedHashMap<>();
+        oldAdded.put("ticker", oldTicker);
+        assertEquals(t, fromBytes(cbor.writeValueAsBytes(oldAdded), RegistryEvent.TickerAdded.class).ticker());
+        Map<String, Object> oldRegistry = new LinkedHashMap<>();
+        oldRegistry.put("tickers", List.of(oldTicker));
+        assertEquals(List.of(t), fromBytes(cbor.writeValueAsBytes(oldRegistry), RegistrySnapshot.class).tickers());
+
+        WatchedTicker now = new WatchedTicker("005930", "ls", 7L, null, "kospi", List.of("members", "trades"));
+        assertEquals(List.of("trades", "members"), now.channels(), "kept in the one order");
+        assertEquals(now, roundTrip(new RegistryEvent.TickerAdded(now)).ticker());
+    }
+
     /**
      * Events and snapshots written before volumes had decimals still read, with fractions 0; and a
      * whole-volume tick is stored exactly as before (the fractions are left out when zero).
