@@ -223,19 +223,7 @@ public final class TickRecorder implements AutoCloseable {
      * @return false when they were dropped (closed, or the queue is full)
      */
     public boolean recordRows(String source, String kind, String header, List<RecordedRow> rows) {
-        if (rows.isEmpty()) {
-            return true;
-        }
-        int n = rows.size();
-        if (closed || queued.addAndGet(n) > settings.queueTicks()) {
-            if (!closed) {
-                queued.addAndGet(-n);
-            }
-            overflow(source, n);
-            return false;
-        }
-        queue.add(new Batch(source, List.of(), kind, header, rows));
-        return true;
+        return rows.isEmpty() || enqueue(new Batch(source, List.of(), kind, header, rows));
     }
 
     /**
@@ -244,18 +232,20 @@ public final class TickRecorder implements AutoCloseable {
      * @return false when they were dropped: the recorder is closed, or the queue is full (counted and logged)
      */
     public boolean record(String source, List<Tick> ticks) {
-        if (ticks.isEmpty()) {
-            return true;
-        }
-        int n = ticks.size();
+        return ticks.isEmpty() || enqueue(new Batch(source, ticks));
+    }
+
+    /** Queues a batch unless the queue (bounded by ticks and rows) is full or the recorder closed. */
+    private boolean enqueue(Batch b) {
+        int n = b.size();
         if (closed || queued.addAndGet(n) > settings.queueTicks()) {
             if (!closed) {
                 queued.addAndGet(-n);
             }
-            overflow(source, n);
+            overflow(b.source(), n);
             return false;
         }
-        queue.add(new Batch(source, ticks));
+        queue.add(b);
         return true;
     }
 
@@ -317,7 +307,7 @@ public final class TickRecorder implements AutoCloseable {
                     queued.addAndGet(-b.size());
                     writeRows(b);
                 } else {
-                    queued.addAndGet(-b.ticks().size());
+                    queued.addAndGet(-b.size());
                     Map<String, List<Tick>> bySymbol = bySource.computeIfAbsent(b.source(), k -> new java.util.LinkedHashMap<>());
                     for (Tick t : b.ticks()) {
                         bySymbol.computeIfAbsent(t.symbol(), k -> new ArrayList<>()).add(t);
