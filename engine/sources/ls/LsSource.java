@@ -89,16 +89,51 @@ public final class LsSource implements Source {
         Source create(SourceContext ctx);
     }
 
-    /** One websocket connection. */
+    /** One websocket (one attempt of a {@link Slot}'s connection). */
     private static final class Conn {
         final long id;
+        final Slot slot;
         UniqueKillSwitch kill;
         BoundedSourceQueue<Message> out;
         boolean open;
         volatile Instant lastFrame;
 
-        Conn(long id) {
+        Conn(long id, Slot slot) {
             this.id = id;
+            this.slot = slot;
+        }
+    }
+
+    /**
+     * One of the source's connections and the tickers registered on it: at most
+     * {@code max-registrations-per-connection} channels (0: no limit, so one connection carries all).
+     * Each reconnects by itself, with its own backoff; an empty one is closed.
+     */
+    private static final class Slot {
+        final int number;
+        final Map<String, LsTicker> tickers = new LinkedHashMap<>();
+        /** Registrations sent and not answered yet, by {@code tr_cd|key}. */
+        final Map<String, LsTicker> pending = new HashMap<>();
+        Conn ws;
+        int attempt;
+        volatile String state = "idle";
+        volatile Instant nextTry;
+
+        Slot(int number) {
+            this.number = number;
+        }
+
+        /** The channels its tickers ask for. */
+        int load() {
+            int n = 0;
+            for (LsTicker t : tickers.values()) {
+                n += t.registrations.size();
+            }
+            return n;
+        }
+
+        boolean open() {
+            return ws != null && ws.open;
         }
     }
 
@@ -112,17 +147,15 @@ public final class LsSource implements Source {
 
     // changed on exec only
     private final Map<String, LsTicker> tickers = new ConcurrentHashMap<>();
-    private final Map<String, LsTicker> pending = new HashMap<>();
-    private Conn conn;
+    private final List<Slot> slots = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, Slot> slotOf = new HashMap<>();
     private long connSeq;
-    private int attempt;
+    private int slotSeq;
     private TokenClient.Token token;
     private long tokenExpiresNanos;
     private boolean renewing;
     private ScheduledFuture<?> renewTask;
     private boolean closed;
-    private volatile String state = "idle";
-    private volatile Instant nextTry;
 
     // counters, read from any thread
     private final AtomicLong connects = new AtomicLong();
@@ -172,12 +205,39 @@ public final class LsSource implements Source {
             LsTicker t = new LsTicker(s, candidates, candidates.size() == 1 ? candidates.get(0) : null,
                     ticker.channels());
             tickers.put(s, t);
-            if (conn != null && conn.open) {
-                register(t);
-            } else if ("idle".equals(state)) {
-                connect();
+            Slot slot = slotFor(t);
+            slot.tickers.put(s, t);
+            slotOf.put(s, slot);
+            if (slot.open()) {
+                register(slot, t);
+            } else if ("idle".equals(slot.state)) {
+                connect(slot);
             }
         });
+    }
+
+    /** The first connection with room for the ticker's channels, or a new one. */
+    private Slot slotFor(LsTicker t) {
+        int limit = settings.maxRegistrationsPerConnection();
+        for (Slot sl : slots) {
+            if (limit <= 0 || sl.tickers.isEmpty() || sl.load() + t.registrations.size() <= limit) {
+                return sl;
+            }
+        }
+        Slot sl = new Slot(++slotSeq);
+        slots.add(sl);
+        return sl;
+    }
+
+    /** An empty connection is closed (a later ticker opens a new one). */
+    private void retire(Slot slot) {
+        slots.remove(slot);
+        slot.state = "closed";
+        Conn c = slot.ws;
+        slot.ws = null;
+        if (c != null && c.kill != null) {
+            c.kill.shutdown();
+        }
     }
 
     @Override
@@ -187,15 +247,23 @@ public final class LsSource implements Source {
             if (t == null) {
                 return;
             }
-            pending.values().removeIf(p -> p == t);
+            Slot slot = slotOf.remove(ticker.symbol());
+            if (slot == null) {
+                return;
+            }
+            slot.tickers.remove(t.symbol);
+            slot.pending.values().removeIf(p -> p == t);
             Instrument i = t.instrument;
-            if (conn != null && conn.open && i != null) {
+            if (slot.open() && i != null) {
                 for (LsTicker.Registration r : t.registrations.values()) {
                     // one still on its way is ended too: the server answers the 3 before the 4
                     if ("registered".equals(r.state) || "registering".equals(r.state)) {
-                        send(Frame.request(token.value(), "4", i.tr(r.channel), i.key(t.symbol)));
+                        send(slot.ws, Frame.request(token.value(), "4", i.tr(r.channel), i.key(t.symbol)));
                     }
                 }
+            }
+            if (slot.tickers.isEmpty() && slots.size() > 1) {
+                retire(slot); // the last connection stays, as one did before there were several
             }
         });
     }
@@ -243,11 +311,9 @@ public final class LsSource implements Source {
     public void close() {
         exec.execute(() -> {
             closed = true;
-            state = "closed";
-            if (conn != null && conn.kill != null) {
-                conn.kill.shutdown();
+            for (Slot slot : slots) {
+                retire(slot);
             }
-            conn = null;
         });
         exec.shutdown();
     }
@@ -264,11 +330,36 @@ public final class LsSource implements Source {
         m.put("type", TYPE);
         m.put("url", Scrub.url(settings.url().toString()));
         m.put("ws_url", Scrub.url(settings.wsUrl().toString()));
+        List<Map<String, Object>> perConnection = new ArrayList<>();
+        String state = closed ? "closed" : "idle";
+        Instant nextTry = null;
+        int open = 0;
+        for (Slot sl : slots) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("connection", sl.number);
+            c.put("state", sl.state);
+            c.put("tickers", sl.tickers.size());
+            c.put("registrations", sl.load());
+            c.put("next_try", sl.nextTry == null ? null : sl.nextTry.toString());
+            perConnection.add(c);
+            if ("connected".equals(sl.state)) {
+                open++;
+            }
+            // the source is connected when every connection is; else it says what the first one not connected does
+            if ("idle".equals(state) || "connected".equals(state)) {
+                state = sl.state;
+            }
+            if (sl.nextTry != null && (nextTry == null || sl.nextTry.isBefore(nextTry))) {
+                nextTry = sl.nextTry;
+            }
+        }
         m.put("state", state);
-        m.put("connections", "connected".equals(state) ? 1 : 0);
+        m.put("connections", open);
         m.put("connects", connects.get());
         m.put("reconnects", reconnects.get());
         m.put("next_try", nextTry == null ? null : nextTry.toString());
+        m.put("max_registrations_per_connection", settings.maxRegistrationsPerConnection());
+        m.put("per_connection", perConnection);
         m.put("tickers", tickers.size());
         m.put("registrations", tickers.values().stream().flatMap(t -> t.registrations.values().stream())
                 .filter(r -> "registered".equals(r.state)).count());
@@ -290,36 +381,36 @@ public final class LsSource implements Source {
 
     // ---------------------------------------------------------------- connection (on exec)
 
-    private void connect() {
-        if (closed) {
+    private void connect(Slot slot) {
+        if (closed || !slots.contains(slot)) {
             return;
         }
-        if (tickers.isEmpty()) {
-            state = "idle";
+        if (slot.tickers.isEmpty()) {
+            slot.state = "idle";
             return;
         }
-        state = "connecting";
-        nextTry = null;
+        slot.state = "connecting";
+        slot.nextTry = null;
         if (token != null && System.nanoTime() - tokenExpiresNanos < 0) {
-            open();
+            open(slot);
             return;
         }
         tokens.fetch().whenComplete((tok, err) -> exec.execute(() -> {
-            if (closed) {
+            if (closed || !slots.contains(slot)) {
                 return;
             }
             if (err != null) {
-                retryLater("token: " + message(err));
+                retryLater(slot, "token: " + message(err));
                 return;
             }
             setToken(tok);
-            open();
+            open(slot);
         }));
     }
 
-    private void open() {
-        Conn c = new Conn(++connSeq);
-        conn = c;
+    private void open(Slot slot) {
+        Conn c = new Conn(++connSeq, slot);
+        slot.ws = c;
         Pair<BoundedSourceQueue<Message>, org.apache.pekko.stream.javadsl.Source<Message, org.apache.pekko.NotUsed>> q =
                 org.apache.pekko.stream.javadsl.Source.<Message>queue(65_536).preMaterialize(mat);
         c.out = q.first();
@@ -339,7 +430,7 @@ public final class LsSource implements Source {
                         Flow.fromSinkAndSourceCoupledMat(in, q.second(), Keep.left()), mat);
         c.kill = r.second().first();
         r.first().whenComplete((resp, err) -> exec.execute(() -> {
-            if (conn != c) {
+            if (slot.ws != c) {
                 return;
             }
             if (err != null) {
@@ -366,53 +457,56 @@ public final class LsSource implements Source {
     }
 
     private void connected(Conn c) {
+        Slot slot = c.slot;
         c.open = true;
-        state = "connected";
+        slot.state = "connected";
         connects.incrementAndGet();
-        event("connected", null, Scrub.url(settings.wsUrl().toString()) + ", " + tickers.size() + " tickers to register");
-        for (LsTicker t : tickers.values()) {
-            register(t);
+        event("connected", null, Scrub.url(settings.wsUrl().toString()) + " (connection " + slot.number + "), "
+                + slot.tickers.size() + " tickers to register");
+        for (LsTicker t : slot.tickers.values()) {
+            register(slot, t);
         }
     }
 
-    /** The connection ended (any reason): every ticker is pending and gapped until registered again. */
+    /** A connection ended (any reason): each of its tickers is pending and gapped until registered again. */
     private void dropped(Conn c, String reason) {
-        if (conn != c || closed) {
+        Slot slot = c.slot;
+        if (slot.ws != c || closed) {
             return;
         }
-        conn = null;
-        pending.clear();
+        slot.ws = null;
+        slot.pending.clear();
         Instant from = c.lastFrame != null ? c.lastFrame : clock.instant();
-        for (LsTicker t : tickers.values()) {
+        for (LsTicker t : slot.tickers.values()) {
             if (t.gapFrom == null && ("registered".equals(t.state()) || "registering".equals(t.state()))) {
                 t.gapFrom = from;
             }
             t.forgetRegistrations();
         }
         if (c.open) {
-            event("disconnected", null, reason);
+            event("disconnected", null, (slots.size() > 1 ? "connection " + slot.number + ": " : "") + reason);
         }
-        retryLater(reason);
+        retryLater(slot, reason);
     }
 
-    private void retryLater(String reason) {
-        if (closed) {
+    private void retryLater(Slot slot, String reason) {
+        if (closed || !slots.contains(slot)) {
             return;
         }
-        if (tickers.isEmpty()) {
-            state = "idle";
+        if (slot.tickers.isEmpty()) {
+            slot.state = "idle";
             return;
         }
-        attempt++;
+        slot.attempt++;
         reconnects.incrementAndGet();
-        long base = settings.backoff().toMillis() << Math.min(attempt - 1, 20);
+        long base = settings.backoff().toMillis() << Math.min(slot.attempt - 1, 20);
         long capped = Math.min(base, settings.maxBackoff().toMillis());
         long delay = Math.max(1, Math.round(capped * (1 + settings.jitter() * (2 * random.nextDouble() - 1))));
-        state = "backoff";
-        nextTry = clock.instant().plusMillis(delay);
-        event("reconnecting", null, "attempt " + attempt + ", next try " + nextTry + " (in " + delay + " ms) after: "
-                + reason);
-        exec.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        slot.state = "backoff";
+        slot.nextTry = clock.instant().plusMillis(delay);
+        event("reconnecting", null, (slots.size() > 1 ? "connection " + slot.number + ", " : "") + "attempt "
+                + slot.attempt + ", next try " + slot.nextTry + " (in " + delay + " ms) after: " + reason);
+        exec.schedule(() -> connect(slot), delay, TimeUnit.MILLISECONDS);
     }
 
     // ---------------------------------------------------------------- registrations (on exec)
@@ -423,7 +517,7 @@ public final class LsSource implements Source {
      * so a reconnect or a new token does not ask again. An undecided instrument (a six-digit code)
      * registers its first channel only, under each candidate in turn; the ack decides, then the rest follow.
      */
-    private void register(LsTicker t) {
+    private void register(Slot slot, LsTicker t) {
         Instrument i = t.current();
         LsTicker.Registration first = t.first();
         if (i == null) {
@@ -440,9 +534,9 @@ public final class LsSource implements Source {
                     refuse(t, r, null, "-", "a " + i.id() + " has no " + r.channel + " channel");
                     continue;
                 }
-                pending.put(tr + "|" + t.symbol, t);
+                slot.pending.put(tr + "|" + t.symbol, t);
                 r.state = "registering";
-                send(Frame.request(token.value(), "3", tr, i.key(t.symbol)));
+                send(slot.ws, Frame.request(token.value(), "3", tr, i.key(t.symbol)));
             }
             if (t.instrument == null) {
                 return; // the first channel's ack decides the instrument before the others are asked for
@@ -450,8 +544,7 @@ public final class LsSource implements Source {
         }
     }
 
-    private void send(String frame) {
-        Conn c = conn;
+    private void send(Conn c, String frame) {
         if (c == null || !c.open) {
             return;
         }
@@ -462,19 +555,20 @@ public final class LsSource implements Source {
     }
 
     private void onControl(Conn c, Frame f) {
-        if (conn != c) {
+        Slot slot = c.slot;
+        if (slot.ws != c) {
             return;
         }
-        attempt = 0; // the server answers: the next drop starts the backoff from the beginning
+        slot.attempt = 0; // the server answers: the next drop starts the backoff from the beginning
         if (Frame.TOKEN_EXPIRED.equals(f.rspCd())) {
-            pending.remove(f.trCd() + "|" + f.key());
+            slot.pending.remove(f.trCd() + "|" + f.key());
             tokenExpired(f);
             return;
         }
         if ("4".equals(f.trType())) {
             return; // unregister ack
         }
-        LsTicker t = pending.remove(f.trCd() + "|" + f.key());
+        LsTicker t = slot.pending.remove(f.trCd() + "|" + f.key());
         if (t == null) {
             if (!f.isOk()) {
                 event("error_frame", f.key().isEmpty() ? null : f.key(), f.rspCd() + " " + f.rspMsg());
@@ -496,12 +590,12 @@ public final class LsSource implements Source {
                 t.gapFrom = null;
             }
             if (decided) {
-                register(t); // the other channels, now that the instrument is known
+                register(slot, t); // the other channels, now that the instrument is known
             }
         } else if (t.instrument == null && t.tried + 1 < t.candidates.size()) {
             t.tried++;
             r.state = "pending";
-            register(t);
+            register(slot, t);
         } else {
             refuse(t, r, f.trCd(), f.rspCd(), f.rspMsg());
         }
@@ -523,15 +617,16 @@ public final class LsSource implements Source {
             return;
         }
         renewing = true;
-        Conn c = conn;
         tokens.fetch().whenComplete((tok, err) -> exec.execute(() -> {
             renewing = false;
             if (closed) {
                 return;
             }
             if (err != null) {
-                if (conn == c && c != null) {
-                    c.kill.abort(new IllegalStateException("token expired and renewal failed: " + message(err)));
+                for (Slot slot : slots) { // every connection registered with the dead token
+                    if (slot.open()) {
+                        slot.ws.kill.abort(new IllegalStateException("token expired and renewal failed: " + message(err)));
+                    }
                 }
                 return;
             }
@@ -539,10 +634,12 @@ public final class LsSource implements Source {
             tokenRenewals.incrementAndGet();
             event("token_renewed", null, "the server said " + f.rspCd() + " " + f.rspMsg() + "; expires "
                     + tok.expires());
-            if (conn == c && c != null && c.open) {
-                for (LsTicker t : tickers.values()) {
-                    t.forgetRegistrations(); // the server forgot them with the old token; refusals stand
-                    register(t);
+            for (Slot slot : slots) {
+                if (slot.open()) {
+                    for (LsTicker t : slot.tickers.values()) {
+                        t.forgetRegistrations(); // the server forgot them with the old token; refusals stand
+                        register(slot, t);
+                    }
                 }
             }
         }));

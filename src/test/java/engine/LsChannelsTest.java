@@ -319,4 +319,54 @@ class LsChannelsTest {
         TickFileReader.read(file, out::add, TickFileReader.IGNORE);
         return out;
     }
+
+    @Test
+    void pastTheRegistrationLimitAnotherConnectionOpensEachReconnectsAndAnEmptyOneCloses() throws Exception {
+        try (FakeLs fake = new FakeLs(); Node node = start(dir, fake, "max-registrations-per-connection = 2\n")) {
+            assertInstanceOf(TickerRegistry.Added.class, NodeTest.get(node.addTicker("005930", "ls")));
+            assertInstanceOf(TickerRegistry.Added.class, NodeTest.get(node.addTicker("000660", "ls")));
+            awaitUntil(() -> fake.registered("S3_", "005930") && fake.registered("S3_", "000660"), "two on one");
+            assertEquals(1, fake.connections(), "two registrations fit one connection");
+            assertInstanceOf(TickerRegistry.Added.class, NodeTest.get(node.addTicker("035420", "ls", null, "kospi",
+                    List.of("trades", "quotes"))));
+            assertInstanceOf(TickerRegistry.Added.class, NodeTest.get(node.addTicker("051910", "ls", null, "kospi",
+                    null)));
+            awaitUntil(() -> fake.registered("S3_", "035420") && fake.registered("H1_", "035420")
+                    && fake.registered("S3_", "051910"), "registered past the limit");
+            assertEquals(3, fake.connections(), "2 + 2 + 1 registrations: " + fake.requests());
+            Map<String, Integer> connectionOf = new LinkedHashMap<>();
+            fake.requests().forEach(q -> connectionOf.put(q.key(), q.connection()));
+            assertEquals(connectionOf.get("005930"), connectionOf.get("000660"));
+            assertTrue(new java.util.HashSet<>(connectionOf.values()).size() == 3, connectionOf.toString());
+            awaitUntil(() -> Integer.valueOf(3).equals(node.sourceHealth().get("ls").get("connections"))
+                    && "connected".equals(node.sourceHealth().get("ls").get("state")), "health: 3 connected");
+
+            var day = trades(LocalTime.of(9, 0), 5, 10, 55_000);
+            for (var t : day.subList(0, 3)) {
+                for (String s : List.of("005930", "000660", "035420", "051910")) {
+                    fake.publish("S3_", s, stockBody(s, t));
+                }
+            }
+            for (String s : List.of("005930", "000660", "035420", "051910")) {
+                awaitUntil(() -> accepted(node, s) == 3, s + "'s trades");
+            }
+            // every connection dropped: each reconnects and registers its own tickers again
+            fake.drop();
+            awaitUntil(() -> fake.connectionsEver() == 6 && fake.registered("S3_", "005930")
+                    && fake.registered("S3_", "000660") && fake.registered("S3_", "035420")
+                    && fake.registered("H1_", "035420") && fake.registered("S3_", "051910"), "all back");
+            for (var t : day.subList(2, 5)) { // the third sent again: a duplicate
+                for (String s : List.of("005930", "000660", "035420", "051910")) {
+                    fake.publish("S3_", s, stockBody(s, t));
+                }
+            }
+            for (String s : List.of("005930", "000660", "035420", "051910")) {
+                awaitUntil(() -> accepted(node, s) == 5 && rejected(node, s, "duplicate") == 1, s + " after the drop");
+            }
+            // a connection left without tickers is closed
+            assertInstanceOf(TickerRegistry.Removed.class, NodeTest.get(node.removeTicker("051910")));
+            awaitUntil(() -> fake.connections() == 2, "the empty connection closed");
+            awaitUntil(() -> Integer.valueOf(2).equals(node.sourceHealth().get("ls").get("connections")), "health: 2");
+        }
+    }
 }
