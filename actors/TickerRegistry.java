@@ -81,8 +81,15 @@ public final class TickerRegistry
      *
      * @param market the ticker's market, or {@code null} to take it from its ticks or its symbol
      *               (see {@code TickerState.marketFor}); stored with the ticker
+     * @param instrument what the source takes it for, or {@code null} (the source decides)
+     * @param channels   what the source feeds of it, or {@code null} for trades only
      */
-    public record Add(String symbol, String source, Market market, ActorRef<AddResult> replyTo) implements Command {
+    public record Add(String symbol, String source, Market market, String instrument, java.util.List<String> channels,
+                      ActorRef<AddResult> replyTo) implements Command {
+        public Add(String symbol, String source, Market market, ActorRef<AddResult> replyTo) {
+            this(symbol, source, market, null, null, replyTo);
+        }
+
         public Add(String symbol, String source, ActorRef<AddResult> replyTo) {
             this(symbol, source, null, replyTo);
         }
@@ -399,7 +406,8 @@ public final class TickerRegistry
         if (refused != null) {
             return Effect().reply(a.replyTo(), refused);
         }
-        WatchedTicker t = watched(a.symbol(), a.source(), a.market());
+        WatchedTicker t = new WatchedTicker(a.symbol(), a.source(), System.currentTimeMillis(),
+                a.market() == null ? null : a.market().name(), a.instrument(), a.channels());
         return Effect().persist(new TickerAdded(t))
                 .thenRun(after -> {
                     tellFeed(t.symbol(), new FeedAdded(t));

@@ -13,22 +13,74 @@ public enum Market {
     /** Korea Exchange: Asia/Seoul, regular session 09:00-15:30 plus the 15:30 closing-auction print. */
     KRX(ZoneOffset.ofHours(9), 9 * 60, 15 * 60 + 30),
     /** Around the clock in UTC (crypto futures and anything that is not a KRX code). */
-    CRYPTO(ZoneOffset.UTC, -1, -1);
+    CRYPTO(ZoneOffset.UTC, -1, -1),
+    /**
+     * KRX derivatives (KOSPI200 futures and options): Asia/Seoul, day session 08:45-15:45 plus the
+     * 15:45 closing print ({@code tickwatch.market.krx-derivatives}).
+     */
+    KRX_DERIVATIVES(ZoneOffset.ofHours(9), 8 * 60 + 45, 15 * 60 + 45),
+    /**
+     * Overseas futures as LS carries them: around the clock, on Korean time, the trading day running
+     * from 07:30 to 07:30 the next day ({@code tickwatch.market.overseas-futures.day-start}): a trade
+     * at 06:00 belongs to the day before, and the day's cumulative volume starts again at 07:30.
+     */
+    OVERSEAS_FUTURES(ZoneOffset.ofHours(9), -1, -1, 7 * 60 + 30);
 
     static final long MINUTE = 60_000L;
     static final long DAY = 86_400_000L;
 
     private final ZoneOffset offset;
     private final long offsetMillis;
-    /** Session open and close in minutes of the local day; -1 for a market that never closes. */
-    private final int openMinute;
-    private final int closeMinute;
+    /**
+     * Session open and close in minutes of the local day; -1 for a market that never closes. Set
+     * once at start by {@link #configure} for the markets whose sessions are configurable (KRX and
+     * CRYPTO are fixed), before any model reads them.
+     */
+    private volatile int openMinute;
+    private volatile int closeMinute;
+    /** When a trading day starts, millis after local midnight (0 but for overseas futures). */
+    private volatile long dayStartMillis;
 
     Market(ZoneOffset offset, int openMinute, int closeMinute) {
+        this(offset, openMinute, closeMinute, 0);
+    }
+
+    Market(ZoneOffset offset, int openMinute, int closeMinute, int dayStartMinute) {
         this.offset = offset;
         this.offsetMillis = offset.getTotalSeconds() * 1000L;
         this.openMinute = openMinute;
         this.closeMinute = closeMinute;
+        this.dayStartMillis = dayStartMinute * MINUTE;
+    }
+
+    /**
+     * Sets a configurable market's session and trading-day start ({@code tickwatch.market}): the
+     * node and {@code backtest} call it once, before any tick is read.
+     *
+     * @param openMinute     minutes after local midnight; -1 (with {@code closeMinute} -1) for no session
+     * @param closeMinute    the close minute, whose print joins the last bar
+     * @param dayStartMinute when the trading day (and the day's cumulative volume) starts, minutes after midnight
+     * @throws IllegalArgumentException for KRX or CRYPTO, or times out of order
+     */
+    public void configure(int openMinute, int closeMinute, int dayStartMinute) {
+        if (this == KRX || this == CRYPTO) {
+            throw new IllegalArgumentException(name() + "'s session is fixed");
+        }
+        boolean none = openMinute == -1 && closeMinute == -1;
+        if (!none && !(openMinute >= 0 && openMinute < closeMinute && closeMinute < 24 * 60)) {
+            throw new IllegalArgumentException(name() + ": the session must open before it closes, within a day");
+        }
+        if (dayStartMinute < 0 || dayStartMinute >= 24 * 60) {
+            throw new IllegalArgumentException(name() + ": the trading day must start within a day");
+        }
+        this.openMinute = openMinute;
+        this.closeMinute = closeMinute;
+        this.dayStartMillis = dayStartMinute * MINUTE;
+    }
+
+    /** When this market's trading day starts, in millis after local midnight (07:30 for overseas futures, else 0). */
+    public long dayStartMillis() {
+        return dayStartMillis;
     }
 
     public ZoneOffset offset() {
@@ -86,7 +138,7 @@ public enum Market {
         return digit ? KRX : CRYPTO;
     }
 
-    /** Parses a market name as written in tick files and the API ({@code KRX}, {@code CRYPTO}). */
+    /** Parses a market name as written in tick files and the API ({@code KRX}, {@code CRYPTO}, {@code KRX_DERIVATIVES}, ...). */
     public static Market parse(String name) {
         String upper = name.trim().toUpperCase(Locale.ROOT);
         for (Market m : values()) {
@@ -94,6 +146,7 @@ public enum Market {
                 return m;
             }
         }
-        throw new IllegalArgumentException("unknown market \"" + name + "\"; known: KRX, CRYPTO");
+        throw new IllegalArgumentException("unknown market \"" + name + "\"; known: KRX, CRYPTO, KRX_DERIVATIVES, "
+                + "OVERSEAS_FUTURES");
     }
 }

@@ -17,6 +17,8 @@ public final class SymbolState {
     private final String symbol;
     private final Market market;
     private final long offset;
+    /** When the market's trading day starts (0: midnight): the day's cumulative volume starts again then. */
+    private final long tradingDayStart;
     private final long intervalMillis;
     private final boolean sessionOnly;
     private final BarHistory history;
@@ -59,6 +61,7 @@ public final class SymbolState {
         this.symbol = symbol;
         this.market = market;
         this.offset = market.offsetMillis();
+        this.tradingDayStart = market.dayStartMillis();
         this.intervalMillis = config.interval().millis();
         this.sessionOnly = config.sessionOnly() && market.hasSession();
         this.history = new BarHistory(config.history());
@@ -96,7 +99,7 @@ public final class SymbolState {
         int cumFraction = tick.cumVolumeFraction();
         long day = NONE;
         if (cum >= 0) {
-            day = Math.floorDiv(local, Market.DAY);
+            day = Math.floorDiv(local - tradingDayStart, Market.DAY);
             if (day == cumDay) {
                 if (cum < lastCum || cum == lastCum && cumFraction <= lastCumFraction) {
                     return reject(TickOutcome.DUPLICATE);

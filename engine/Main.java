@@ -100,6 +100,7 @@ public final class Main {
         Path out = Path.of(a.required("out"));
         BarInterval interval = BarInterval.parse(a.one("interval", "5m"));
         ModelConfig config = new ModelConfig(interval, !a.has("extended-hours"), ModelConfig.DEFAULT.history());
+        MarketSettings.apply(com.typesafe.config.ConfigFactory.load()); // the sessions a node with the default config uses
         Backtest.Summary s = Backtest.run(ticks, conditions, config, out);
         System.out.printf("backtest: %,d ticks read, %,d accepted, rejected %s; %,d bars, %,d hits in %.2f s (%,.0f ticks/s) -> %s%n",
                 s.ticksRead(), s.ticksAccepted(), s.ticksRejected(), s.bars(), s.hits(), s.elapsedSeconds(),

@@ -319,8 +319,20 @@ public final class Node implements AutoCloseable {
      *               symbol's until it has accepted a tick; {@code null} for none
      */
     public CompletionStage<TickerRegistry.AddResult> addTicker(String symbol, String source, Market market) {
+        return addTicker(symbol, source, market, null, null);
+    }
+
+    /**
+     * {@link #addTicker(String, String, Market)} with what its source takes it for and feeds of it
+     * (checked first with {@link #checkTicker}).
+     *
+     * @param instrument {@code null}: the source decides
+     * @param channels   {@code null}: trades only
+     */
+    public CompletionStage<TickerRegistry.AddResult> addTicker(String symbol, String source, Market market,
+                                                               String instrument, List<String> channels) {
         return AskPattern.<TickerRegistry.Command, TickerRegistry.AddResult>ask(registry,
-                reply -> new TickerRegistry.Add(symbol, source, market, reply), settings.askTimeout(),
+                reply -> new TickerRegistry.Add(symbol, source, market, instrument, channels, reply), settings.askTimeout(),
                 system.scheduler())
                 .thenApply(r -> {
                     if (r instanceof TickerRegistry.Added a) {
@@ -448,6 +460,28 @@ public final class Node implements AutoCloseable {
     /** Set once by {@link NodeBootstrap} when the sources start. */
     void sourceHost(engine.sources.SourceHost host) {
         this.sourceHost = host;
+    }
+
+    /**
+     * Why {@code ticker}'s source cannot feed it as asked (an instrument it does not know, a channel
+     * it cannot give), or null when it can; null too when this node does not run the source (the
+     * registry then answers).
+     */
+    public String checkTicker(WatchedTicker ticker) {
+        engine.sources.SourceHost h = sourceHost;
+        return h == null ? null : h.check(ticker);
+    }
+
+    /** The latest quotes of {@code symbol} from the source feeding it on this node, or null. */
+    public Object quotes(String symbol) {
+        engine.sources.SourceHost h = sourceHost;
+        return h == null ? null : h.quotes(symbol);
+    }
+
+    /** The latest member (broker) flow of {@code symbol} from the source feeding it on this node, or null. */
+    public Object members(String symbol) {
+        engine.sources.SourceHost h = sourceHost;
+        return h == null ? null : h.members(symbol);
     }
 
     /** Each configured source's health on this node, by name ({@code GET /api/sources}). */

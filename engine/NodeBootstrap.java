@@ -362,7 +362,9 @@ public final class NodeBootstrap {
      * placed here have unwatched their tickers.
      */
     private void startSources(ActorSystem<Void> system, Plan plan, Node node) {
-        SourceHost host = SourceHost.start(system, plan.sources(), sourceTypes, node::ingestWatched);
+        TickRecorder recorder = node.recorder();
+        SourceHost host = SourceHost.start(system, plan.sources(), sourceTypes, node::ingestWatched,
+                recorder == null ? engine.sources.SourceContext.Recorder.NONE : recorder::recordRows);
         node.sourceHost(host);
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-sources",
                 () -> {

@@ -50,6 +50,7 @@ public record NodeSettings(Config config, Path dataDir, Path conditionsFile, Pat
 
     public static NodeSettings from(Config c) {
         Config t = c.getConfig("tickwatch");
+        MarketSettings.apply(c);
         Path dataDir = Path.of(t.getString("data-dir")).toAbsolutePath().normalize();
         String alerts = t.hasPath("sinks.file.path") ? t.getString("sinks.file.path") : "";
         List<String> seeds = Arrays.stream(t.getString("cluster.seed-nodes").split(","))

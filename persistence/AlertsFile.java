@@ -152,10 +152,15 @@ public final class AlertsFile implements AutoCloseable {
             JsonNode n = MAPPER.readTree(line);
             String symbol = n.get("symbol").asText();
             OffsetDateTime bar = OffsetDateTime.parse(n.get("bar").asText());
+            // the symbol's market when the bar's offset agrees, else the first market on that offset
+            // (several share +09:00: KRX, KRX_DERIVATIVES, OVERSEAS_FUTURES)
             Market market = Market.forSymbol(symbol);
-            for (Market m : Market.values()) {
-                if (m.offset().equals(bar.getOffset())) {
-                    market = m;
+            if (!market.offset().equals(bar.getOffset())) {
+                for (Market m : Market.values()) {
+                    if (m.offset().equals(bar.getOffset())) {
+                        market = m;
+                        break;
+                    }
                 }
             }
             Map<String, Double> values = new LinkedHashMap<>();

@@ -24,17 +24,21 @@ import persistence.WatchedTicker;
  */
 public final class TickerRoutes extends ApiDirectives {
 
-    /** A watched ticker; {@code market} only when it was added with one. */
+    /** A watched ticker; {@code market} and {@code instrument} only when it was added with them. */
     public record TickerReply(String symbol, String source, @JsonProperty("added_at") String addedAt,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) String market) {
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String market,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String instrument, List<String> channels) {
         static TickerReply of(WatchedTicker t) {
-            return new TickerReply(t.symbol(), t.source(), Instant.ofEpochMilli(t.addedAt()).toString(), t.market());
+            return new TickerReply(t.symbol(), t.source(), Instant.ofEpochMilli(t.addedAt()).toString(), t.market(),
+                    t.instrument(), t.channels());
         }
     }
 
     /**
      * A ticker's status; {@code forming} and {@code last_bar} are in the {@code persistence.BarJson} shape;
-     * {@code source_health} is what its source says about it, when the node answering feeds it.
+     * {@code source_health} is what its source says about it, when the node answering feeds it;
+     * {@code quotes} and {@code members} the latest order book and member flow from that source (null
+     * when the node answering does not feed it, the ticker's channels leave them out, or none came yet).
      */
     public record StatusReply(String symbol, String market, long accepted, Map<String, Long> rejected,
                               @JsonProperty("last_tick_time") String lastTickTime, Map<String, Object> forming,
@@ -42,10 +46,11 @@ public final class TickerRoutes extends ApiDirectives {
                               @JsonProperty("bars_closed") long barsClosed,
                               @JsonProperty("pending_hits") int pendingHits,
                               @JsonProperty("source_health") @JsonInclude(JsonInclude.Include.NON_NULL)
-                              Map<String, Object> sourceHealth) {
-        static StatusReply of(TickerStatus s, Map<String, Object> sourceHealth) {
+                              Map<String, Object> sourceHealth, Object quotes, Object members) {
+        static StatusReply of(TickerStatus s, Node node) {
             return new StatusReply(s.symbol(), s.market(), s.accepted(), s.rejected(), s.lastTickTime(), s.forming(),
-                    s.lastBar(), s.barsClosed(), s.pendingHits().size(), sourceHealth);
+                    s.lastBar(), s.barsClosed(), s.pendingHits().size(), node.sourceHealth(s.symbol()),
+                    node.quotes(s.symbol()), node.members(s.symbol()));
         }
     }
 
@@ -65,7 +70,7 @@ public final class TickerRoutes extends ApiDirectives {
                 pathPrefix(PathMatchers.segment(), symbol -> concat(
                         pathEnd(() -> concat(
                                 get(() -> onSuccess(node.status(symbol), s -> s
-                                        .map(st -> ok(StatusReply.of(st, node.sourceHealth(symbol))))
+                                        .map(st -> ok(StatusReply.of(st, node)))
                                         .orElseGet(() -> unknown(symbol)))),
                                 delete(() -> purge(purge -> onSuccess(node.removeTicker(symbol, purge),
                                         r -> r instanceof TickerRegistry.Removed ? noContent() : unknown(symbol)))))),
@@ -102,7 +107,44 @@ public final class TickerRoutes extends ApiDirectives {
                 return error(StatusCodes.BAD_REQUEST, "unknown market " + marketNode, new ApiErrors.Available(MARKETS));
             }
         }
-        return onSuccess(node.addTicker(symbol.asText(), src, market), r -> {
+        JsonNode instrumentNode = body.get("instrument");
+        String instrument = null;
+        if (instrumentNode != null && !instrumentNode.isNull()) {
+            if (!instrumentNode.isTextual() || instrumentNode.asText().isBlank()) {
+                return error(StatusCodes.BAD_REQUEST, "invalid instrument",
+                        "\"instrument\" must be a name such as \"kospi\", got " + instrumentNode);
+            }
+            instrument = instrumentNode.asText().trim().toLowerCase(java.util.Locale.ROOT);
+        }
+        JsonNode channelsNode = body.get("channels");
+        List<String> channels = null;
+        if (channelsNode != null && !channelsNode.isNull()) {
+            String why = null;
+            List<String> list = new java.util.ArrayList<>();
+            if (!channelsNode.isArray() || channelsNode.isEmpty()) {
+                why = "\"channels\" must be a non-empty array of " + WatchedTicker.CHANNELS + ", got " + channelsNode;
+            } else {
+                for (JsonNode c : channelsNode) {
+                    if (!c.isTextual() || !WatchedTicker.CHANNELS.contains(c.asText())) {
+                        why = "unknown channel " + c + ": one of " + WatchedTicker.CHANNELS;
+                        break;
+                    }
+                    list.add(c.asText());
+                }
+            }
+            if (why != null) {
+                return error(StatusCodes.BAD_REQUEST, "invalid channels", why);
+            }
+            channels = list;
+        }
+        WatchedTicker asked = new WatchedTicker(symbol.asText(), src, 0, market == null ? null : market.name(),
+                instrument, channels);
+        String refused = node.checkTicker(asked);
+        if (refused != null) {
+            return error(StatusCodes.BAD_REQUEST, "source \"" + src + "\" cannot feed " + asked.symbol() + " as asked",
+                    refused);
+        }
+        return onSuccess(node.addTicker(symbol.asText(), src, market, instrument, channels), r -> {
             if (r instanceof TickerRegistry.Added a) {
                 return respond(StatusCodes.CREATED, TickerReply.of(a.ticker()));
             }

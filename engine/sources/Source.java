@@ -27,6 +27,36 @@ public interface Source extends AutoCloseable {
     void unwatch(WatchedTicker ticker);
 
     /**
+     * Why this source cannot feed {@code ticker} as asked ({@code POST /api/tickers} answers 400 with
+     * it), or null when it can. By default a source takes no instrument and gives trades only; one that
+     * knows instruments or gives quotes and member flow (the {@code ls} source) says so here.
+     */
+    default String check(WatchedTicker ticker) {
+        if (ticker.instrument() != null) {
+            return "this source takes no instrument";
+        }
+        for (String c : ticker.channels()) {
+            if (!WatchedTicker.TRADES.equals(c)) {
+                return "this source gives no " + c + " (only trades)";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The latest order book of a ticker this source feeds on this node ({@code quotes} in
+     * {@code GET /api/tickers/{symbol}}: a record Jackson writes), or null for none.
+     */
+    default Object quotes(String symbol) {
+        return null;
+    }
+
+    /** The latest member (broker) flow of a ticker this source feeds on this node ({@code members}), or null. */
+    default Object members(String symbol) {
+        return null;
+    }
+
+    /**
      * What the source reports about itself on this node ({@code GET /api/sources}): counters, the
      * last error, whatever tells an operator it works. Called from any thread; must not block.
      */

@@ -19,18 +19,43 @@ public final class SourceContext {
         CompletionStage<IngestResult> ingest(String source, List<Tick> ticks, String idempotencyKey);
     }
 
+    /** Where a source records rows beside the node's tick files (quotes, member flow): {@code TickRecorder#recordRows}. */
+    @FunctionalInterface
+    public interface Recorder {
+        /** Drops everything: recording is off (or a test without a node). */
+        Recorder NONE = (source, kind, header, rows) -> false;
+
+        boolean record(String source, String kind, String header, List<persistence.tickfile.RecordedRow> rows);
+    }
+
     private final String name;
     private final Config config;
     private final ActorSystem<?> system;
     private final Ingest ingest;
     private final Set<String> watched;
+    private final Recorder recorder;
 
     SourceContext(String name, Config config, ActorSystem<?> system, Ingest ingest, Set<String> watched) {
+        this(name, config, system, ingest, watched, Recorder.NONE);
+    }
+
+    SourceContext(String name, Config config, ActorSystem<?> system, Ingest ingest, Set<String> watched,
+                  Recorder recorder) {
         this.name = name;
         this.config = config;
         this.system = system;
         this.ingest = ingest;
         this.watched = watched;
+        this.recorder = recorder;
+    }
+
+    /**
+     * Records rows of this source's {@code kind} file ({@code <dir>/YYYY-MM-DD/<source>-<kind>.csv.gz},
+     * beside its trades; each row's trading day by its time and market) without blocking; false when
+     * they were not taken (recording off, or its queue full: counted by the recorder).
+     */
+    public boolean record(String kind, String header, List<persistence.tickfile.RecordedRow> rows) {
+        return recorder.record(name, kind, header, rows);
     }
 
     /** The configured name (the key of {@code tickwatch.sources.<name>}); tickers name their source by it. */

@@ -50,11 +50,17 @@ public final class SourceHost implements AutoCloseable {
      */
     public static SourceHost start(ActorSystem<?> system, List<ConfigBlocks.Block> blocks, SourceTypes types,
                                    NodeIngest node) {
+        return start(system, blocks, types, node, SourceContext.Recorder.NONE);
+    }
+
+    /** {@link #start(ActorSystem, List, SourceTypes, NodeIngest)} with where sources record quotes and member flow. */
+    public static SourceHost start(ActorSystem<?> system, List<ConfigBlocks.Block> blocks, SourceTypes types,
+                                   NodeIngest node, SourceContext.Recorder recorder) {
         SourceHost host = new SourceHost(node);
         for (ConfigBlocks.Block b : blocks) {
             Set<String> symbols = ConcurrentHashMap.newKeySet();
             host.watched.put(b.name(), symbols);
-            SourceContext ctx = new SourceContext(b.name(), b.config(), system, host::ingest, symbols);
+            SourceContext ctx = new SourceContext(b.name(), b.config(), system, host::ingest, symbols, recorder);
             try {
                 host.sources.put(b.name(), types.factory(b.type()).create(ctx));
             } catch (Exception e) {
@@ -129,13 +135,39 @@ public final class SourceHost implements AutoCloseable {
 
     /** What the source feeding {@code symbol} on this node says about it, or null. */
     public Map<String, Object> health(String symbol) {
+        Source s = feeding(symbol);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return s.health(symbol);
+        } catch (RuntimeException ex) {
+            return Map.of("error", ex.toString());
+        }
+    }
+
+    /** The latest quotes of {@code symbol} from the source feeding it here, or null. */
+    public Object quotes(String symbol) {
+        Source s = feeding(symbol);
+        return s == null ? null : s.quotes(symbol);
+    }
+
+    /** The latest member flow of {@code symbol} from the source feeding it here, or null. */
+    public Object members(String symbol) {
+        Source s = feeding(symbol);
+        return s == null ? null : s.members(symbol);
+    }
+
+    /** Why {@code t}'s source cannot feed it as asked, or null (also when this node does not run that source). */
+    public String check(WatchedTicker t) {
+        Source s = sources.get(t.source());
+        return s == null ? null : s.check(t);
+    }
+
+    private Source feeding(String symbol) {
         for (Map.Entry<String, Source> e : sources.entrySet()) {
             if (watched(e.getKey()).contains(symbol)) {
-                try {
-                    return e.getValue().health(symbol);
-                } catch (RuntimeException ex) {
-                    return Map.of("error", ex.toString());
-                }
+                return e.getValue();
             }
         }
         return null;

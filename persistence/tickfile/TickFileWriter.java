@@ -33,6 +33,9 @@ public final class TickFileWriter implements AutoCloseable {
 
     private static final byte[] KRX_OFFSET = offsetBytes(Market.KRX);
     private static final byte[] CRYPTO_OFFSET = offsetBytes(Market.CRYPTO);
+    /** Every market's offset, by ordinal (the derivatives and overseas futures write no garbage per tick either). */
+    private static final byte[][] OFFSETS = java.util.Arrays.stream(Market.values()).map(TickFileWriter::offsetBytes)
+            .toArray(byte[][]::new);
 
     private final Path path;
     private final OutputStream out;
@@ -257,7 +260,8 @@ public final class TickFileWriter implements AutoCloseable {
         int ms = msOfDay % 1000;
         buf[len++] = (byte) ('0' + ms / 100);
         put2(ms % 100);
-        byte[] offset = market == Market.KRX ? KRX_OFFSET : market == Market.CRYPTO ? CRYPTO_OFFSET : offsetBytes(market);
+        byte[] offset = market == Market.KRX ? KRX_OFFSET : market == Market.CRYPTO ? CRYPTO_OFFSET
+                : OFFSETS[market.ordinal()];
         System.arraycopy(offset, 0, buf, len, offset.length);
         len += offset.length;
     }

@@ -110,17 +110,52 @@ public final class TickRecorder implements AutoCloseable {
         }
     }
 
-    private record Batch(String source, List<Tick> ticks) {
+    /** Ticks of a source, or (with a {@code kind}) rows of {@code <source>-<kind>.csv.gz} under {@code header}. */
+    private record Batch(String source, List<Tick> ticks, String kind, String header, List<RecordedRow> rows) {
+        Batch(String source, List<Tick> ticks) {
+            this(source, ticks, null, null, List.of());
+        }
+
+        int size() {
+            return ticks.size() + rows.size();
+        }
     }
 
     /** One open file: its writer, when it was last written to, whether it holds unflushed lines. */
     private static final class Open {
         final TickFileWriter writer;
+        final RowFileWriter rows;
         long lastWrite;
         boolean dirty;
 
         Open(TickFileWriter writer) {
             this.writer = writer;
+            this.rows = null;
+        }
+
+        Open(RowFileWriter rows) {
+            this.writer = null;
+            this.rows = rows;
+        }
+
+        void flush() throws IOException {
+            if (writer != null) {
+                writer.flush();
+            } else {
+                rows.flush();
+            }
+        }
+
+        void close() throws IOException {
+            if (writer != null) {
+                writer.close();
+            } else {
+                rows.close();
+            }
+        }
+
+        long written() {
+            return writer != null ? writer.written() : rows.written();
         }
     }
 
@@ -159,13 +194,36 @@ public final class TickRecorder implements AutoCloseable {
         return dir.resolve(day.toString()).resolve(safe(source) + "-trades.csv.gz");
     }
 
+    /** The file rows of {@code kind} ({@code quotes}, {@code members}) of {@code source} on {@code day} go to. */
+    public static Path fileFor(Path dir, LocalDate day, String source, String kind) {
+        return dir.resolve(day.toString()).resolve(safe(source) + "-" + safe(kind) + ".csv.gz");
+    }
+
     /**
      * The trading day of a tick: the date of its time in its market's time zone, a day starting at
-     * {@code cutoff} (so with 06:00, a tick at 05:59 belongs to the day before).
+     * {@code cutoff} (so with 06:00, a tick at 05:59 belongs to the day before); a market whose
+     * trading day starts at a time of its own (overseas futures, 07:30) cuts there instead.
      */
     public static LocalDate tradingDay(Tick t, LocalTime cutoff) {
-        long local = t.time() + t.market().offsetMillis() - cutoff.toSecondOfDay() * 1000L;
+        return tradingDay(t.time(), t.market(), cutoff);
+    }
+
+    /** {@link #tradingDay(Tick, LocalTime)} of an instant in a market. */
+    public static LocalDate tradingDay(long time, conditions.Market market, LocalTime cutoff) {
+        long start = market.dayStartMillis() != 0 ? market.dayStartMillis() : cutoff.toSecondOfDay() * 1000L;
+        long local = time + market.offsetMillis() - start;
         return LocalDate.ofEpochDay(Math.floorDiv(local, MS_PER_DAY));
+    }
+
+    /**
+     * Queues rows of {@code source}'s {@code kind} file (quotes, member flow) and returns at once;
+     * the same queue, bound and writer thread as the ticks.
+     *
+     * @param header the file's header line, written when the file is new
+     * @return false when they were dropped (closed, or the queue is full)
+     */
+    public boolean recordRows(String source, String kind, String header, List<RecordedRow> rows) {
+        return rows.isEmpty() || enqueue(new Batch(source, List.of(), kind, header, rows));
     }
 
     /**
@@ -174,18 +232,20 @@ public final class TickRecorder implements AutoCloseable {
      * @return false when they were dropped: the recorder is closed, or the queue is full (counted and logged)
      */
     public boolean record(String source, List<Tick> ticks) {
-        if (ticks.isEmpty()) {
-            return true;
-        }
-        int n = ticks.size();
+        return ticks.isEmpty() || enqueue(new Batch(source, ticks));
+    }
+
+    /** Queues a batch unless the queue (bounded by ticks and rows) is full or the recorder closed. */
+    private boolean enqueue(Batch b) {
+        int n = b.size();
         if (closed || queued.addAndGet(n) > settings.queueTicks()) {
             if (!closed) {
                 queued.addAndGet(-n);
             }
-            overflow(source, n);
+            overflow(b.source(), n);
             return false;
         }
-        queue.add(new Batch(source, ticks));
+        queue.add(b);
         return true;
     }
 
@@ -243,8 +303,11 @@ public final class TickRecorder implements AutoCloseable {
             for (Batch b : taken) {
                 if (b == STOP) {
                     stop = true;
+                } else if (b.kind() != null) {
+                    queued.addAndGet(-b.size());
+                    writeRows(b);
                 } else {
-                    queued.addAndGet(-b.ticks().size());
+                    queued.addAndGet(-b.size());
                     Map<String, List<Tick>> bySymbol = bySource.computeIfAbsent(b.source(), k -> new java.util.LinkedHashMap<>());
                     for (Tick t : b.ticks()) {
                         bySymbol.computeIfAbsent(t.symbol(), k -> new ArrayList<>()).add(t);
@@ -329,8 +392,46 @@ public final class TickRecorder implements AutoCloseable {
         }
     }
 
+    private void writeRows(Batch b) {
+        LocalTime cutoff = settings.cutoff(b.source());
+        long now = nanos.getAsLong();
+        Path path = null;
+        Open file = null;
+        for (RecordedRow r : b.rows()) {
+            Path p;
+            try {
+                p = fileFor(settings.dir(), tradingDay(r.time(), r.market(), cutoff), b.source(), b.kind());
+            } catch (java.time.DateTimeException e) {
+                failed.incrementAndGet();
+                continue;
+            }
+            if (!p.equals(path)) {
+                path = p;
+                file = open(p, b.header());
+            }
+            if (file == null) {
+                failed.incrementAndGet();
+                continue;
+            }
+            try {
+                file.rows.append(r.line());
+                file.dirty = true;
+                file.lastWrite = now;
+                written.incrementAndGet();
+            } catch (IOException e) {
+                failed.incrementAndGet();
+                LOG.error("tick recorder: cannot write to {}: {}", p, e.toString());
+            }
+        }
+    }
+
     /** The open file at {@code p}, opened (and repaired, when a crash cut it) on first use; null when it cannot be. */
     private Open open(Path p) {
+        return open(p, null);
+    }
+
+    /** {@link #open(Path)}: a tick file, or with a {@code header} a file of rows. */
+    private Open open(Path p, String header) {
         Open o = open.get(p);
         if (o != null) {
             return o;
@@ -345,7 +446,7 @@ public final class TickRecorder implements AutoCloseable {
                             r.droppedBytes());
                 }
             }
-            o = new Open(new TickFileWriter(p, true));
+            o = header == null ? new Open(new TickFileWriter(p, true)) : new Open(new RowFileWriter(p, header));
             open.put(p, o);
             LOG.info("tick recorder: recording to {}", p);
             return o;
@@ -360,7 +461,7 @@ public final class TickRecorder implements AutoCloseable {
             Open o = e.getValue();
             if (o.dirty) {
                 try {
-                    o.writer.flush();
+                    o.flush();
                     o.dirty = false;
                 } catch (IOException ex) {
                     LOG.error("tick recorder: cannot flush {}: {}", e.getKey(), ex.toString());
@@ -387,8 +488,8 @@ public final class TickRecorder implements AutoCloseable {
 
     private static void closeQuietly(Path p, Open o) {
         try {
-            o.writer.close();
-            LOG.info("tick recorder: closed {} ({} tick(s) written since it was opened)", p, o.writer.written());
+            o.close();
+            LOG.info("tick recorder: closed {} ({} line(s) written since it was opened)", p, o.written());
         } catch (IOException e) {
             LOG.error("tick recorder: cannot close {}: {}", p, e.toString());
         }

@@ -43,6 +43,7 @@ public enum Instrument {
         return trades;
     }
 
+    /** The quotes (order book) TR code ({@code H1_}). */
     public String quotes() {
         return quotes;
     }
@@ -50,6 +51,21 @@ public enum Instrument {
     /** The member (broker) flow TR code, or null when the instrument has none. */
     public String members() {
         return members;
+    }
+
+    /** The TR code of a channel ({@code trades}, {@code quotes}, {@code members}), or null when the instrument has none. */
+    public String tr(String channel) {
+        return switch (channel) {
+            case "trades" -> trades;
+            case "quotes" -> quotes;
+            case "members" -> members;
+            default -> null;
+        };
+    }
+
+    /** Whether it is a stock (KOSPI, KOSDAQ): the instruments with member flow. */
+    public boolean stock() {
+        return this == KOSPI || this == KOSDAQ;
     }
 
     /** The TR key a code is registered under: overseas codes are padded with spaces to 8 characters. */
@@ -80,6 +96,25 @@ public enum Instrument {
             }
         }
         return null;
+    }
+
+    /** The instrument one of whose TR codes (any channel) this is, or null. */
+    public static Instrument byTr(String trCd) {
+        for (Instrument i : values()) {
+            if (i.trades.equals(trCd) || i.quotes.equals(trCd) || trCd.equals(i.members)) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    /** The channel a TR code carries ({@code trades}, {@code quotes}, {@code members}), or null. */
+    public static String channelOf(String trCd) {
+        Instrument i = byTr(trCd);
+        if (i == null) {
+            return null;
+        }
+        return i.trades.equals(trCd) ? "trades" : i.quotes.equals(trCd) ? "quotes" : "members";
     }
 
     /**

@@ -23,10 +23,12 @@ import java.util.TreeMap;
  * @param maxBackoff     the longest pause
  * @param jitter         the pause is multiplied by a random factor in [1 - jitter, 1 + jitter]
  * @param instruments    symbol to instrument, for codes whose shape does not tell (or tells wrong)
+ * @param maxRegistrationsPerConnection channels one connection carries at most (a ticker with trades and
+ *                       quotes counts two); past it the source opens another connection; 0: no limit, one connection
  */
 public record LsSettings(URI url, URI wsUrl, String appKey, String appSecret, Duration renewBefore,
                          Duration requestTimeout, Duration silenceLimit, Duration backoff, Duration maxBackoff,
-                         double jitter, Map<String, Instrument> instruments) {
+                         double jitter, Map<String, Instrument> instruments, int maxRegistrationsPerConnection) {
 
     static final String DEFAULTS = """
             url = "https://openapi.ls-sec.co.kr:8080"
@@ -38,6 +40,7 @@ public record LsSettings(URI url, URI wsUrl, String appKey, String appSecret, Du
             max-backoff = 30s
             jitter = 0.3
             instruments {}
+            max-registrations-per-connection = 0
             """;
 
     public LsSettings {
@@ -51,6 +54,10 @@ public record LsSettings(URI url, URI wsUrl, String appKey, String appSecret, Du
         }
         if (backoff.isNegative() || backoff.isZero() || maxBackoff.compareTo(backoff) < 0) {
             throw new IllegalArgumentException("backoff must be positive and at most max-backoff");
+        }
+        if (maxRegistrationsPerConnection < 0) {
+            throw new IllegalArgumentException("max-registrations-per-connection must be 0 (no limit) or more, got "
+                    + maxRegistrationsPerConnection);
         }
         check(url, "url", "http", "https");
         check(wsUrl, "ws-url", "ws", "wss");
@@ -73,7 +80,8 @@ public record LsSettings(URI url, URI wsUrl, String appKey, String appSecret, Du
         return new LsSettings(URI.create(trim(c.getString("url"))), URI.create(c.getString("ws-url").trim()),
                 secret(c, "appkey", "TICKWATCH_LS_APPKEY"), secret(c, "appsecret", "TICKWATCH_LS_APPSECRET"),
                 c.getDuration("renew-before"), c.getDuration("request-timeout"), c.getDuration("silence-limit"),
-                c.getDuration("backoff"), c.getDuration("max-backoff"), c.getDouble("jitter"), inst);
+                c.getDuration("backoff"), c.getDuration("max-backoff"), c.getDouble("jitter"), inst,
+                c.getInt("max-registrations-per-connection"));
     }
 
     private static String secret(Config c, String key, String env) {

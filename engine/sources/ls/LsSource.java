@@ -47,6 +47,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import persistence.WatchedTicker;
+import persistence.tickfile.RecordedRow;
 
 /**
  * The {@code ls} source: LS Securities OpenAPI's real-time websocket (README "The ls source").
@@ -90,16 +91,51 @@ public final class LsSource implements Source {
         Source create(SourceContext ctx);
     }
 
-    /** One websocket connection. */
+    /** One websocket (one attempt of a {@link Slot}'s connection). */
     private static final class Conn {
         final long id;
+        final Slot slot;
         UniqueKillSwitch kill;
         BoundedSourceQueue<Message> out;
         boolean open;
         volatile Instant lastFrame;
 
-        Conn(long id) {
+        Conn(long id, Slot slot) {
             this.id = id;
+            this.slot = slot;
+        }
+    }
+
+    /**
+     * One of the source's connections and the tickers registered on it: at most
+     * {@code max-registrations-per-connection} channels (0: no limit, so one connection carries all).
+     * Each reconnects by itself, with its own backoff; an empty one is closed.
+     */
+    private static final class Slot {
+        final int number;
+        final Map<String, LsTicker> tickers = new LinkedHashMap<>();
+        /** Registrations sent and not answered yet, by {@code tr_cd|key}. */
+        final Map<String, LsTicker> pending = new HashMap<>();
+        Conn ws;
+        int attempt;
+        volatile String state = "idle";
+        volatile Instant nextTry;
+
+        Slot(int number) {
+            this.number = number;
+        }
+
+        /** The channels its tickers ask for. */
+        int load() {
+            int n = 0;
+            for (LsTicker t : tickers.values()) {
+                n += t.registrations.size();
+            }
+            return n;
+        }
+
+        boolean open() {
+            return ws != null && ws.open;
         }
     }
 
@@ -113,17 +149,15 @@ public final class LsSource implements Source {
 
     // changed on exec only
     private final Map<String, LsTicker> tickers = new ConcurrentHashMap<>();
-    private final Map<String, LsTicker> pending = new HashMap<>();
-    private Conn conn;
+    private final List<Slot> slots = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, Slot> slotOf = new HashMap<>();
     private long connSeq;
-    private int attempt;
+    private int slotSeq;
     private TokenClient.Token token;
     private long tokenExpiresNanos;
     private boolean renewing;
     private ScheduledFuture<?> renewTask;
     private boolean closed;
-    private volatile String state = "idle";
-    private volatile Instant nextTry;
 
     // counters, read from any thread
     private final AtomicLong connects = new AtomicLong();
@@ -160,16 +194,52 @@ public final class LsSource implements Source {
     public void watch(WatchedTicker ticker) {
         exec.execute(() -> {
             String s = ticker.symbol();
-            Instrument configured = settings.instruments().get(s);
-            List<Instrument> candidates = configured != null ? List.of(configured) : Instrument.byShape(s);
-            LsTicker t = new LsTicker(s, candidates, candidates.size() == 1 ? candidates.get(0) : null);
+            Instrument chosen = settings.instruments().get(s);
+            if (ticker.instrument() != null) {
+                try {
+                    chosen = Instrument.parse(ticker.instrument()); // the ticker's own wins over the configuration
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("ls source \"{}\": ticker {}: {}; going by the configuration and the code's shape",
+                            ctx.name(), s, e.getMessage());
+                }
+            }
+            List<Instrument> candidates = chosen != null ? List.of(chosen) : Instrument.byShape(s);
+            LsTicker t = new LsTicker(s, candidates, candidates.size() == 1 ? candidates.get(0) : null,
+                    ticker.channels());
             tickers.put(s, t);
-            if (conn != null && conn.open) {
-                register(t);
-            } else if ("idle".equals(state)) {
-                connect();
+            Slot slot = slotFor(t);
+            slot.tickers.put(s, t);
+            slotOf.put(s, slot);
+            if (slot.open()) {
+                register(slot, t);
+            } else if ("idle".equals(slot.state)) {
+                connect(slot);
             }
         });
+    }
+
+    /** The first connection with room for the ticker's channels, or a new one. */
+    private Slot slotFor(LsTicker t) {
+        int limit = settings.maxRegistrationsPerConnection();
+        for (Slot sl : slots) {
+            if (limit <= 0 || sl.tickers.isEmpty() || sl.load() + t.registrations.size() <= limit) {
+                return sl;
+            }
+        }
+        Slot sl = new Slot(++slotSeq);
+        slots.add(sl);
+        return sl;
+    }
+
+    /** An empty connection is closed (a later ticker opens a new one). */
+    private void retire(Slot slot) {
+        slots.remove(slot);
+        slot.state = "closed";
+        Conn c = slot.ws;
+        slot.ws = null;
+        if (c != null && c.kill != null) {
+            c.kill.shutdown();
+        }
     }
 
     @Override
@@ -179,23 +249,73 @@ public final class LsSource implements Source {
             if (t == null) {
                 return;
             }
-            pending.values().removeIf(p -> p == t);
+            Slot slot = slotOf.remove(ticker.symbol());
+            if (slot == null) {
+                return;
+            }
+            slot.tickers.remove(t.symbol);
+            slot.pending.values().removeIf(p -> p == t);
             Instrument i = t.instrument;
-            if (conn != null && conn.open && i != null && "registered".equals(t.state)) {
-                send(Frame.request(token.value(), "4", i.trades(), i.key(t.symbol)));
+            if (slot.open() && i != null) {
+                for (LsTicker.Registration r : t.registrations.values()) {
+                    // one still on its way is ended too: the server answers the 3 before the 4
+                    if ("registered".equals(r.state) || "registering".equals(r.state)) {
+                        send(slot.ws, Frame.request(token.value(), "4", i.tr(r.channel), i.key(t.symbol)));
+                    }
+                }
+            }
+            if (slot.tickers.isEmpty() && slots.size() > 1) {
+                retire(slot); // the last connection stays, as one did before there were several
             }
         });
+    }
+
+    /**
+     * The ticker's instrument must be one LS has, and its channels ones that instrument gives: member
+     * flow is for KOSPI and KOSDAQ stocks only.
+     */
+    @Override
+    public String check(WatchedTicker ticker) {
+        Instrument i = settings.instruments().get(ticker.symbol());
+        if (ticker.instrument() != null) {
+            try {
+                i = Instrument.parse(ticker.instrument());
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        } else if (i == null && Instrument.byShape(ticker.symbol()).size() == 1) {
+            i = Instrument.byShape(ticker.symbol()).get(0);
+        }
+        for (String c : ticker.channels()) {
+            if (!WatchedTicker.CHANNELS.contains(c)) {
+                return "unknown channel \"" + c + "\": one of " + WatchedTicker.CHANNELS;
+            }
+            if (i != null && i.tr(c) == null) {
+                return "a " + i.id() + " has no " + c + " channel (member flow is for kospi and kosdaq stocks)";
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public Object quotes(String symbol) {
+        LsTicker t = tickers.get(symbol);
+        return t == null ? null : t.quotes;
+    }
+
+    @Override
+    public Object members(String symbol) {
+        LsTicker t = tickers.get(symbol);
+        return t == null ? null : t.members;
     }
 
     @Override
     public void close() {
         exec.execute(() -> {
             closed = true;
-            state = "closed";
-            if (conn != null && conn.kill != null) {
-                conn.kill.shutdown();
+            for (Slot slot : slots) {
+                retire(slot);
             }
-            conn = null;
         });
         exec.shutdown();
     }
@@ -212,15 +332,42 @@ public final class LsSource implements Source {
         m.put("type", TYPE);
         m.put("url", Scrub.url(settings.url().toString()));
         m.put("ws_url", Scrub.url(settings.wsUrl().toString()));
+        List<Map<String, Object>> perConnection = new ArrayList<>();
+        String state = closed ? "closed" : "idle";
+        Instant nextTry = null;
+        int open = 0;
+        for (Slot sl : slots) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("connection", sl.number);
+            c.put("state", sl.state);
+            c.put("tickers", sl.tickers.size());
+            c.put("registrations", sl.load());
+            c.put("next_try", sl.nextTry == null ? null : sl.nextTry.toString());
+            perConnection.add(c);
+            if ("connected".equals(sl.state)) {
+                open++;
+            }
+            // the source is connected when every connection is; else it says what the first one not connected does
+            if ("idle".equals(state) || "connected".equals(state)) {
+                state = sl.state;
+            }
+            if (sl.nextTry != null && (nextTry == null || sl.nextTry.isBefore(nextTry))) {
+                nextTry = sl.nextTry;
+            }
+        }
         m.put("state", state);
-        m.put("connections", "connected".equals(state) ? 1 : 0);
+        m.put("connections", open);
         m.put("connects", connects.get());
         m.put("reconnects", reconnects.get());
         m.put("next_try", nextTry == null ? null : nextTry.toString());
+        m.put("max_registrations_per_connection", settings.maxRegistrationsPerConnection());
+        m.put("per_connection", perConnection);
         m.put("tickers", tickers.size());
-        m.put("registrations", tickers.values().stream().filter(t -> "registered".equals(t.state)).count());
-        m.put("refused", tickers.values().stream().filter(t -> "refused".equals(t.state)).map(t -> t.symbol)
-                .sorted().toList());
+        m.put("registrations", tickers.values().stream().flatMap(t -> t.registrations.values().stream())
+                .filter(r -> "registered".equals(r.state)).count());
+        m.put("refused", tickers.values().stream()
+                .filter(t -> t.registrations.values().stream().anyMatch(LsTicker.Registration::refused))
+                .map(t -> t.symbol).sorted().toList());
         m.put("messages", messages.get());
         m.put("messages_per_second", messagesPerSecond);
         m.put("last_message", lastMessage == null ? null : lastMessage.toString());
@@ -236,36 +383,36 @@ public final class LsSource implements Source {
 
     // ---------------------------------------------------------------- connection (on exec)
 
-    private void connect() {
-        if (closed) {
+    private void connect(Slot slot) {
+        if (closed || !slots.contains(slot)) {
             return;
         }
-        if (tickers.isEmpty()) {
-            state = "idle";
+        if (slot.tickers.isEmpty()) {
+            slot.state = "idle";
             return;
         }
-        state = "connecting";
-        nextTry = null;
+        slot.state = "connecting";
+        slot.nextTry = null;
         if (token != null && System.nanoTime() - tokenExpiresNanos < 0) {
-            open();
+            open(slot);
             return;
         }
         tokens.fetch().whenComplete((tok, err) -> exec.execute(() -> {
-            if (closed) {
+            if (closed || !slots.contains(slot)) {
                 return;
             }
             if (err != null) {
-                retryLater("token: " + message(err));
+                retryLater(slot, "token: " + message(err));
                 return;
             }
             setToken(tok);
-            open();
+            open(slot);
         }));
     }
 
-    private void open() {
-        Conn c = new Conn(++connSeq);
-        conn = c;
+    private void open(Slot slot) {
+        Conn c = new Conn(++connSeq, slot);
+        slot.ws = c;
         Pair<BoundedSourceQueue<Message>, org.apache.pekko.stream.javadsl.Source<Message, org.apache.pekko.NotUsed>> q =
                 org.apache.pekko.stream.javadsl.Source.<Message>queue(65_536).preMaterialize(mat);
         c.out = q.first();
@@ -285,7 +432,7 @@ public final class LsSource implements Source {
                         Flow.fromSinkAndSourceCoupledMat(in, q.second(), Keep.left()), mat);
         c.kill = r.second().first();
         r.first().whenComplete((resp, err) -> exec.execute(() -> {
-            if (conn != c) {
+            if (slot.ws != c) {
                 return;
             }
             if (err != null) {
@@ -312,75 +459,94 @@ public final class LsSource implements Source {
     }
 
     private void connected(Conn c) {
+        Slot slot = c.slot;
         c.open = true;
-        state = "connected";
+        slot.state = "connected";
         connects.incrementAndGet();
-        event("connected", null, Scrub.url(settings.wsUrl().toString()) + ", " + tickers.size() + " tickers to register");
-        for (LsTicker t : tickers.values()) {
-            register(t);
+        event("connected", null, Scrub.url(settings.wsUrl().toString()) + " (connection " + slot.number + "), "
+                + slot.tickers.size() + " tickers to register");
+        for (LsTicker t : slot.tickers.values()) {
+            register(slot, t);
         }
     }
 
-    /** The connection ended (any reason): every ticker is pending and gapped until registered again. */
+    /** A connection ended (any reason): each of its tickers is pending and gapped until registered again. */
     private void dropped(Conn c, String reason) {
-        if (conn != c || closed) {
+        Slot slot = c.slot;
+        if (slot.ws != c || closed) {
             return;
         }
-        conn = null;
-        pending.clear();
+        slot.ws = null;
+        slot.pending.clear();
         Instant from = c.lastFrame != null ? c.lastFrame : clock.instant();
-        for (LsTicker t : tickers.values()) {
-            if (t.gapFrom == null && ("registered".equals(t.state) || "registering".equals(t.state))) {
+        for (LsTicker t : slot.tickers.values()) {
+            if (t.gapFrom == null && ("registered".equals(t.state()) || "registering".equals(t.state()))) {
                 t.gapFrom = from;
             }
-            if (!"refused".equals(t.state)) {
-                t.state = "pending";
-            }
+            t.forgetRegistrations();
         }
         if (c.open) {
-            event("disconnected", null, reason);
+            event("disconnected", null, (slots.size() > 1 ? "connection " + slot.number + ": " : "") + reason);
         }
-        retryLater(reason);
+        retryLater(slot, reason);
     }
 
-    private void retryLater(String reason) {
-        if (closed) {
+    private void retryLater(Slot slot, String reason) {
+        if (closed || !slots.contains(slot)) {
             return;
         }
-        if (tickers.isEmpty()) {
-            state = "idle";
+        if (slot.tickers.isEmpty()) {
+            slot.state = "idle";
             return;
         }
-        attempt++;
+        slot.attempt++;
         reconnects.incrementAndGet();
-        long base = settings.backoff().toMillis() << Math.min(attempt - 1, 20);
+        long base = settings.backoff().toMillis() << Math.min(slot.attempt - 1, 20);
         long capped = Math.min(base, settings.maxBackoff().toMillis());
         long delay = Math.max(1, Math.round(capped * (1 + settings.jitter() * (2 * random.nextDouble() - 1))));
-        state = "backoff";
-        nextTry = clock.instant().plusMillis(delay);
-        event("reconnecting", null, "attempt " + attempt + ", next try " + nextTry + " (in " + delay + " ms) after: "
-                + reason);
-        exec.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        slot.state = "backoff";
+        slot.nextTry = clock.instant().plusMillis(delay);
+        event("reconnecting", null, (slots.size() > 1 ? "connection " + slot.number + ", " : "") + "attempt "
+                + slot.attempt + ", next try " + slot.nextTry + " (in " + delay + " ms) after: " + reason);
+        exec.schedule(() -> connect(slot), delay, TimeUnit.MILLISECONDS);
     }
 
     // ---------------------------------------------------------------- registrations (on exec)
 
-    private void register(LsTicker t) {
+    /**
+     * Registers the ticker's channels that are neither registered, on their way, nor refused: a
+     * refusal stands until the ticker is watched anew (removed and added, say with another instrument),
+     * so a reconnect or a new token does not ask again. An undecided instrument (a six-digit code)
+     * registers its first channel only, under each candidate in turn; the ack decides, then the rest follow.
+     */
+    private void register(Slot slot, LsTicker t) {
         Instrument i = t.current();
+        LsTicker.Registration first = t.first();
         if (i == null) {
-            if (t.candidates.isEmpty() && !"refused".equals(t.state)) {
-                refuse(t, null, "-", "the code's shape does not tell its instrument: name it in "
-                        + "tickwatch.sources." + ctx.name() + ".instruments");
+            if (t.candidates.isEmpty() && !first.refused()) {
+                refuse(t, first, null, "-", "the code's shape does not tell its instrument: give \"instrument\" "
+                        + "when adding it, or name it in tickwatch.sources." + ctx.name() + ".instruments");
             }
             return;
         }
-        pending.put(i.trades() + "|" + t.symbol, t);
-        t.state = "registering";
-        send(Frame.request(token.value(), "3", i.trades(), i.key(t.symbol)));
+        for (LsTicker.Registration r : t.registrations.values()) {
+            if ("pending".equals(r.state)) {
+                String tr = i.tr(r.channel);
+                if (tr == null) {
+                    refuse(t, r, null, "-", "a " + i.id() + " has no " + r.channel + " channel");
+                    continue;
+                }
+                slot.pending.put(tr + "|" + t.symbol, t);
+                r.state = "registering";
+                send(slot.ws, Frame.request(token.value(), "3", tr, i.key(t.symbol)));
+            }
+            if (t.instrument == null) {
+                return; // the first channel's ack decides the instrument before the others are asked for
+            }
+        }
     }
 
-    private void send(String frame) {
-        Conn c = conn;
+    private void send(Conn c, String frame) {
         if (c == null || !c.open) {
             return;
         }
@@ -391,19 +557,20 @@ public final class LsSource implements Source {
     }
 
     private void onControl(Conn c, Frame f) {
-        if (conn != c) {
+        Slot slot = c.slot;
+        if (slot.ws != c) {
             return;
         }
-        attempt = 0; // the server answers: the next drop starts the backoff from the beginning
+        slot.attempt = 0; // the server answers: the next drop starts the backoff from the beginning
         if (Frame.TOKEN_EXPIRED.equals(f.rspCd())) {
-            pending.remove(f.trCd() + "|" + f.key());
+            slot.pending.remove(f.trCd() + "|" + f.key());
             tokenExpired(f);
             return;
         }
         if ("4".equals(f.trType())) {
             return; // unregister ack
         }
-        LsTicker t = pending.remove(f.trCd() + "|" + f.key());
+        LsTicker t = slot.pending.remove(f.trCd() + "|" + f.key());
         if (t == null) {
             if (!f.isOk()) {
                 event("error_frame", f.key().isEmpty() ? null : f.key(), f.rspCd() + " " + f.rspMsg());
@@ -411,29 +578,38 @@ public final class LsSource implements Source {
             }
             return;
         }
+        LsTicker.Registration r = t.registration(Instrument.channelOf(f.trCd()));
+        if (r == null || !"registering".equals(r.state)) {
+            return;
+        }
         if (f.isOk()) {
-            t.instrument = Instrument.byTrades(f.trCd());
-            t.state = "registered";
-            t.registeredAt = clock.instant();
-            if (t.gapFrom != null) {
-                t.gap(t.gapFrom, t.registeredAt);
+            boolean decided = t.instrument == null;
+            t.instrument = Instrument.byTr(f.trCd());
+            r.state = "registered";
+            r.registeredAt = clock.instant();
+            if (r == t.first() && t.gapFrom != null) {
+                t.gap(t.gapFrom, r.registeredAt);
                 t.gapFrom = null;
+            }
+            if (decided) {
+                register(slot, t); // the other channels, now that the instrument is known
             }
         } else if (t.instrument == null && t.tried + 1 < t.candidates.size()) {
             t.tried++;
-            register(t);
+            r.state = "pending";
+            register(slot, t);
         } else {
-            refuse(t, f.trCd(), f.rspCd(), f.rspMsg());
+            refuse(t, r, f.trCd(), f.rspCd(), f.rspMsg());
         }
     }
 
-    private void refuse(LsTicker t, String tr, String code, String message) {
-        t.state = "refused";
-        t.refusedTr = tr;
-        t.refusedCode = code;
-        t.refusedMessage = message;
+    private void refuse(LsTicker t, LsTicker.Registration r, String tr, String code, String message) {
+        r.state = "refused";
+        r.refusedTr = tr;
+        r.refusedCode = code;
+        r.refusedMessage = message;
         refusals.incrementAndGet();
-        event("registration_refused", t.symbol, (tr == null ? "" : tr + ": ") + code + " " + message);
+        event("registration_refused", t.symbol, r.channel + ": " + (tr == null ? "" : tr + ": ") + code + " " + message);
     }
 
     /** The server says the token expired: renew now, then register every ticker again. */
@@ -443,15 +619,16 @@ public final class LsSource implements Source {
             return;
         }
         renewing = true;
-        Conn c = conn;
         tokens.fetch().whenComplete((tok, err) -> exec.execute(() -> {
             renewing = false;
             if (closed) {
                 return;
             }
             if (err != null) {
-                if (conn == c && c != null) {
-                    c.kill.abort(new IllegalStateException("token expired and renewal failed: " + message(err)));
+                for (Slot slot : slots) { // every connection registered with the dead token
+                    if (slot.open()) {
+                        slot.ws.kill.abort(new IllegalStateException("token expired and renewal failed: " + message(err)));
+                    }
                 }
                 return;
             }
@@ -459,10 +636,11 @@ public final class LsSource implements Source {
             tokenRenewals.incrementAndGet();
             event("token_renewed", null, "the server said " + f.rspCd() + " " + f.rspMsg() + "; expires "
                     + tok.expires());
-            if (conn == c && c != null && c.open) {
-                for (LsTicker t : tickers.values()) {
-                    if (!"refused".equals(t.state)) {
-                        register(t);
+            for (Slot slot : slots) {
+                if (slot.open()) {
+                    for (LsTicker t : slot.tickers.values()) {
+                        t.forgetRegistrations(); // the server forgot them with the old token; refusals stand
+                        register(slot, t);
                     }
                 }
             }
@@ -513,6 +691,8 @@ public final class LsSource implements Source {
         lastMessage = now;
         c.lastFrame = now;
         List<Tick> ticks = new ArrayList<>();
+        List<RecordedRow> quoteRows = new ArrayList<>();
+        List<RecordedRow> memberRows = new ArrayList<>();
         for (String text : texts) {
             Frame f;
             try {
@@ -526,11 +706,18 @@ public final class LsSource implements Source {
                 exec.execute(() -> onControl(c, f));
                 continue;
             }
-            Instrument i = Instrument.byTrades(f.trCd());
+            Instrument i = Instrument.byTr(f.trCd());
             if (i == null) {
-                continue; // quotes and member flow: not made into ticks
+                continue; // a TR we never register
             }
             LsTicker t = tickers.get(f.key());
+            String channel = Instrument.channelOf(f.trCd());
+            if (!WatchedTicker.TRADES.equals(channel)) {
+                if (t != null) {
+                    sideFrame(t, i, channel, f, now, quoteRows, memberRows);
+                }
+                continue; // quotes and member flow do not make ticks (nor bars)
+            }
             try {
                 ticks.add(TradeTicks.tick(i, f.key(), f.body(), local));
                 if (t != null) {
@@ -545,10 +732,38 @@ public final class LsSource implements Source {
                 LOG.debug("ls source \"{}\": malformed {} {}: {}", ctx.name(), f.trCd(), f.key(), e.getMessage());
             }
         }
+        if (!quoteRows.isEmpty()) {
+            ctx.record(WatchedTicker.QUOTES, Quotes.HEADER, quoteRows);
+        }
+        if (!memberRows.isEmpty()) {
+            ctx.record(WatchedTicker.MEMBERS, Members.HEADER, memberRows);
+        }
         if (ticks.isEmpty()) {
             return CompletableFuture.completedFuture(Done.getInstance());
         }
         return ingest(ticks, 1);
+    }
+
+    /** A quotes or member-flow frame: the ticker's latest state, and a row for its file. */
+    private void sideFrame(LsTicker t, Instrument i, String channel, Frame f, Instant now, List<RecordedRow> quoteRows,
+                           List<RecordedRow> memberRows) {
+        try {
+            if (WatchedTicker.QUOTES.equals(channel)) {
+                Quotes q = Quotes.parse(i, f.body(), now);
+                t.quotes = q;
+                t.quoteFrames.incrementAndGet();
+                quoteRows.add(new RecordedRow(now.toEpochMilli(), TradeTicks.market(i), q.csv(t.symbol)));
+            } else {
+                Members m = Members.parse(f.body(), now);
+                t.members = m;
+                t.memberFrames.incrementAndGet();
+                memberRows.add(new RecordedRow(now.toEpochMilli(), TradeTicks.market(i), m.csv(t.symbol)));
+            }
+        } catch (IllegalArgumentException e) {
+            malformed.incrementAndGet();
+            t.malformed.incrementAndGet();
+            LOG.debug("ls source \"{}\": malformed {} {}: {}", ctx.name(), f.trCd(), f.key(), e.getMessage());
+        }
     }
 
     /** Ingests, trying again on failure (the cumulative volume drops what was stored the first time). */

@@ -34,12 +34,23 @@ final class TradeTicks {
             String d = body.path("kordate").asText("").trim();
             LocalDate date = d.isEmpty() ? dateOf(t, now) : LocalDate.parse(d, YYYYMMDD);
             return tick(symbol, LocalDateTime.of(date, t), number(body, "curpr"), whole(body, "trdq"),
-                    whole(body, "totq"), null);
+                    whole(body, "totq"), market(inst));
         }
         LocalTime t = time(text(body, "chetime"));
-        boolean stock = inst == Instrument.KOSPI || inst == Instrument.KOSDAQ;
         return tick(symbol, LocalDateTime.of(dateOf(t, now), t), number(body, "price"), whole(body, "cvolume"),
-                whole(body, "volume"), stock ? Market.KRX : null);
+                whole(body, "volume"), market(inst));
+    }
+
+    /**
+     * The market an instrument trades in, stamped on its ticks: a ticker's market follows its
+     * instrument (an explicit {@code market} on the ticker still wins, see {@code TickerState.marketFor}).
+     */
+    static Market market(Instrument inst) {
+        return switch (inst) {
+            case KOSPI, KOSDAQ -> Market.KRX;
+            case KOSPI200_FUTURE, KOSPI200_OPTION -> Market.KRX_DERIVATIVES;
+            case OVERSEAS_FUTURE -> Market.OVERSEAS_FUTURES;
+        };
     }
 
     private static Tick tick(String symbol, LocalDateTime at, double price, long size, long cum, Market market) {
@@ -58,7 +69,7 @@ final class TradeTicks {
                 ? now.toLocalDate().minusDays(1) : now.toLocalDate();
     }
 
-    private static String text(JsonNode body, String field) {
+    static String text(JsonNode body, String field) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull() || v.asText().isBlank()) {
             throw new IllegalArgumentException("no " + field);
@@ -66,7 +77,7 @@ final class TradeTicks {
         return v.asText().trim();
     }
 
-    private static LocalTime time(String hhmmss) {
+    static LocalTime time(String hhmmss) {
         String s = hhmmss.length() > 6 ? hhmmss.substring(0, 6) : hhmmss; // some feeds add hundredths
         try {
             return LocalTime.parse(s, HHMMSS);
@@ -75,7 +86,7 @@ final class TradeTicks {
         }
     }
 
-    private static double number(JsonNode body, String field) {
+    static double number(JsonNode body, String field) {
         String s = text(body, field).replace(",", "").replace(" ", "");
         try {
             return Math.abs(Double.parseDouble(s)); // some derivatives feeds sign the price; the sign is in "sign"
@@ -84,7 +95,7 @@ final class TradeTicks {
         }
     }
 
-    private static long whole(JsonNode body, String field) {
+    static long whole(JsonNode body, String field) {
         String s = text(body, field).replace(",", "").replace(" ", "");
         try {
             return Long.parseLong(s);

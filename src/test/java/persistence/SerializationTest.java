@@ -90,12 +90,38 @@ class SerializationTest {
         WatchedTicker t = fromBytes(cbor.writeValueAsBytes(oldTicker), WatchedTicker.class);
         assertEquals(new WatchedTicker("005930", "push", 42L, null), t);
         assertEquals(null, t.explicitMarket());
+        assertReadsInTheRegistry(oldTicker, t);
+    }
+
+    /** An old ticker's shape inside a registry event and a registry snapshot reads as {@code expected}. */
+    static void assertReadsInTheRegistry(Map<String, Object> oldTicker, WatchedTicker expected) throws Exception {
+        var cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
         Map<String, Object> oldAdded = new LinkedHashMap<>();
         oldAdded.put("ticker", oldTicker);
-        assertEquals(t, fromBytes(cbor.writeValueAsBytes(oldAdded), RegistryEvent.TickerAdded.class).ticker());
+        assertEquals(expected, fromBytes(cbor.writeValueAsBytes(oldAdded), RegistryEvent.TickerAdded.class).ticker());
         Map<String, Object> oldRegistry = new LinkedHashMap<>();
         oldRegistry.put("tickers", List.of(oldTicker));
-        assertEquals(List.of(t), fromBytes(cbor.writeValueAsBytes(oldRegistry), RegistrySnapshot.class).tickers());
+        assertEquals(List.of(expected), fromBytes(cbor.writeValueAsBytes(oldRegistry), RegistrySnapshot.class).tickers());
+    }
+
+    /** Tickers stored before instruments and channels read with none and trades only; new ones keep both. */
+    @Test
+    void tickersWrittenBeforeInstrumentsAndChannelsReadWithTradesOnly() throws Exception {
+        var cbor = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
+        Map<String, Object> oldTicker = new LinkedHashMap<>();
+        oldTicker.put("symbol", "101W9000");
+        oldTicker.put("source", "ls");
+        oldTicker.put("addedAt", 42L);
+        oldTicker.put("market", "KRX");
+        WatchedTicker t = fromBytes(cbor.writeValueAsBytes(oldTicker), WatchedTicker.class);
+        assertEquals(null, t.instrument());
+        assertEquals(List.of("trades"), t.channels());
+        assertTrue(t.wants(WatchedTicker.TRADES));
+        assertReadsInTheRegistry(oldTicker, t);
+
+        WatchedTicker now = new WatchedTicker("005930", "ls", 7L, null, "kospi", List.of("members", "trades"));
+        assertEquals(List.of("trades", "members"), now.channels(), "kept in the one order");
+        assertEquals(now, roundTrip(new RegistryEvent.TickerAdded(now)).ticker());
     }
 
     /**

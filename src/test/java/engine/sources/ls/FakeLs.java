@@ -98,7 +98,8 @@ public final class FakeLs implements AutoCloseable {
 
     public FakeLs() throws Exception {
         system = ActorSystem.create("fake-ls", ConfigFactory.parseString(
-                "pekko.loglevel = WARNING\npekko.http.server.websocket.periodic-keep-alive-max-idle = 0s")
+                "pekko.loglevel = WARNING\npekko.actor.provider = local\n"
+                        + "pekko.http.server.websocket.periodic-keep-alive-max-idle = 0s")
                 .withFallback(ConfigFactory.load()));
         binding = Http.get(system).newServerAt("127.0.0.1", 0).bind(this::handle)
                 .toCompletableFuture().get(20, TimeUnit.SECONDS);

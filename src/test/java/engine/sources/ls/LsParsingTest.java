@@ -80,4 +80,77 @@ class LsParsingTest {
         assertEquals("NQU23   ", Instrument.OVERSEAS_FUTURE.key("NQU23"));
         assertThrows(IllegalArgumentException.class, () -> Instrument.parse("nyse"));
     }
+
+    /** The H1_ sample in shared/wire: ten levels a side, empty ones ("0") left out. */
+    @Test
+    void quotesAsOnTheWire() throws Exception {
+        java.nio.file.Path wire = java.nio.file.Path.of(System.getProperty("tickwatch.wire",
+                java.nio.file.Files.isDirectory(java.nio.file.Path.of("../shared/wire")) ? "../shared/wire"
+                        : "/work/shared/wire"), "ls-openapi.jsonl");
+        String h1 = java.nio.file.Files.readAllLines(wire).stream().filter(l -> l.contains("\"H1_\"")
+                && l.contains("offerho1")).findFirst().orElseThrow();
+        Frame f = Frame.parse(h1);
+        assertEquals("quotes", Instrument.channelOf(f.trCd()));
+        Instant at = Instant.parse("2026-11-19T23:42:43Z");
+        Quotes q = Quotes.parse(Instrument.byTr(f.trCd()), f.body(), at);
+        assertEquals(new Quotes.Level(72400, 32616), q.bestAsk());
+        assertEquals(new Quotes.Level(72300, 70581), q.bestBid());
+        assertEquals(List.of(new Quotes.Level(72400, 32616), new Quotes.Level(72500, 66102),
+                new Quotes.Level(72600, 74102)), q.asks());
+        assertEquals(3, q.bids().size());
+        assertEquals("084242", q.exchangeTime());
+        assertEquals("2026-11-20T08:42:43.000+09:00", q.time());
+        String line = q.csv("005930");
+        assertEquals(Quotes.HEADER.split(",", -1).length, line.split(",", -1).length, line);
+        assertTrue(line.startsWith("2026-11-20T08:42:43.000+09:00,005930,084242,0,0,72400,32616,72300,70581,72500,"),
+                line);
+
+        // futures, options and overseas futures: five levels, decimal prices, stray spaces
+        Frame fh0 = Frame.parse("{\"header\": {\"tr_cd\": \"FH0\", \"tr_key\": \"101W9000\"}, \"body\": {"
+                + "\"hotime\": \"090001\", \"offerho1\": \"402.15\", \"bidho1\": \"402.10\", \"offerrem1\": \"12\", "
+                + "\"bidrem1\": \"7\", \"offerho2\": \"402.20\", \"bidho2\": \"0\", \"offerrem2\": \"3\", "
+                + "\"bidrem2\": \"0\", \"offerho6\": \"999\", \"totofferrem\": \"15\", \"totbidrem\": \"7\"}}");
+        Quotes fq = Quotes.parse(Instrument.byTr(fh0.trCd()), fh0.body(), at);
+        assertEquals(List.of(new Quotes.Level(402.15, 12), new Quotes.Level(402.2, 3)), fq.asks(),
+                "five levels at most for a derivative");
+        assertEquals(List.of(new Quotes.Level(402.1, 7)), fq.bids());
+        assertEquals(15, fq.totalAskSize());
+        Frame ovh = Frame.parse("{\"header\": {\"tr_cd\": \"OVH\", \"tr_key\": \"NQU23   \"}, \"body\": {"
+                + "\"symbol\": \"NQU23   \", \"hotime\": \"061502\", \"offerho1\": \" 15321.50 \", \"bidho1\": "
+                + "\"15321.25\", \"offerrem1\": \"4\", \"bidrem1\": \"9\", \"offerno1\": \"2\", \"bidno1\": \"3\"}}");
+        assertEquals(Instrument.OVERSEAS_FUTURE, Instrument.byTr(ovh.trCd()));
+        Quotes oq = Quotes.parse(Instrument.OVERSEAS_FUTURE, ovh.body(), at);
+        assertEquals(new Quotes.Level(15321.5, 4), oq.bestAsk());
+        assertEquals(new Quotes.Level(15321.25, 9), oq.bestBid());
+        assertEquals(Instrument.KOSPI200_OPTION, Instrument.byTr("OH0"));
+        assertEquals(Instrument.KOSDAQ, Instrument.byTr("HA_"));
+        assertThrows(IllegalArgumentException.class, () -> Quotes.parse(Instrument.KOSPI, FakeLs.JSON.readTree(
+                "{\"hotime\": \"090000\"}"), at), "no first level: not a quotes frame");
+        assertThrows(IllegalArgumentException.class, () -> Quotes.parse(Instrument.KOSPI, FakeLs.JSON.readTree(
+                "{\"offerho1\": \"abc\", \"bidho1\": \"1\"}"), at));
+    }
+
+    /** K1_ and OK_ (the same body, LS's field table): the top five members a side, fewer when fewer traded. */
+    @Test
+    void memberFlowAsLsSendsIt() throws Exception {
+        Frame k1 = Frame.parse("{\"header\": {\"tr_cd\": \"K1_\", \"tr_key\": \"005930\"}, \"body\": {"
+                + "\"offerno1\": \"036\", \"offertrad1\": \"JP모간\", \"tradmdvol1\": \"120345\", "
+                + "\"bidno1\": \"005\", \"bidtrad1\": \"미래에셋, 증권\", \"tradmsvol1\": \"99000\", "
+                + "\"offerno2\": \"029\", \"offertrad2\": \"KB증권\", \"tradmdvol2\": \"5000\", "
+                + "\"offerno3\": \"\", \"bidno2\": \"000\", \"ftradmdvol\": \"130000\", \"ftradmsvol\": \"2000\", "
+                + "\"shcode\": \"005930\"}}");
+        assertEquals("members", Instrument.channelOf(k1.trCd()));
+        assertEquals("members", Instrument.channelOf("OK_"));
+        Members m = Members.parse(k1.body(), Instant.parse("2026-11-20T01:00:00Z"));
+        assertEquals(List.of(new Members.Member("036", "JP모간", 120345), new Members.Member("029", "KB증권", 5000)),
+                m.sell());
+        assertEquals(List.of(new Members.Member("005", "미래에셋, 증권", 99000)), m.buy());
+        assertEquals(130000, m.foreignSellVolume());
+        String line = m.csv("005930");
+        assertTrue(line.startsWith("2026-11-20T10:00:00.000+09:00,005930,036,JP모간,120345,029,KB증권,5000,,,,"), line);
+        assertTrue(line.contains(",005,\"미래에셋, 증권\",99000,"), "a name with a comma is quoted: " + line);
+        assertTrue(line.endsWith(",130000,2000"), line);
+        assertThrows(IllegalArgumentException.class, () -> Members.parse(FakeLs.JSON.readTree("{}"),
+                Instant.EPOCH), "no first member: not a member frame");
+    }
 }
