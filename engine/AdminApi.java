@@ -37,6 +37,7 @@ public final class AdminApi extends AllDirectives {
     private final engine.http.SourceRoutes sources;
     private final SinkRoutes sinks;
     private final SubscriberRoutes subscribers;
+    private final engine.http.DailyRoutes daily;
 
     /** HTTP settings: {@code tickwatch.http.*}. */
     public record Settings(String host, int port, String adminToken, int maxTicksPerRequest) {
@@ -65,6 +66,7 @@ public final class AdminApi extends AllDirectives {
         this.sources = new engine.http.SourceRoutes(json, node);
         this.sinks = new SinkRoutes(json, node);
         this.subscribers = new SubscriberRoutes(json, node);
+        this.daily = new engine.http.DailyRoutes(json, node);
     }
 
     /**
@@ -93,7 +95,8 @@ public final class AdminApi extends AllDirectives {
         return handleExceptions(errors.exceptions(), () -> handleRejections(errors.rejections(), () -> concat(
                 health.route(),
                 pathPrefix("api", () -> auth.authorized(() -> concat(
-                        pathPrefix("tickers", tickers::route),
+                        pathPrefix("tickers", () -> concat(daily.tickerRoute(), tickers.route())),
+                        path("daily", daily::healthRoute),
                         path("ticks", ticks::route),
                         pathPrefix("conditions", conditions::route),
                         path("hits", hits::route),

@@ -334,6 +334,43 @@ public final class Node implements AutoCloseable {
         return sinkInstances;
     }
 
+    private volatile persistence.daily.DailyStore dailyStore;
+    private volatile engine.daily.DailyFetcher dailyFetcher;
+
+    /** Set once by {@link NodeBootstrap} when the sources start; {@code fetcher} null when fetching is off. */
+    void daily(persistence.daily.DailyStore store, engine.daily.DailyFetcher fetcher) {
+        this.dailyStore = store;
+        this.dailyFetcher = fetcher;
+    }
+
+    /**
+     * A ticker's newest {@code limit} stored days, oldest first; empty when it is neither watched nor
+     * has stored days (a ticker that was removed keeps its history). Read on the blocking dispatcher.
+     */
+    public CompletionStage<Optional<List<conditions.DailyBar>>> daily(String symbol, int limit) {
+        persistence.daily.DailyStore store = dailyStore;
+        java.util.concurrent.Executor blocking = system.dispatchers().lookup(
+                org.apache.pekko.actor.typed.DispatcherSelector.blocking());
+        return tickers().thenCompose(ts -> {
+            boolean watched = ts.stream().anyMatch(t -> t.symbol().equals(symbol));
+            return CompletableFuture.supplyAsync(() -> {
+                List<conditions.DailyBar> days = store == null ? List.of() : store.recent(symbol, limit);
+                return watched || !days.isEmpty() ? Optional.of(days) : Optional.<List<conditions.DailyBar>>empty();
+            }, blocking);
+        });
+    }
+
+    /** The daily fetcher's health on this node ({@code GET /api/daily}). */
+    public Map<String, Object> dailyHealth() {
+        engine.daily.DailyFetcher f = dailyFetcher;
+        return f == null ? Map.of("enabled", false) : f.health();
+    }
+
+    /** The daily store (the universe job reads and writes it), or null before the sources started. */
+    public persistence.daily.DailyStore dailyStore() {
+        return dailyStore;
+    }
+
     /** Set once by {@link NodeBootstrap} when the sources start. */
     void sourceHost(engine.sources.SourceHost host) {
         this.sourceHost = host;

@@ -46,7 +46,11 @@ import org.slf4j.LoggerFactory;
 import persistence.DeliveryLedger;
 import persistence.Schema;
 import persistence.WatchedTicker;
+import persistence.daily.DailyStore;
 import persistence.tickfile.TickRecorder;
+import engine.daily.DailyFetcher;
+import engine.daily.DailySettings;
+import engine.sources.naver.NaverSource;
 
 /**
  * Starts a {@link Node}, one step per method, in this order: read what the config names (conditions,
@@ -66,6 +70,7 @@ public final class NodeBootstrap {
     private final NodeSettings settings;
     private SinkTypes sinkTypes = SinkTypes.builtIn();
     private SourceTypes sourceTypes = SourceTypes.builtIn();
+    private java.time.Clock dailyClock = java.time.Clock.systemUTC();
 
     public NodeBootstrap(NodeSettings settings) {
         this.settings = settings;
@@ -80,6 +85,12 @@ public final class NodeBootstrap {
     /** Adds a source type besides the built-in ones (tests, tools); config blocks name it in {@code type}. */
     public NodeBootstrap sourceType(String type, SourceFactory factory) {
         sourceTypes = sourceTypes.with(type, factory);
+        return this;
+    }
+
+    /** The clock the daily fetcher reads (tests tell it it is 16:20 KST on a given day). */
+    public NodeBootstrap dailyClock(java.time.Clock clock) {
+        dailyClock = clock;
         return this;
     }
 
@@ -221,6 +232,8 @@ public final class NodeBootstrap {
                 .get(wait.toMillis(), TimeUnit.MILLISECONDS);
         DeliveryLedger.createIfNotExists(system, settings.db()).toCompletableFuture()
                 .get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        DailyStore.of(system, settings.db()).createTable(); // this thread may block
+
     }
 
     /**
@@ -336,12 +349,33 @@ public final class NodeBootstrap {
     private void startSources(ActorSystem<Void> system, Plan plan, Node node) {
         SourceHost host = SourceHost.start(system, plan.sources(), sourceTypes, node::ingestWatched);
         node.sourceHost(host);
+        startDaily(system, node, host);
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-sources",
                 () -> {
                     host.close();
                     return CompletableFuture.completedFuture(Done.getInstance());
                 });
         SourcePlacement.init(system, node.registry(), host, plan.placement());
+    }
+
+    /**
+     * The daily store, and the fetcher of the daily bars of the KRX tickers this node feeds
+     * (following the source host, so before the placement starts), unless {@code tickwatch.daily}
+     * is off.
+     */
+    private void startDaily(ActorSystem<Void> system, Node node, SourceHost host) {
+        DailyStore store = DailyStore.of(system, settings.db());
+        DailySettings daily = configured(() -> DailySettings.from(settings.config()));
+        DailyFetcher fetcher = null;
+        if (daily.enabled()) {
+            fetcher = new DailyFetcher(daily, configured(() -> NaverSource.holidays(settings.config())), dailyClock, store);
+            host.listen(fetcher);
+            DailyFetcher f = fetcher;
+            system.getWhenTerminated().thenRun(f::close);
+        } else {
+            LOG.info("daily data fetching is off (tickwatch.daily.enabled = false)");
+        }
+        node.daily(store, fetcher);
     }
 
     /** Waits until this node is an Up member and the registry has answered. */
