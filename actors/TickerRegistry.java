@@ -62,10 +62,16 @@ public final class TickerRegistry
      *
      * @param market the ticker's market, or {@code null} to take it from its ticks or its symbol
      *               (see {@code TickerState.marketFor}); stored with the ticker
+     * @param addedBy what adds it ({@code WatchedTicker#addedBy}): null for a user
      */
-    public record Add(String symbol, String source, Market market, ActorRef<AddResult> replyTo) implements Command {
+    public record Add(String symbol, String source, Market market, ActorRef<AddResult> replyTo, String addedBy)
+            implements Command {
         public Add(String symbol, String source, ActorRef<AddResult> replyTo) {
-            this(symbol, source, null, replyTo);
+            this(symbol, source, null, replyTo, null);
+        }
+
+        public Add(String symbol, String source, Market market, ActorRef<AddResult> replyTo) {
+            this(symbol, source, market, replyTo, null);
         }
     }
 
@@ -262,7 +268,7 @@ public final class TickerRegistry
             return Effect().reply(a.replyTo(), new AlreadyExists(existing));
         }
         WatchedTicker t = new WatchedTicker(a.symbol(), a.source(), System.currentTimeMillis(),
-                a.market() == null ? null : a.market().name());
+                a.market() == null ? null : a.market().name(), a.addedBy());
         return Effect().persist(new TickerAdded(t))
                 .thenRun(after -> {
                     tellFeed(t.symbol(), new FeedAdded(t));

@@ -261,8 +261,17 @@ public final class Node implements AutoCloseable {
      *               symbol's until it has accepted a tick; {@code null} for none
      */
     public CompletionStage<TickerRegistry.AddResult> addTicker(String symbol, String source, Market market) {
+        return addTicker(symbol, source, market, null);
+    }
+
+    /**
+     * {@link #addTicker(String, String, Market)} marked with what added it ({@code WatchedTicker#addedBy}:
+     * the universe job passes {@code WatchedTicker.UNIVERSE}; null for a user).
+     */
+    public CompletionStage<TickerRegistry.AddResult> addTicker(String symbol, String source, Market market,
+                                                              String addedBy) {
         return AskPattern.<TickerRegistry.Command, TickerRegistry.AddResult>ask(registry,
-                reply -> new TickerRegistry.Add(symbol, source, market, reply), settings.askTimeout(),
+                reply -> new TickerRegistry.Add(symbol, source, market, reply, addedBy), settings.askTimeout(),
                 system.scheduler())
                 .thenApply(r -> {
                     if (r instanceof TickerRegistry.Added a) {

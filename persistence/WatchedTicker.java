@@ -11,11 +11,26 @@ import conditions.Market;
  * @param market  the market it was added with ({@code KRX}, {@code CRYPTO}), which wins over a tick's
  *                and the symbol's; {@code null} when none was given (and in records written before
  *                markets could be given)
+ * @param addedBy what added it: {@code null} for a user (by hand, the API, an ingest), {@link #UNIVERSE}
+ *                for the daily universe job, which removes only what it added; {@code null} in
+ *                records written before
  */
-public record WatchedTicker(String symbol, String source, long addedAt, String market) implements CborSerializable {
+public record WatchedTicker(String symbol, String source, long addedAt, String market, String addedBy)
+        implements CborSerializable {
+    /** {@link #addedBy} of a ticker the universe job added. */
+    public static final String UNIVERSE = "universe";
 
     public WatchedTicker(String symbol, String source, long addedAt) {
-        this(symbol, source, addedAt, null);
+        this(symbol, source, addedAt, null, null);
+    }
+
+    public WatchedTicker(String symbol, String source, long addedAt, String market) {
+        this(symbol, source, addedAt, market, null);
+    }
+
+    /** Whether the universe job added it (and may remove it). */
+    public boolean byUniverse() {
+        return UNIVERSE.equals(addedBy);
     }
 
     /** {@link #market} as a {@link Market}, or {@code null}. */

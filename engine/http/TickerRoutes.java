@@ -24,11 +24,13 @@ import persistence.WatchedTicker;
  */
 public final class TickerRoutes extends ApiDirectives {
 
-    /** A watched ticker; {@code market} only when it was added with one. */
+    /** A watched ticker; {@code market} only when it was added with one, {@code added_by} only when not by a user. */
     public record TickerReply(String symbol, String source, @JsonProperty("added_at") String addedAt,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) String market) {
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String market,
+                              @JsonProperty("added_by") @JsonInclude(JsonInclude.Include.NON_NULL) String addedBy) {
         static TickerReply of(WatchedTicker t) {
-            return new TickerReply(t.symbol(), t.source(), Instant.ofEpochMilli(t.addedAt()).toString(), t.market());
+            return new TickerReply(t.symbol(), t.source(), Instant.ofEpochMilli(t.addedAt()).toString(), t.market(),
+                    t.addedBy());
         }
     }
 
