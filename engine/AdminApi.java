@@ -38,6 +38,7 @@ public final class AdminApi extends AllDirectives {
     private final SinkRoutes sinks;
     private final SubscriberRoutes subscribers;
     private final engine.http.DailyRoutes daily;
+    private final engine.http.UniverseRoutes universe;
 
     /** HTTP settings: {@code tickwatch.http.*}. */
     public record Settings(String host, int port, String adminToken, int maxTicksPerRequest) {
@@ -67,6 +68,7 @@ public final class AdminApi extends AllDirectives {
         this.sinks = new SinkRoutes(json, node);
         this.subscribers = new SubscriberRoutes(json, node);
         this.daily = new engine.http.DailyRoutes(json, node);
+        this.universe = new engine.http.UniverseRoutes(json, node);
     }
 
     /**
@@ -97,6 +99,7 @@ public final class AdminApi extends AllDirectives {
                 pathPrefix("api", () -> auth.authorized(() -> concat(
                         pathPrefix("tickers", () -> concat(daily.tickerRoute(), tickers.route())),
                         path("daily", daily::healthRoute),
+                        pathPrefix("universe", universe::route),
                         path("ticks", ticks::route),
                         pathPrefix("conditions", conditions::route),
                         path("hits", hits::route),

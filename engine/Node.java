@@ -375,6 +375,54 @@ public final class Node implements AutoCloseable {
         return f == null ? Map.of("enabled", false) : f.health();
     }
 
+    private volatile persistence.universe.UniverseStore universeStore;
+    private volatile ActorRef<engine.universe.UniverseRunner.Command> universeRunner;
+
+    /** Set once by {@link NodeBootstrap}; {@code runner} null when the universe job is off. */
+    void universe(persistence.universe.UniverseStore store, ActorRef<engine.universe.UniverseRunner.Command> runner) {
+        this.universeStore = store;
+        this.universeRunner = runner;
+    }
+
+    /** The newest finished universe and the job's health; {@code day} null when there is none yet. */
+    public record Universe(java.time.LocalDate day, List<persistence.universe.UniverseStore.Member> stocks,
+                           Map<String, Object> job) {
+    }
+
+    /** Whether the universe job runs ({@code tickwatch.universe.size} above 0). */
+    public boolean universeEnabled() {
+        return universeRunner != null;
+    }
+
+    /** {@link Universe}: read on the blocking dispatcher, the job's health asked of the node running it. */
+    public CompletionStage<Universe> universe() {
+        persistence.universe.UniverseStore store = universeStore;
+        ActorRef<engine.universe.UniverseRunner.Command> runner = universeRunner;
+        java.util.concurrent.Executor blocking = system.dispatchers().lookup(
+                org.apache.pekko.actor.typed.DispatcherSelector.blocking());
+        CompletionStage<Map<String, Object>> job = runner == null
+                ? CompletableFuture.completedFuture(Map.of("enabled", false))
+                : AskPattern.<engine.universe.UniverseRunner.Command, engine.universe.UniverseRunner.Status>ask(runner,
+                        engine.universe.UniverseRunner.GetStatus::new, settings.askTimeout(), system.scheduler())
+                .<Map<String, Object>>thenApply(engine.universe.UniverseRunner.Status::job)
+                .exceptionally(e -> Map.of("error", "the job did not answer: " + e.getClass().getSimpleName()));
+        return job.thenCompose(j -> CompletableFuture.supplyAsync(() -> {
+            java.util.Optional<java.time.LocalDate> day = store.latestFinished(java.time.LocalDate.of(9999, 12, 31));
+            return new Universe(day.orElse(null), day.map(store::members).orElse(List.of()), j);
+        }, blocking));
+    }
+
+    /** Asks the universe job to run now; false when it is off. */
+    public CompletionStage<Boolean> refreshUniverse() {
+        ActorRef<engine.universe.UniverseRunner.Command> runner = universeRunner;
+        if (runner == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return AskPattern.<engine.universe.UniverseRunner.Command, Done>ask(runner,
+                engine.universe.UniverseRunner.Refresh::new, settings.askTimeout(), system.scheduler())
+                .thenApply(d -> true);
+    }
+
     /** The daily store (the universe job reads and writes it), or null before the sources started. */
     public persistence.daily.DailyStore dailyStore() {
         return dailyStore;

@@ -233,6 +233,7 @@ public final class NodeBootstrap {
         DeliveryLedger.createIfNotExists(system, settings.db()).toCompletableFuture()
                 .get(wait.toMillis(), TimeUnit.MILLISECONDS);
         DailyStore.of(system, settings.db()).createTable(); // this thread may block
+        persistence.universe.UniverseStore.of(system, settings.db()).createTables();
 
     }
 
@@ -350,6 +351,7 @@ public final class NodeBootstrap {
         SourceHost host = SourceHost.start(system, plan.sources(), sourceTypes, node::ingestWatched);
         node.sourceHost(host);
         startDaily(system, node, host);
+        startUniverse(system, node);
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-sources",
                 () -> {
                     host.close();
@@ -376,6 +378,40 @@ public final class NodeBootstrap {
             LOG.info("daily data fetching is off (tickwatch.daily.enabled = false)");
         }
         node.daily(store, fetcher);
+    }
+
+    /**
+     * The universe job's singleton (every node takes part, one runs it) and its store, unless
+     * {@code tickwatch.universe.size} is 0. The job watches its tickers with the {@code naver} source.
+     */
+    private void startUniverse(ActorSystem<Void> system, Node node) {
+        persistence.universe.UniverseStore store = persistence.universe.UniverseStore.of(system, settings.db());
+        engine.universe.UniverseSettings universe = configured(() -> engine.universe.UniverseSettings.from(settings.config()));
+        if (!universe.enabled()) {
+            LOG.info("the universe job is off (tickwatch.universe.size = 0)");
+            node.universe(store, null);
+            return;
+        }
+        engine.sources.naver.KrxCalendar calendar = configured(() -> NaverSource.holidays(settings.config()));
+        engine.universe.UniverseJob.Tickers tickers = new engine.universe.UniverseJob.Tickers() {
+            @Override
+            public java.util.concurrent.CompletionStage<java.util.List<WatchedTicker>> list() {
+                return node.tickers();
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<TickerRegistry.AddResult> add(String symbol) {
+                return node.addTicker(symbol, NaverSource.TYPE, conditions.Market.KRX, WatchedTicker.UNIVERSE);
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<TickerRegistry.RemoveResult> remove(String symbol) {
+                return node.removeTicker(symbol);
+            }
+        };
+        node.universe(store, engine.universe.UniverseRunner.init(system,
+                () -> new engine.universe.UniverseJob(universe, calendar, dailyClock, store, tickers),
+                universe.checkInterval()));
     }
 
     /** Waits until this node is an Up member and the registry has answered. */

@@ -18,7 +18,7 @@ import org.jsoup.nodes.Element;
  */
 public final class FrgnPage {
     /** One day's flows; a {@code null} figure is not published (yet). */
-    public record Row(LocalDate date, long close, Long instNet, Long foreignNet, Long foreignHolding,
+    public record Row(LocalDate date, long close, long volume, Long instNet, Long foreignNet, Long foreignHolding,
                       Double foreignRatio) {
     }
 
@@ -60,6 +60,7 @@ public final class FrgnPage {
             }
             String at = "the row of " + date + ": ";
             rows.add(new Row(date, NaverHtml.number(cells.get(1), false, at + "종가"),
+                    NaverHtml.number(cells.get(4), false, at + "거래량"),
                     flow(cells.get(5), at + "기관 순매매량"), flow(cells.get(6), at + "외국인 순매매량"),
                     flow(cells.get(7), at + "외국인 보유주수"), ratio(cells.get(8), at + "외국인 보유율")));
         }

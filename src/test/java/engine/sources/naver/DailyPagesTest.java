@@ -74,9 +74,9 @@ class DailyPagesTest {
         byte[] page = FakeDailySite.flowHtml("005930", newestFirst, 1, 3).getBytes(FakeNaver.EUC_KR);
         FrgnPage.Page p = FrgnPage.parse(page, "https://finance.naver.com/item/frgn.naver?code=005930&page=1");
         assertEquals(3, p.lastPage());
-        assertEquals(List.of(new FrgnPage.Row(D, 110, null, null, null, null),
-                new FrgnPage.Row(D.minusDays(1), 100, 1_075_301L, -2_166_435L, 2_951_234_567L, 50.12),
-                new FrgnPage.Row(D.minusDays(2), 105, 0L, 7L, 2_953_400_002L, 50.16)), p.rows());
+        assertEquals(List.of(new FrgnPage.Row(D, 110, 1_000, null, null, null, null),
+                new FrgnPage.Row(D.minusDays(1), 100, 2_000, 1_075_301L, -2_166_435L, 2_951_234_567L, 50.12),
+                new FrgnPage.Row(D.minusDays(2), 105, 3_000, 0L, 7L, 2_953_400_002L, 50.16)), p.rows());
     }
 
     @Test
