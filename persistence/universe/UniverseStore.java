@@ -96,9 +96,7 @@ public final class UniverseStore {
 
     /** Records the day's candidates (once: a day that has candidates keeps them). */
     public void addCandidates(LocalDate day, List<Candidate> list) {
-        run(c -> {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
+        transaction(c -> {
             try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + candidates
                     + " (trade_date, symbol, name, market_cap) VALUES (?, ?, ?, ?)")) {
                 for (Candidate k : list) {
@@ -113,14 +111,7 @@ public final class UniverseStore {
                     ins.addBatch();
                 }
                 ins.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
             }
-            return null;
         });
     }
 
@@ -142,9 +133,7 @@ public final class UniverseStore {
 
     /** Writes the day's finished list (replacing one written before for that day). */
     public void finish(LocalDate day, List<Member> list) {
-        run(c -> {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
+        transaction(c -> {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM " + members + " WHERE trade_date = ?");
                  PreparedStatement ins = c.prepareStatement("INSERT INTO " + members
                          + " (trade_date, symbol, name, ranking, score, entered) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -160,14 +149,7 @@ public final class UniverseStore {
                     ins.addBatch();
                 }
                 ins.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
             }
-            return null;
         });
     }
 
@@ -208,6 +190,28 @@ public final class UniverseStore {
         } else {
             p.setDouble(i, v);
         }
+    }
+
+    /** Statements that must all be written or none. */
+    private interface Writes {
+        void apply(Connection c) throws SQLException;
+    }
+
+    private void transaction(Writes writes) {
+        run(c -> {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                writes.apply(c);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+            return null;
+        });
     }
 
     private <T> T run(Schema.ConnectionWork<T> work) {

@@ -145,7 +145,7 @@ public final class FakeDailySite {
             b.append("<tr onMouseOver=\"mouseOver(this)\" onMouseOut=\"mouseOut(this)\">\n")
                     .append("<td align=\"center\"><span class=\"tah p10 gray03\">").append(date(d.date())).append("</span></td>\n")
                     .append(num((long) d.close()))
-                    .append("<td class=\"num\">\n").append(change((long) d.close() - prev, newMarkup)).append("\n</td>\n")
+                    .append("<td class=\"num\">\n").append(FakeNaver.change((long) d.close() - prev, newMarkup)).append("\n</td>\n")
                     .append(num((long) d.open())).append(num((long) d.high())).append(num((long) d.low()))
                     .append(num(d.volume())).append("</tr>\n");
             if (i % 5 == 4 && i < newestFirst.size() - 1) {
@@ -176,7 +176,7 @@ public final class FakeDailySite {
             b.append("<tr onMouseOver=\"mouseOver(this)\" onMouseOut=\"mouseOut(this)\">\n")
                     .append("<td class=\"tc\"><span class=\"tah p10 gray03\">").append(date(d.date())).append("</span></td>\n")
                     .append(num((long) d.close()))
-                    .append("<td class=\"num\">\n").append(change(ch, false)).append("\n</td>\n")
+                    .append("<td class=\"num\">\n").append(FakeNaver.change(ch, false)).append("\n</td>\n")
                     .append("<td class=\"num\"><span class=\"tah p11").append(ch < 0 ? " nv01" : ch > 0 ? " red01" : "")
                     .append("\">\n").append(String.format("%+.2f%%", prev == 0 ? 0.0 : ch * 100.0 / prev)).append("\n</span></td>\n")
                     .append(num(d.volume()))
@@ -259,20 +259,6 @@ public final class FakeDailySite {
         String cls = v > 0 ? " red01" : v < 0 ? " nv01" : "";
         return "<td class=\"num\"><span class=\"tah p11" + cls + "\">" + (v > 0 ? "+" : v < 0 ? "-" : "")
                 + String.format("%,d", Math.abs(v)) + "</span></td>\n";
-    }
-
-    private static String change(long change, boolean newMarkup) {
-        if (newMarkup) {
-            String em = change > 0 ? "<em class=\"bu_p bu_pup\"><span class=\"blind\">상승</span></em>"
-                    : change < 0 ? "<em class=\"bu_p bu_pdn\"><span class=\"blind\">하락</span></em>"
-                    : "<em class=\"bu_p bu_pn\"><span class=\"blind\">보합</span></em>";
-            String cls = change > 0 ? " red02" : change < 0 ? " nv01" : "";
-            return em + "<span class=\"tah p11" + cls + "\">\n\t\t\t\t" + String.format("%,d", Math.abs(change)) + "\n\t\t\t\t</span>";
-        }
-        String img = change > 0 ? "<img src=\"https://ssl.pstatic.net/imgstock/images/images4/ico_up.gif\" width=\"7\" height=\"6\" alt=\"상승\">"
-                : change < 0 ? "<img src=\"https://ssl.pstatic.net/imgstock/images/images4/ico_down.gif\" width=\"7\" height=\"6\" alt=\"하락\">"
-                : "";
-        return img + "<span class=\"tah p11\">\n\t\t\t\t" + String.format("%,d", Math.abs(change)) + "\n\t\t\t\t</span>";
     }
 
     /** Requests of the daily pages: which page of what. */

@@ -191,32 +191,37 @@ public final class FakeNaver implements AutoCloseable {
             String ua = ex.getRequestHeaders().getFirst("User-Agent");
             String referer = ex.getRequestHeaders().getFirst("Referer");
             requests.add(new Request(code, page, thistime, ua, referer));
-            Fault fault = nextFault(code, page);
-            if (fault == Fault.HTTP_500) {
-                send(ex, 500, "<html><body>error</body></html>".getBytes(EUC_KR));
-                return;
-            }
-            if (fault == Fault.TIMEOUT) {
-                try {
-                    Thread.sleep(timeoutMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            boolean desktop = ua != null && ua.contains("Windows NT") && "https://finance.naver.com/".equals(referer);
-            byte[] body = desktop && fault != Fault.STUB ? page(code, page, thistime) : stub();
-            if (fault == Fault.TRUNCATED) {
-                byte[] cut = new byte[body.length * 3 / 5];
-                System.arraycopy(body, 0, cut, 0, cut.length);
-                body = cut;
-            }
-            send(ex, 200, body);
+            answer(ex, nextFault(code, page), ua, referer, () -> page(code, page, thistime));
         } catch (IOException | RuntimeException e) {
             // the client hung up (a timeout): nothing to answer
         } finally {
             inFlight.decrementAndGet();
             ex.close();
         }
+    }
+
+    /** Answers with {@code page}'s bytes, or what {@code fault} makes of them; a stub for a non-desktop client. */
+    private void answer(HttpExchange ex, Fault fault, String ua, String referer, java.util.function.Supplier<byte[]> page)
+            throws IOException {
+        if (fault == Fault.HTTP_500) {
+            send(ex, 500, "<html><body>error</body></html>".getBytes(EUC_KR));
+            return;
+        }
+        if (fault == Fault.TIMEOUT) {
+            try {
+                Thread.sleep(timeoutMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        boolean desktop = ua != null && ua.contains("Windows NT") && "https://finance.naver.com/".equals(referer);
+        byte[] body = desktop && fault != Fault.STUB ? page.get() : stub();
+        if (fault == Fault.TRUNCATED) {
+            byte[] cut = new byte[body.length * 3 / 5];
+            System.arraycopy(body, 0, cut, 0, cut.length);
+            body = cut;
+        }
+        send(ex, 200, body);
     }
 
     private void handleDaily(HttpExchange ex, String path) throws IOException {
@@ -234,34 +239,8 @@ public final class FakeNaver implements AutoCloseable {
                 Deque<Fault> f = faults.get(path + ":" + code + "/" + page);
                 fault = f == null ? null : f.poll();
             }
-            if (fault == Fault.HTTP_500) {
-                send(ex, 500, "<html><body>error</body></html>".getBytes(EUC_KR));
-                return;
-            }
-            if (fault == Fault.TIMEOUT) {
-                try {
-                    Thread.sleep(timeoutMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            boolean desktop = ua != null && ua.contains("Windows NT") && "https://finance.naver.com/".equals(referer);
-            byte[] body;
-            if (!desktop || fault == Fault.STUB) {
-                body = stub();
-            } else if (path.equals(DAY_PATH)) {
-                body = daily.dayPage(code, page);
-            } else if (path.equals(FLOW_PATH)) {
-                body = daily.flowPage(code, page);
-            } else {
-                body = daily.listingPage(Integer.parseInt(code), page);
-            }
-            if (fault == Fault.TRUNCATED) {
-                byte[] cut = new byte[body.length * 3 / 5];
-                System.arraycopy(body, 0, cut, 0, cut.length);
-                body = cut;
-            }
-            send(ex, 200, body);
+            answer(ex, fault, ua, referer, () -> path.equals(DAY_PATH) ? daily.dayPage(code, page)
+                    : path.equals(FLOW_PATH) ? daily.flowPage(code, page) : daily.listingPage(Integer.parseInt(code), page));
         } catch (IOException | RuntimeException e) {
             // the client hung up (a timeout): nothing to answer
         } finally {
@@ -365,7 +344,7 @@ public final class FakeNaver implements AutoCloseable {
         return b.toString();
     }
 
-    private static String change(long change, boolean newMarkup) {
+    static String change(long change, boolean newMarkup) {
         if (newMarkup) {
             String em = change > 0 ? "<em class=\"bu_p bu_pup\"><span class=\"blind\">상승</span></em>"
                     : change < 0 ? "<em class=\"bu_p bu_pdn\"><span class=\"blind\">하락</span></em>"
