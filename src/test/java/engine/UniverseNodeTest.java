@@ -54,7 +54,7 @@ class UniverseNodeTest {
     static String config(FakeNaver fake, String extra) {
         return "tickwatch.sinks.log.enabled = false\n"
                 + "tickwatch.sources.naver { url = \"" + fake.url() + "\", rate = 1000, concurrency = 4,\n"
-                + "  read-timeout = 300ms, connect-timeout = 300ms, retries = 1, backoff = 5ms, max-backoff = 20ms,\n"
+                + "  read-timeout = 5s, connect-timeout = 2s, retries = 1, backoff = 5ms, max-backoff = 20ms,\n"
                 + "  failure-retry = 200ms, check-interval = 20ms }\n"
                 + "tickwatch.daily.enabled = false\n"
                 + "tickwatch.universe { size = " + SIZE + ", rate = 1000, check-interval = 20ms, retry-backoff = 1h,\n"
