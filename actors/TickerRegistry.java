@@ -83,15 +83,26 @@ public final class TickerRegistry
      *               (see {@code TickerState.marketFor}); stored with the ticker
      * @param instrument what the source takes it for, or {@code null} (the source decides)
      * @param channels   what the source feeds of it, or {@code null} for trades only
+     * @param addedBy    what adds it ({@code WatchedTicker#addedBy}): null for a user
      */
     public record Add(String symbol, String source, Market market, String instrument, java.util.List<String> channels,
-                      ActorRef<AddResult> replyTo) implements Command {
-        public Add(String symbol, String source, Market market, ActorRef<AddResult> replyTo) {
-            this(symbol, source, market, null, null, replyTo);
+                      ActorRef<AddResult> replyTo, String addedBy) implements Command {
+        public Add(String symbol, String source, Market market, String instrument, java.util.List<String> channels,
+                   ActorRef<AddResult> replyTo) {
+            this(symbol, source, market, instrument, channels, replyTo, null);
         }
 
         public Add(String symbol, String source, ActorRef<AddResult> replyTo) {
-            this(symbol, source, null, replyTo);
+            this(symbol, source, null, null, null, replyTo, null);
+        }
+
+        public Add(String symbol, String source, Market market, ActorRef<AddResult> replyTo) {
+            this(symbol, source, market, null, null, replyTo, null);
+        }
+
+        /** A ticker added by a job ({@code addedBy}), trades only. */
+        public Add(String symbol, String source, Market market, ActorRef<AddResult> replyTo, String addedBy) {
+            this(symbol, source, market, null, null, replyTo, addedBy);
         }
     }
 
@@ -407,7 +418,7 @@ public final class TickerRegistry
             return Effect().reply(a.replyTo(), refused);
         }
         WatchedTicker t = new WatchedTicker(a.symbol(), a.source(), System.currentTimeMillis(),
-                a.market() == null ? null : a.market().name(), a.instrument(), a.channels());
+                a.market() == null ? null : a.market().name(), a.instrument(), a.channels(), a.addedBy());
         return Effect().persist(new TickerAdded(t))
                 .thenRun(after -> {
                     tellFeed(t.symbol(), new FeedAdded(t));

@@ -40,6 +40,8 @@ public final class AdminApi extends AllDirectives {
     private final engine.http.EventRoutes events;
     private final engine.http.WebRoutes web = new engine.http.WebRoutes();
     private final engine.http.OrderRoutes orders;
+    private final engine.http.DailyRoutes daily;
+    private final engine.http.UniverseRoutes universe;
 
     /** HTTP settings: {@code tickwatch.http.*}. */
     public record Settings(String host, int port, String adminToken, int maxTicksPerRequest) {
@@ -70,6 +72,8 @@ public final class AdminApi extends AllDirectives {
         this.subscribers = new SubscriberRoutes(json, node);
         this.events = new engine.http.EventRoutes(json, node.live(), auth, node.settings().config());
         this.orders = new engine.http.OrderRoutes(json, node);
+        this.daily = new engine.http.DailyRoutes(json, node);
+        this.universe = new engine.http.UniverseRoutes(json, node);
     }
 
     /**
@@ -100,7 +104,9 @@ public final class AdminApi extends AllDirectives {
                 web.route(),
                 pathPrefix("api", () -> concat(events.events(), auth.authorized(() -> concat(
                         events.session(),
-                        pathPrefix("tickers", tickers::route),
+                        pathPrefix("tickers", () -> concat(daily.tickerRoute(), tickers.route())),
+                        path("daily", daily::healthRoute),
+                        pathPrefix("universe", universe::route),
                         path("ticks", ticks::route),
                         pathPrefix("conditions", conditions::route),
                         path("hits", hits::route),

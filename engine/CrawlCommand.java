@@ -45,24 +45,7 @@ final class CrawlCommand {
     }
 
     static int run(Args a, Clock clock, Config root) throws Exception {
-        List<String> symbols = new ArrayList<>();
-        for (String s : a.all("symbols")) {
-            for (String part : s.split(",")) {
-                String code = part.trim();
-                if (code.isEmpty()) {
-                    continue;
-                }
-                if (!CODE.matcher(code).matches()) {
-                    throw new Args.UsageException("--symbols: \"" + code + "\" is not a KRX code (six digits or capitals, like 005930)");
-                }
-                if (!symbols.contains(code)) {
-                    symbols.add(code);
-                }
-            }
-        }
-        if (symbols.isEmpty()) {
-            throw new Args.UsageException("--symbols needs at least one code, like 005930,000660");
-        }
+        List<String> symbols = symbols(a);
         LocalDate day;
         try {
             day = LocalDate.parse(a.required("date"));
@@ -74,9 +57,7 @@ final class CrawlCommand {
         if (!name.endsWith(".csv") && !name.endsWith(".csv.gz")) {
             throw new Args.UsageException("--out must end in .csv or .csv.gz, got " + out);
         }
-        Config block = root.hasPath("tickwatch.sources.naver") ? root.getConfig("tickwatch.sources.naver")
-                : ConfigFactory.empty();
-        NaverSettings settings = NaverSettings.from(block);
+        NaverSettings settings = NaverSettings.fromRoot(root);
         if (a.has("url")) {
             settings = settings.withUrl(a.required("url"));
         }
@@ -135,5 +116,28 @@ final class CrawlCommand {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** {@code --symbols}: KRX codes, comma-separated or repeated, each once, in the order given. */
+    static List<String> symbols(Args a) {
+        List<String> symbols = new ArrayList<>();
+        for (String s : a.all("symbols")) {
+            for (String part : s.split(",")) {
+                String code = part.trim();
+                if (code.isEmpty()) {
+                    continue;
+                }
+                if (!CODE.matcher(code).matches()) {
+                    throw new Args.UsageException("--symbols: \"" + code + "\" is not a KRX code (six digits or capitals, like 005930)");
+                }
+                if (!symbols.contains(code)) {
+                    symbols.add(code);
+                }
+            }
+        }
+        if (symbols.isEmpty()) {
+            throw new Args.UsageException("--symbols needs at least one code, like 005930,000660");
+        }
+        return symbols;
     }
 }

@@ -26,6 +26,7 @@ public final class Main {
                    java -jar tickwatch.jar run --replay FILE... [--speed 1|60|max]  start a node and feed tick files through it
                    java -jar tickwatch.jar backtest --ticks FILE... --conditions FILE --out DIR [--interval 5m] [--extended-hours]
                    java -jar tickwatch.jar crawl --symbols 005930,000660 --date 2026-11-20 --out FILE.csv[.gz] [--url URL]
+                   java -jar tickwatch.jar crawl-daily --symbols 005930,000660 [--days 60] --out daily.csv [--url URL]
                    java -jar tickwatch.jar generate --out FILE --ticks N [--symbols 500] [--ticks-per-day 1000000] [--seed 1]
                    java -jar tickwatch.jar bench model [--ticks 5000000] [--symbols 500] [--rounds 5]
                    java -jar tickwatch.jar bench node [--db h2|postgres] [--symbols 1000] [--seconds 30] [--rate 10000] [--tickers 20000] [--clients 4] [--warmup 30]
@@ -64,6 +65,7 @@ public final class Main {
                         Set.of("extended-hours")));
                 case "generate" -> generate(new Args(rest, Set.of("out", "ticks", "symbols", "seed", "ticks-per-day"), Set.of()));
                 case "crawl" -> CrawlCommand.run(new Args(rest, Set.of("symbols", "date", "out", "url"), Set.of()));
+                case "crawl-daily" -> CrawlDailyCommand.run(new Args(rest, Set.of("symbols", "days", "out", "url"), Set.of()));
                 case "bench" -> BenchCommand.run(rest);
                 case "help", "--help", "-h" -> {
                     System.out.print(USAGE);

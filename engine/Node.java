@@ -319,7 +319,7 @@ public final class Node implements AutoCloseable {
      *               symbol's until it has accepted a tick; {@code null} for none
      */
     public CompletionStage<TickerRegistry.AddResult> addTicker(String symbol, String source, Market market) {
-        return addTicker(symbol, source, market, null, null);
+        return addTicker(symbol, source, market, null, null, null);
     }
 
     /**
@@ -331,8 +331,19 @@ public final class Node implements AutoCloseable {
      */
     public CompletionStage<TickerRegistry.AddResult> addTicker(String symbol, String source, Market market,
                                                                String instrument, List<String> channels) {
+        return addTicker(symbol, source, market, instrument, channels, null);
+    }
+
+    /**
+     * {@link #addTicker(String, String, Market, String, List)} marked with what added it
+     * ({@code WatchedTicker#addedBy}: the universe job passes {@code WatchedTicker.UNIVERSE}; null for a user).
+     */
+    public CompletionStage<TickerRegistry.AddResult> addTicker(String symbol, String source, Market market,
+                                                               String instrument, List<String> channels,
+                                                               String addedBy) {
         return AskPattern.<TickerRegistry.Command, TickerRegistry.AddResult>ask(registry,
-                reply -> new TickerRegistry.Add(symbol, source, market, instrument, channels, reply), settings.askTimeout(),
+                reply -> new TickerRegistry.Add(symbol, source, market, instrument, channels, reply, addedBy),
+                settings.askTimeout(),
                 system.scheduler())
                 .thenApply(r -> {
                     if (r instanceof TickerRegistry.Added a) {
@@ -455,6 +466,91 @@ public final class Node implements AutoCloseable {
     private <T> CompletionStage<T> blocking(java.util.function.Supplier<T> work) {
         return java.util.concurrent.CompletableFuture.supplyAsync(work,
                 system.dispatchers().lookup(DispatcherSelector.blocking()));
+    }
+
+    private volatile persistence.daily.DailyStore dailyStore;
+    private volatile engine.daily.DailyFetcher dailyFetcher;
+
+    /** Set once by {@link NodeBootstrap} when the sources start; {@code fetcher} null when fetching is off. */
+    void daily(persistence.daily.DailyStore store, engine.daily.DailyFetcher fetcher) {
+        this.dailyStore = store;
+        this.dailyFetcher = fetcher;
+    }
+
+    /**
+     * A ticker's newest {@code limit} stored days, oldest first; empty when it is neither watched nor
+     * has stored days (a ticker that was removed keeps its history). Read on the blocking dispatcher.
+     */
+    public CompletionStage<Optional<List<conditions.DailyBar>>> daily(String symbol, int limit) {
+        persistence.daily.DailyStore store = dailyStore;
+        java.util.concurrent.Executor blocking = system.dispatchers().lookup(
+                org.apache.pekko.actor.typed.DispatcherSelector.blocking());
+        return tickers().thenCompose(ts -> {
+            boolean watched = ts.stream().anyMatch(t -> t.symbol().equals(symbol));
+            return CompletableFuture.supplyAsync(() -> {
+                List<conditions.DailyBar> days = store == null ? List.of() : store.recent(symbol, limit);
+                return watched || !days.isEmpty() ? Optional.of(days) : Optional.<List<conditions.DailyBar>>empty();
+            }, blocking);
+        });
+    }
+
+    /** The daily fetcher's health on this node ({@code GET /api/daily}). */
+    public Map<String, Object> dailyHealth() {
+        engine.daily.DailyFetcher f = dailyFetcher;
+        return f == null ? Map.of("enabled", false) : f.health();
+    }
+
+    private volatile persistence.universe.UniverseStore universeStore;
+    private volatile ActorRef<engine.universe.UniverseRunner.Command> universeRunner;
+
+    /** Set once by {@link NodeBootstrap}; {@code runner} null when the universe job is off. */
+    void universe(persistence.universe.UniverseStore store, ActorRef<engine.universe.UniverseRunner.Command> runner) {
+        this.universeStore = store;
+        this.universeRunner = runner;
+    }
+
+    /** The newest finished universe and the job's health; {@code day} null when there is none yet. */
+    public record Universe(java.time.LocalDate day, List<persistence.universe.UniverseStore.Member> stocks,
+                           Map<String, Object> job) {
+    }
+
+    /** Whether the universe job runs ({@code tickwatch.universe.size} above 0). */
+    public boolean universeEnabled() {
+        return universeRunner != null;
+    }
+
+    /** {@link Universe}: read on the blocking dispatcher, the job's health asked of the node running it. */
+    public CompletionStage<Universe> universe() {
+        persistence.universe.UniverseStore store = universeStore;
+        ActorRef<engine.universe.UniverseRunner.Command> runner = universeRunner;
+        java.util.concurrent.Executor blocking = system.dispatchers().lookup(
+                org.apache.pekko.actor.typed.DispatcherSelector.blocking());
+        CompletionStage<Map<String, Object>> job = runner == null
+                ? CompletableFuture.completedFuture(Map.of("enabled", false))
+                : AskPattern.<engine.universe.UniverseRunner.Command, engine.universe.UniverseRunner.Status>ask(runner,
+                        engine.universe.UniverseRunner.GetStatus::new, settings.askTimeout(), system.scheduler())
+                .<Map<String, Object>>thenApply(engine.universe.UniverseRunner.Status::job)
+                .exceptionally(e -> Map.of("error", "the job did not answer: " + e.getClass().getSimpleName()));
+        return job.thenCompose(j -> CompletableFuture.supplyAsync(() -> {
+            java.util.Optional<java.time.LocalDate> day = store.latestFinished(java.time.LocalDate.of(9999, 12, 31));
+            return new Universe(day.orElse(null), day.map(store::members).orElse(List.of()), j);
+        }, blocking));
+    }
+
+    /** Asks the universe job to run now; false when it is off. */
+    public CompletionStage<Boolean> refreshUniverse() {
+        ActorRef<engine.universe.UniverseRunner.Command> runner = universeRunner;
+        if (runner == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return AskPattern.<engine.universe.UniverseRunner.Command, Done>ask(runner,
+                engine.universe.UniverseRunner.Refresh::new, settings.askTimeout(), system.scheduler())
+                .thenApply(d -> true);
+    }
+
+    /** The daily store (the universe job reads and writes it), or null before the sources started. */
+    public persistence.daily.DailyStore dailyStore() {
+        return dailyStore;
     }
 
     /** Set once by {@link NodeBootstrap} when the sources start. */

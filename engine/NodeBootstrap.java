@@ -46,7 +46,11 @@ import org.slf4j.LoggerFactory;
 import persistence.DeliveryLedger;
 import persistence.Schema;
 import persistence.WatchedTicker;
+import persistence.daily.DailyStore;
 import persistence.tickfile.TickRecorder;
+import engine.daily.DailyFetcher;
+import engine.daily.DailySettings;
+import engine.sources.naver.NaverSource;
 
 /**
  * Starts a {@link Node}, one step per method, in this order: read what the config names (conditions,
@@ -66,6 +70,7 @@ public final class NodeBootstrap {
     private final NodeSettings settings;
     private SinkTypes sinkTypes = SinkTypes.builtIn();
     private SourceTypes sourceTypes = SourceTypes.builtIn();
+    private java.time.Clock dailyClock = java.time.Clock.systemUTC();
 
     public NodeBootstrap(NodeSettings settings) {
         this.settings = settings;
@@ -80,6 +85,12 @@ public final class NodeBootstrap {
     /** Adds a source type besides the built-in ones (tests, tools); config blocks name it in {@code type}. */
     public NodeBootstrap sourceType(String type, SourceFactory factory) {
         sourceTypes = sourceTypes.with(type, factory);
+        return this;
+    }
+
+    /** The clock the daily fetcher reads (tests tell it it is 16:20 KST on a given day). */
+    public NodeBootstrap dailyClock(java.time.Clock clock) {
+        dailyClock = clock;
         return this;
     }
 
@@ -234,6 +245,9 @@ public final class NodeBootstrap {
                 .get(wait.toMillis(), TimeUnit.MILLISECONDS);
         persistence.OrderBook.createIfNotExists(system, settings.db()).toCompletableFuture()
                 .get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        DailyStore.of(system, settings.db()).createTable(); // this thread may block
+        persistence.universe.UniverseStore.of(system, settings.db()).createTables();
+
     }
 
     /**
@@ -366,12 +380,68 @@ public final class NodeBootstrap {
         SourceHost host = SourceHost.start(system, plan.sources(), sourceTypes, node::ingestWatched,
                 recorder == null ? engine.sources.SourceContext.Recorder.NONE : recorder::recordRows);
         node.sourceHost(host);
+        startDaily(system, node, host);
+        startUniverse(system, node);
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-sources",
                 () -> {
                     host.close();
                     return CompletableFuture.completedFuture(Done.getInstance());
                 });
         SourcePlacement.init(system, node.registry(), host, plan.placement());
+    }
+
+    /**
+     * The daily store, and the fetcher of the daily bars of the KRX tickers this node feeds
+     * (following the source host, so before the placement starts), unless {@code tickwatch.daily}
+     * is off.
+     */
+    private void startDaily(ActorSystem<Void> system, Node node, SourceHost host) {
+        DailyStore store = DailyStore.of(system, settings.db());
+        DailySettings daily = configured(() -> DailySettings.from(settings.config()));
+        DailyFetcher fetcher = null;
+        if (daily.enabled()) {
+            fetcher = new DailyFetcher(daily, configured(() -> NaverSource.holidays(settings.config())), dailyClock, store);
+            host.listen(fetcher);
+            DailyFetcher f = fetcher;
+            system.getWhenTerminated().thenRun(f::close);
+        } else {
+            LOG.info("daily data fetching is off (tickwatch.daily.enabled = false)");
+        }
+        node.daily(store, fetcher);
+    }
+
+    /**
+     * The universe job's singleton (every node takes part, one runs it) and its store, unless
+     * {@code tickwatch.universe.size} is 0. The job watches its tickers with the {@code naver} source.
+     */
+    private void startUniverse(ActorSystem<Void> system, Node node) {
+        persistence.universe.UniverseStore store = persistence.universe.UniverseStore.of(system, settings.db());
+        engine.universe.UniverseSettings universe = configured(() -> engine.universe.UniverseSettings.from(settings.config()));
+        if (!universe.enabled()) {
+            LOG.info("the universe job is off (tickwatch.universe.size = 0)");
+            node.universe(store, null);
+            return;
+        }
+        engine.sources.naver.KrxCalendar calendar = configured(() -> NaverSource.holidays(settings.config()));
+        engine.universe.UniverseJob.Tickers tickers = new engine.universe.UniverseJob.Tickers() {
+            @Override
+            public java.util.concurrent.CompletionStage<java.util.List<WatchedTicker>> list() {
+                return node.tickers();
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<TickerRegistry.AddResult> add(String symbol) {
+                return node.addTicker(symbol, NaverSource.TYPE, conditions.Market.KRX, null, null, WatchedTicker.UNIVERSE);
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<TickerRegistry.RemoveResult> remove(String symbol) {
+                return node.removeTicker(symbol);
+            }
+        };
+        node.universe(store, engine.universe.UniverseRunner.init(system,
+                () -> new engine.universe.UniverseJob(universe, calendar, dailyClock, store, tickers),
+                universe.checkInterval()));
     }
 
     /** Waits until this node is an Up member and the registry has answered. */

@@ -18,15 +18,20 @@ import java.util.List;
  * @param channels   what the source feeds of it: {@code trades} (ticks, bars), {@code quotes} (the order
  *                   book), {@code members} (broker flow); read as {@link #DEFAULT_CHANNELS} when absent
  *                   (records written before channels)
+ * @param addedBy    what added it: {@code null} for a user (by hand, the API, an ingest), {@link #UNIVERSE}
+ *                   for the daily universe job, which removes only what it added; {@code null} in
+ *                   records written before
  */
 public record WatchedTicker(String symbol, String source, long addedAt, String market, String instrument,
-                            List<String> channels) implements CborSerializable {
+                            List<String> channels, String addedBy) implements CborSerializable {
     public static final String TRADES = "trades";
     public static final String QUOTES = "quotes";
     public static final String MEMBERS = "members";
     /** Every channel name, in the order they are shown and registered. */
     public static final List<String> CHANNELS = List.of(TRADES, QUOTES, MEMBERS);
     public static final List<String> DEFAULT_CHANNELS = List.of(TRADES);
+    /** {@link #addedBy} of a ticker the universe job added. */
+    public static final String UNIVERSE = "universe";
 
     public WatchedTicker {
         // absent in old records: trades only, as every ticker was fed before channels existed
@@ -34,12 +39,27 @@ public record WatchedTicker(String symbol, String source, long addedAt, String m
                 : CHANNELS.stream().filter(channels::contains).toList();
     }
 
+    public WatchedTicker(String symbol, String source, long addedAt, String market, String instrument,
+                         List<String> channels) {
+        this(symbol, source, addedAt, market, instrument, channels, null);
+    }
+
     public WatchedTicker(String symbol, String source, long addedAt, String market) {
-        this(symbol, source, addedAt, market, null, null);
+        this(symbol, source, addedAt, market, null, null, null);
     }
 
     public WatchedTicker(String symbol, String source, long addedAt) {
         this(symbol, source, addedAt, null);
+    }
+
+    /** A ticker the universe job adds (a naver stock, trades only). */
+    public static WatchedTicker byUniverse(String symbol, String source, long addedAt, String market) {
+        return new WatchedTicker(symbol, source, addedAt, market, null, null, UNIVERSE);
+    }
+
+    /** Whether the universe job added it (and may remove it). */
+    public boolean byUniverse() {
+        return UNIVERSE.equals(addedBy);
     }
 
     /** {@link #market} as a {@link Market}, or {@code null}. */

@@ -24,13 +24,17 @@ import persistence.WatchedTicker;
  */
 public final class TickerRoutes extends ApiDirectives {
 
-    /** A watched ticker; {@code market} and {@code instrument} only when it was added with them. */
+    /**
+     * A watched ticker; {@code market} and {@code instrument} only when it was added with them,
+     * {@code added_by} only when not by a user.
+     */
     public record TickerReply(String symbol, String source, @JsonProperty("added_at") String addedAt,
                               @JsonInclude(JsonInclude.Include.NON_NULL) String market,
-                              @JsonInclude(JsonInclude.Include.NON_NULL) String instrument, List<String> channels) {
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String instrument, List<String> channels,
+                              @JsonProperty("added_by") @JsonInclude(JsonInclude.Include.NON_NULL) String addedBy) {
         static TickerReply of(WatchedTicker t) {
             return new TickerReply(t.symbol(), t.source(), Instant.ofEpochMilli(t.addedAt()).toString(), t.market(),
-                    t.instrument(), t.channels());
+                    t.instrument(), t.channels(), t.addedBy());
         }
     }
 

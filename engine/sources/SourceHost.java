@@ -34,6 +34,18 @@ public final class SourceHost implements AutoCloseable {
         CompletionStage<IngestResult> ingest(String source, List<Tick> ticks, String idempotencyKey);
     }
 
+    /**
+     * Told of every ticker this node starts or stops feeding, after its source was (the daily
+     * fetcher follows the tickers this way). Called from actor threads, one call at a time: must not
+     * block.
+     */
+    public interface Listener {
+        void watched(WatchedTicker t);
+
+        void unwatched(WatchedTicker t);
+    }
+
+    private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Source> sources = new LinkedHashMap<>();
     private final Map<String, Set<String>> watched = new ConcurrentHashMap<>();
     private final Set<String> warnedMissing = new HashSet<>();
@@ -72,6 +84,11 @@ public final class SourceHost implements AutoCloseable {
         return host;
     }
 
+    /** Adds a listener, told of the tickers fed here from now on: add it before the placement starts. */
+    public void listen(Listener l) {
+        listeners.add(l);
+    }
+
     /** The configured source names, in order. */
     public List<String> names() {
         return List.copyOf(sources.keySet());
@@ -96,6 +113,17 @@ public final class SourceHost implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("source {} failed to watch {}: {}", t.source(), t.symbol(), e.toString(), e);
         }
+        tell(l -> l.watched(t), t);
+    }
+
+    private void tell(java.util.function.Consumer<Listener> call, WatchedTicker t) {
+        for (Listener l : listeners) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException e) {
+                LOG.error("listener {} failed on {}: {}", l, t.symbol(), e.toString(), e);
+            }
+        }
     }
 
     /** Stops feeding {@code t} here (a no-op when it is not fed here). */
@@ -109,6 +137,7 @@ public final class SourceHost implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("source {} failed to unwatch {}: {}", t.source(), t.symbol(), e.toString(), e);
         }
+        tell(l -> l.unwatched(t), t);
     }
 
     /** The symbols {@code source} feeds on this node now. */

@@ -68,4 +68,17 @@ public record KrxCalendar(Set<LocalDate> holidays) {
         LocalTime t = now.toLocalTime();
         return isTradingDay(now.toLocalDate()) && !t.isBefore(OPEN.plusMinutes(1)) && t.isBefore(CLOSE.plusMinutes(2));
     }
+
+    /**
+     * The newest trading day whose figures are final at {@code now}: today when it is a trading day
+     * and {@code finalAt} (the daily refresh, after the close and the site's revision of the day's
+     * flows) has passed, otherwise the trading day before.
+     */
+    public LocalDate completedDay(LocalDateTime now, LocalTime finalAt) {
+        LocalDate today = now.toLocalDate();
+        if (isTradingDay(today) && !now.toLocalTime().isBefore(finalAt)) {
+            return today;
+        }
+        return onOrBefore(today.minusDays(1));
+    }
 }

@@ -59,15 +59,47 @@ public final class NaverClient {
                 + THISTIME.format(thistime) + "&page=" + page);
     }
 
+    /** The daily-price page's address: {@code item/sise_day.naver?code=..&page=..}. */
+    public URI dayPageUri(String code, int page) {
+        return URI.create(settings.url() + "/item/sise_day.naver?code=" + code + "&page=" + page);
+    }
+
+    /** The investor page's address: {@code item/frgn.naver?code=..&page=..}. */
+    public URI flowPageUri(String code, int page) {
+        return URI.create(settings.url() + "/item/frgn.naver?code=" + code + "&page=" + page);
+    }
+
+    /** The market-capitalisation listing's address: {@code sise/sise_market_sum.naver?sosok=..&page=..}. */
+    public URI listingUri(int sosok, int page) {
+        return URI.create(settings.url() + "/sise/sise_market_sum.naver?sosok=" + sosok + "&page=" + page);
+    }
+
+    /** Parses the bytes of one kind of page. */
+    @FunctionalInterface
+    public interface Parser<T> {
+        T parse(byte[] body, String url) throws SiseTimePage.Malformed;
+    }
+
     /**
-     * One page, parsed, retried as the class says. A malformed page is counted in {@code health} and
+     * One minute page, parsed, retried as the class says. A malformed page is counted in {@code health} and
      * logged once with its URL, then tried again like a failed request.
      *
      * @throws PageFailed after the last retry
      */
     public SiseTimePage.Page page(String code, LocalDateTime thistime, int page, TickerHealth health)
             throws PageFailed, InterruptedException {
-        URI uri = pageUri(code, thistime, page);
+        return read(pageUri(code, thistime, page), SiseTimePage::parse, code, health);
+    }
+
+    /**
+     * Any page, parsed by {@code parser}, with this client's rate, headers, timeouts and retries; a
+     * malformed page is counted in {@code health}, logged once with its URL, and tried again.
+     *
+     * @param what the code (or listing) the page is of, for the log
+     * @throws PageFailed after the last retry
+     */
+    public <T> T read(URI uri, Parser<T> parser, String what, TickerHealth health)
+            throws PageFailed, InterruptedException {
         String shown = Scrub.url(uri.toString());
         String why = null;
         for (int attempt = 0; attempt <= settings.retries(); attempt++) {
@@ -83,23 +115,34 @@ public final class NaverClient {
                 why = r.getMessage();
                 LOG.debug("{}: {} (attempt {})", shown, why, attempt + 1);
                 continue;
-            } catch (PageFailed f) {
-                throw f;
             }
             health.pages.incrementAndGet();
             try {
-                return SiseTimePage.parse(body, uri.toString());
+                return parser.parse(body, uri.toString());
             } catch (SiseTimePage.Malformed m) {
                 malformed.incrementAndGet();
                 health.malformed.incrementAndGet();
                 why = "malformed page: " + m.getMessage();
                 if (!shown.equals(health.lastMalformedUrl)) {
                     health.lastMalformedUrl = shown;
-                    LOG.warn("naver {}: malformed page {}: {}", code, shown, m.getMessage());
+                    LOG.warn("naver {}: malformed page {}: {}", what, shown, m.getMessage());
                 }
             }
         }
         throw new PageFailed(shown + ": " + why + " (after " + (settings.retries() + 1) + " attempts)");
+    }
+
+    /** Requests sent, retries and malformed pages so far (for a health view). */
+    public long requests() {
+        return requests.get();
+    }
+
+    public long retries() {
+        return retries.get();
+    }
+
+    public long malformed() {
+        return malformed.get();
     }
 
     /** A failure worth trying again. */

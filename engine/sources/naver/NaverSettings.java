@@ -72,4 +72,16 @@ public record NaverSettings(URI url, double rate, int concurrency, Duration conn
         return new NaverSettings(engine.sources.BaseUrl.of(base), rate, concurrency, connectTimeout, readTimeout, retries, backoff,
                 maxBackoff, pollDelay, failureRetry, checkInterval, userAgent);
     }
+
+    /** With another request rate and number in flight (the daily crawler's own share). */
+    public NaverSettings withRate(double perSecond, int inFlight) {
+        return new NaverSettings(url, perSecond, inFlight, connectTimeout, readTimeout, retries, backoff, maxBackoff,
+                pollDelay, failureRetry, checkInterval, userAgent);
+    }
+
+    /** The {@code tickwatch.sources.naver} block of {@code root} (empty when there is none), read. */
+    public static NaverSettings fromRoot(Config root) {
+        return from(root.hasPath("tickwatch.sources.naver") ? root.getConfig("tickwatch.sources.naver")
+                : ConfigFactory.empty());
+    }
 }

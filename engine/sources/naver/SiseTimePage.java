@@ -1,15 +1,10 @@
 package engine.sources.naver;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
 
@@ -44,25 +39,14 @@ public final class SiseTimePage {
         }
     }
 
-    static final String CHARSET = "EUC-KR";
     private static final Pattern TIME = Pattern.compile("(\\d{1,2}):(\\d{2})");
-    private static final Pattern PAGE = Pattern.compile("[?&]page=(\\d+)");
-    private static final byte[] END = "</html>".getBytes(StandardCharsets.US_ASCII);
 
     private SiseTimePage() {
     }
 
     /** Parses the bytes of a page fetched from {@code url} (used for relative links and messages). */
     public static Page parse(byte[] body, String url) throws Malformed {
-        if (!endsWithHtml(body)) {
-            throw new Malformed("the page ends before </html> (" + body.length + " bytes): cut off");
-        }
-        Document doc;
-        try {
-            doc = Jsoup.parse(new ByteArrayInputStream(body), CHARSET, url);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a byte array does not fail to read
-        }
+        Document doc = NaverHtml.document(body, url);
         Element table = doc.selectFirst("table.type2");
         if (table == null) {
             throw new Malformed("no table.type2 on the page");
@@ -74,11 +58,11 @@ public final class SiseTimePage {
         }
         List<MinuteRow> rows = new ArrayList<>();
         for (Element tr : table.select("tr")) {
-            List<Element> cells = tr.children().stream().filter(e -> e.normalName().equals("td")).toList();
+            List<Element> cells = NaverHtml.cells(tr);
             if (cells.isEmpty()) {
                 continue; // the header row (th) or nothing
             }
-            Matcher m = TIME.matcher(text(cells.get(0)));
+            Matcher m = TIME.matcher(NaverHtml.text(cells.get(0)));
             if (!m.matches()) {
                 continue; // a spacer row, or a stub's &nbsp;
             }
@@ -91,12 +75,7 @@ public final class SiseTimePage {
                 throw new Malformed("\"" + m.group() + "\" is not a time");
             }
             LocalTime time = LocalTime.of(h, min);
-            Element changeCell = cells.get(2).clone();
-            changeCell.select(".blind, img").remove(); // the new markup's 상승/하락 text is not part of the number
-            long change = number(changeCell, time, "전일비");
-            if (falls(cells.get(2))) {
-                change = -change;
-            }
+            long change = NaverHtml.change(cells.get(2), "the row of " + time + ": 전일비");
             rows.add(new MinuteRow(time, number(cells.get(1), time, "체결가"), change,
                     number(cells.get(3), time, "매도"), number(cells.get(4), time, "매수"),
                     number(cells.get(5), time, "거래량"), number(cells.get(6), time, "변동량")));
@@ -104,61 +83,11 @@ public final class SiseTimePage {
         if (rows.isEmpty()) {
             throw new Malformed("no minute rows on the page");
         }
-        return new Page(List.copyOf(rows), lastPage(doc));
-    }
-
-    private static boolean endsWithHtml(byte[] body) {
-        // Whitespace may follow; the real pages end with "</html>" and a newline or two.
-        int from = Math.max(0, body.length - 512);
-        outer:
-        for (int i = body.length - END.length; i >= from; i--) {
-            for (int j = 0; j < END.length; j++) {
-                if (Character.toLowerCase(body[i + j]) != END[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-
-    private static String text(Element cell) {
-        // &nbsp; comes through as U+00A0, which trim() keeps
-        return cell.text().replace('\u00a0', ' ').trim();
+        return new Page(List.copyOf(rows), NaverHtml.lastPage(doc));
     }
 
     private static long number(Element cell, LocalTime time, String column) throws Malformed {
-        String digits = text(cell).replace(",", "").replaceAll("\\s+", "");
-        // the sign lives in the icon, but be lenient with a bare minus
-        if (digits.startsWith("-") || digits.startsWith("+")) {
-            digits = digits.substring(1);
-        }
-        if (digits.isEmpty() || digits.length() > 15 || !digits.chars().allMatch(Character::isDigit)) {
-            throw new Malformed("the row of " + time + ": " + column + " \"" + text(cell) + "\" is not a number");
-        }
-        return Long.parseLong(digits);
-    }
-
-    /** Whether the change cell shows a fall: 하락/하한가 in either markup, or the blue number. */
-    private static boolean falls(Element cell) {
-        if (cell.selectFirst("em.bu_pdn, em.bu_pdn2, span.nv01") != null) {
-            return true;
-        }
-        for (Element img : cell.select("img[alt]")) {
-            String alt = img.attr("alt");
-            if (alt.contains("하락") || alt.contains("하한")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int lastPage(Document doc) {
-        Element a = doc.selectFirst("td.pgRR a[href]");
-        if (a == null) {
-            return 0;
-        }
-        Matcher m = PAGE.matcher(a.attr("href"));
-        return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        // the sign lives in the icon; a bare minus is read leniently as none
+        return NaverHtml.number(cell, false, "the row of " + time + ": " + column);
     }
 }

@@ -90,6 +90,14 @@ class SerializationTest {
         WatchedTicker t = fromBytes(cbor.writeValueAsBytes(oldTicker), WatchedTicker.class);
         assertEquals(new WatchedTicker("005930", "push", 42L, null), t);
         assertEquals(null, t.explicitMarket());
+        assertEquals(null, t.addedBy(), "a ticker stored before added_by was added by a user");
+        Map<String, Object> marketTicker = new LinkedHashMap<>(oldTicker);
+        marketTicker.put("market", "KRX");
+        assertEquals(new WatchedTicker("005930", "push", 42L, "KRX"),
+                fromBytes(cbor.writeValueAsBytes(marketTicker), WatchedTicker.class), "the shape with a market only");
+        WatchedTicker universe = WatchedTicker.byUniverse("000660", "naver", 43L, null);
+        assertEquals(universe, fromBytes(cbor.writeValueAsBytes(universe), WatchedTicker.class));
+        assertTrue(universe.byUniverse());
         assertReadsInTheRegistry(oldTicker, t);
     }
 

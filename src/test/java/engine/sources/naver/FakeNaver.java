@@ -52,12 +52,20 @@ public final class FakeNaver implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile int overstateLastPage;
     private volatile long timeoutMillis = 2000;
+    private final FakeDailySite daily;
+    public static final String DAY_PATH = "/item/sise_day.naver";
+    public static final String FLOW_PATH = "/item/frgn.naver";
+    public static final String LISTING_PATH = "/sise/sise_market_sum.naver";
 
     public FakeNaver(LocalDate day) throws IOException {
         this.day = day;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(executor);
         server.createContext("/item/sise_time.naver", this::handle);
+        this.daily = new FakeDailySite(day);
+        server.createContext(DAY_PATH, ex -> handleDaily(ex, DAY_PATH));
+        server.createContext(FLOW_PATH, ex -> handleDaily(ex, FLOW_PATH));
+        server.createContext(LISTING_PATH, ex -> handleDaily(ex, LISTING_PATH));
         server.start();
     }
 
@@ -98,6 +106,19 @@ public final class FakeNaver implements AutoCloseable {
     /** The next request for {@code code}'s page {@code page} meets {@code fault} (queued in order). */
     public synchronized void fail(String code, int page, Fault fault) {
         faults.computeIfAbsent(code + "/" + page, k -> new ArrayDeque<>()).add(fault);
+    }
+
+    /** The daily pages, investor pages and listing this site serves. */
+    public FakeDailySite daily() {
+        return daily;
+    }
+
+    /**
+     * The next request of {@code path} ({@link #DAY_PATH}, {@link #FLOW_PATH}, {@link #LISTING_PATH})
+     * for {@code code} (a listing's: its sosok, "0" or "1") and {@code page} meets {@code fault}.
+     */
+    public synchronized void failDaily(String path, String code, int page, Fault fault) {
+        faults.computeIfAbsent(path + ":" + code + "/" + page, k -> new ArrayDeque<>()).add(fault);
     }
 
     /** {@code code} traded only from {@code first} (halted at the open): no rows before it. */
@@ -170,26 +191,56 @@ public final class FakeNaver implements AutoCloseable {
             String ua = ex.getRequestHeaders().getFirst("User-Agent");
             String referer = ex.getRequestHeaders().getFirst("Referer");
             requests.add(new Request(code, page, thistime, ua, referer));
-            Fault fault = nextFault(code, page);
-            if (fault == Fault.HTTP_500) {
-                send(ex, 500, "<html><body>error</body></html>".getBytes(EUC_KR));
-                return;
+            answer(ex, nextFault(code, page), ua, referer, () -> page(code, page, thistime));
+        } catch (IOException | RuntimeException e) {
+            // the client hung up (a timeout): nothing to answer
+        } finally {
+            inFlight.decrementAndGet();
+            ex.close();
+        }
+    }
+
+    /** Answers with {@code page}'s bytes, or what {@code fault} makes of them; a stub for a non-desktop client. */
+    private void answer(HttpExchange ex, Fault fault, String ua, String referer, java.util.function.Supplier<byte[]> page)
+            throws IOException {
+        if (fault == Fault.HTTP_500) {
+            send(ex, 500, "<html><body>error</body></html>".getBytes(EUC_KR));
+            return;
+        }
+        if (fault == Fault.TIMEOUT) {
+            try {
+                Thread.sleep(timeoutMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            if (fault == Fault.TIMEOUT) {
-                try {
-                    Thread.sleep(timeoutMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+        }
+        boolean desktop = ua != null && ua.contains("Windows NT") && "https://finance.naver.com/".equals(referer);
+        byte[] body = desktop && fault != Fault.STUB ? page.get() : stub();
+        if (fault == Fault.TRUNCATED) {
+            byte[] cut = new byte[body.length * 3 / 5];
+            System.arraycopy(body, 0, cut, 0, cut.length);
+            body = cut;
+        }
+        send(ex, 200, body);
+    }
+
+    private void handleDaily(HttpExchange ex, String path) throws IOException {
+        int now = inFlight.incrementAndGet();
+        maxInFlight.accumulateAndGet(now, Math::max);
+        try {
+            Map<String, String> q = query(ex.getRequestURI());
+            String code = path.equals(LISTING_PATH) ? q.getOrDefault("sosok", "") : q.getOrDefault("code", "");
+            int page = Integer.parseInt(q.getOrDefault("page", "1"));
+            String ua = ex.getRequestHeaders().getFirst("User-Agent");
+            String referer = ex.getRequestHeaders().getFirst("Referer");
+            daily.requests.add(new FakeDailySite.PageRequest(path, code, page));
+            Fault fault;
+            synchronized (this) {
+                Deque<Fault> f = faults.get(path + ":" + code + "/" + page);
+                fault = f == null ? null : f.poll();
             }
-            boolean desktop = ua != null && ua.contains("Windows NT") && "https://finance.naver.com/".equals(referer);
-            byte[] body = desktop && fault != Fault.STUB ? page(code, page, thistime) : stub();
-            if (fault == Fault.TRUNCATED) {
-                byte[] cut = new byte[body.length * 3 / 5];
-                System.arraycopy(body, 0, cut, 0, cut.length);
-                body = cut;
-            }
-            send(ex, 200, body);
+            answer(ex, fault, ua, referer, () -> path.equals(DAY_PATH) ? daily.dayPage(code, page)
+                    : path.equals(FLOW_PATH) ? daily.flowPage(code, page) : daily.listingPage(Integer.parseInt(code), page));
         } catch (IOException | RuntimeException e) {
             // the client hung up (a timeout): nothing to answer
         } finally {
@@ -293,7 +344,7 @@ public final class FakeNaver implements AutoCloseable {
         return b.toString();
     }
 
-    private static String change(long change, boolean newMarkup) {
+    static String change(long change, boolean newMarkup) {
         if (newMarkup) {
             String em = change > 0 ? "<em class=\"bu_p bu_pup\"><span class=\"blind\">상승</span></em>"
                     : change < 0 ? "<em class=\"bu_p bu_pdn\"><span class=\"blind\">하락</span></em>"
