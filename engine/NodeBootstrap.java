@@ -66,6 +66,7 @@ public final class NodeBootstrap {
     private final NodeSettings settings;
     private SinkTypes sinkTypes = SinkTypes.builtIn();
     private SourceTypes sourceTypes = SourceTypes.builtIn();
+    private AcceptedTicks alsoAccepted = AcceptedTicks.NONE;
 
     public NodeBootstrap(NodeSettings settings) {
         this.settings = settings;
@@ -80,6 +81,15 @@ public final class NodeBootstrap {
     /** Adds a source type besides the built-in ones (tests, tools); config blocks name it in {@code type}. */
     public NodeBootstrap sourceType(String type, SourceFactory factory) {
         sourceTypes = sourceTypes.with(type, factory);
+        return this;
+    }
+
+    /**
+     * Also hands every tick this node's entities accept to {@code listener}, after the recorder (benchmarks
+     * measure frame-to-entity latency with it). Called on entity threads: it must not block.
+     */
+    public NodeBootstrap alsoAccepted(AcceptedTicks listener) {
+        alsoAccepted = listener;
         return this;
     }
 
@@ -277,8 +287,13 @@ public final class NodeBootstrap {
     private Node startTickers(ActorSystem<Void> system, Plan plan, ActorRef<HitRouter.Command> router,
                               RecentHits recent, SinkRuntime sinkRuntime, List<HitSink> sinks) {
         TickRecorder recorder = startRecorder(system, plan.recording());
-        ClusterSharding sharding = startEntities(system, plan.conditions(), router,
-                recorder == null ? AcceptedTicks.NONE : recorder::record);
+        AcceptedTicks recording = recorder == null ? AcceptedTicks.NONE : recorder::record;
+        AcceptedTicks also = alsoAccepted;
+        ClusterSharding sharding = startEntities(system, plan.conditions(), router, also == AcceptedTicks.NONE
+                ? recording : (source, ticks) -> {
+                    recording.accepted(source, ticks);
+                    also.accepted(source, ticks);
+                });
         ActorRef<ConditionSync.Command> conditionSync = system.systemActorOf(
                 // on the blocking dispatcher: taking a newer set from another node rewrites the conditions file
                 ConditionSync.create(plan.conditions(), settings.conditionsSync()), "condition-sync",
