@@ -88,9 +88,7 @@ class BinanceSourceNodeTest {
             int port = AdminApi.bind(node, new AdminApi.Settings("127.0.0.1", 0, "", 1000))
                     .toCompletableFuture().get(20, TimeUnit.SECONDS).localAddress().getPort();
             HttpClient http = HttpClient.newHttpClient();
-            JsonNode status = JSON.readTree(http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/api/tickers/BTCUSDT")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode status = get(http, port, "/api/tickers/BTCUSDT");
             JsonNode sh = status.get("source_health");
             assertNotNull(sh, status.toString());
             assertEquals(1, sh.get("gaps").size(), sh.toString());
@@ -101,16 +99,7 @@ class BinanceSourceNodeTest {
             assertTrue(gap.hasNonNull("from") && gap.hasNonNull("to"), gap.toString());
             assertEquals(15, sh.get("duplicates").asLong());
 
-            JsonNode sources = JSON.readTree(http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/api/sources")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
-            JsonNode binance = null;
-            for (JsonNode src : sources) {
-                if (src.get("name").asText().equals("binance")) {
-                    binance = src.get("health");
-                }
-            }
-            assertNotNull(binance, sources.toString());
+            JsonNode binance = binanceHealth(get(http, port, "/api/sources"));
             assertEquals("connected", binance.get("state").asText());
             assertEquals(1, binance.get("connections").asInt());
             assertEquals(1, binance.get("subscriptions").asInt());

@@ -78,7 +78,8 @@ public final class FakeBinance implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final List<Conn> conns = new CopyOnWriteArrayList<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
-    private final List<Trade> trades = new CopyOnWriteArrayList<>();
+    /** Appended on every publish: not copy-on-write, which made each publish copy the whole log (bench feeds). */
+    private final List<Trade> trades = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, List<Trade>> bySymbol = new ConcurrentHashMap<>();
     private volatile boolean silent;
     private volatile int resendOnSubscribe;
@@ -135,7 +136,7 @@ public final class FakeBinance implements AutoCloseable {
             }
             return new AllDirectives() { }.complete(response);
         }
-        List<Trade> log = bySymbol.getOrDefault(symbol.toLowerCase(Locale.ROOT), List.of());
+        List<Trade> log = log(symbol);
         StringBuilder b = new StringBuilder("[");
         log.stream().filter(t -> t.id >= fromId && t.id >= historyFrom).sorted(java.util.Comparator.comparingLong(Trade::id))
                 .limit(Math.min(1000, limit)).forEach(t -> {
@@ -199,11 +200,19 @@ public final class FakeBinance implements AutoCloseable {
         if (method.equals("SUBSCRIBE") && resendOnSubscribe > 0 && !silent) {
             // a replay of the recent trades, as a catch-up would: the source must drop what it has
             for (String stream : params) {
-                List<Trade> l = bySymbol.getOrDefault(stream.substring(0, stream.indexOf('@')), List.of());
+                List<Trade> l = log(stream.substring(0, stream.indexOf('@')));
                 for (Trade t : l.subList(Math.max(0, l.size() - resendOnSubscribe), l.size())) {
                     c.send(frame(t));
                 }
             }
+        }
+    }
+
+    /** A copy of one symbol's trades, in publishing order. */
+    private List<Trade> log(String symbol) {
+        List<Trade> l = bySymbol.getOrDefault(symbol.toLowerCase(Locale.ROOT), List.of());
+        synchronized (l) {
+            return List.copyOf(l);
         }
     }
 
@@ -237,12 +246,15 @@ public final class FakeBinance implements AutoCloseable {
     /** Puts a trade in the log (and so in the REST answers) without sending it: a trade the streams missed. */
     public void record(Trade t) {
         trades.add(t);
-        bySymbol.computeIfAbsent(t.symbol.toLowerCase(Locale.ROOT), k -> new CopyOnWriteArrayList<>()).add(t);
+        bySymbol.computeIfAbsent(t.symbol.toLowerCase(Locale.ROOT), k -> Collections.synchronizedList(new ArrayList<>()))
+                .add(t);
     }
 
     /** Every trade published, in order. */
     public List<Trade> trades() {
-        return Collections.unmodifiableList(trades);
+        synchronized (trades) {
+            return List.copyOf(trades);
+        }
     }
 
     public List<Request> requests() {
