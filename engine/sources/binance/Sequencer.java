@@ -88,7 +88,10 @@ final class Sequencer {
     private void caughtUp(Frame.CaughtUp c, List<Frame.Trade> out) {
         SymbolFeed feed = c.feed();
         if (byStream.apply(feed.stream) != feed || feed.catchingUp == null) {
-            return; // unwatched meanwhile (a watch again is a new feed)
+            // unwatched meanwhile (a watch again is a new feed): what it held goes nowhere
+            held.addAndGet(-feed.held.size());
+            feed.held.clear();
+            return;
         }
         SymbolFeed.Gap g = feed.catchingUp;
         feed.catchingUp = null;

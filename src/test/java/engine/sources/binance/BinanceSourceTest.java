@@ -274,7 +274,7 @@ class BinanceSourceTest {
     void aGapOnOneSymbolHoldsNoOtherSymbol() throws Exception {
         Collected got = new Collected();
         try (FakeBinance fake = new FakeBinance();
-             BinanceSource src = source(fake, got, "catch-up { request-interval = 0s, max-wait = 60s }")) {
+             BinanceSource src = source(fake, got, "catch-up { request-interval = 0s, max-wait = 10s }")) {
             src.watch(ticker("BTCUSDT"));
             src.watch(ticker("ETHUSDT"));
             awaitUntil(() -> fake.subscribed("btcusdt@aggTrade") == 1 && fake.subscribed("ethusdt@aggTrade") == 1,
@@ -290,6 +290,10 @@ class BinanceSourceTest {
             awaitUntil(() -> got.ticks.size() == 6, "ETHUSDT's trades while BTCUSDT waits");
             assertEquals(true, lastGap(src, "BTCUSDT").get("filling"));
             assertEquals(1, ((Number) catchUp(src).get("held_trades")).intValue());
+            // unwatched while it waits: when its catch-up ends (max-wait), what it held is let go, not ingested
+            src.unwatch(ticker("BTCUSDT"));
+            awaitUntil(() -> ((Number) catchUp(src).get("held_trades")).intValue() == 0, "nothing held");
+            assertEquals(6, got.ticks.size());
         }
     }
 
