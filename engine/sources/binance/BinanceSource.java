@@ -51,6 +51,8 @@ import persistence.WatchedTicker;
  *     ticker's gap (from the last frame to the re-subscription) is in its health.</li>
  * <li><b>Renewal.</b> After {@code lifetime} a connection opens a second websocket, subscribes it,
  *     then closes the first: no gap, and the overlap's duplicates are dropped by id.</li>
+ * <li><b>Catch-up.</b> When a symbol's aggregate ids jump, its live trades wait in the ingest stage
+ *     ({@link Sequencer}) while {@link CatchUp} fetches the missed ids over REST; they go in first.</li>
  * </ul>
  */
 public final class BinanceSource implements Source {
