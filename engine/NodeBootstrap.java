@@ -71,6 +71,7 @@ public final class NodeBootstrap {
     private SinkTypes sinkTypes = SinkTypes.builtIn();
     private SourceTypes sourceTypes = SourceTypes.builtIn();
     private java.time.Clock dailyClock = java.time.Clock.systemUTC();
+    private AcceptedTicks alsoAccepted = AcceptedTicks.NONE;
 
     public NodeBootstrap(NodeSettings settings) {
         this.settings = settings;
@@ -91,6 +92,15 @@ public final class NodeBootstrap {
     /** The clock the daily fetcher reads (tests tell it it is 16:20 KST on a given day). */
     public NodeBootstrap dailyClock(java.time.Clock clock) {
         dailyClock = clock;
+        return this;
+    }
+
+    /**
+     * Also hands every tick this node's entities accept to {@code listener}, after the recorder (benchmarks
+     * measure frame-to-entity latency with it). Called on entity threads: it must not block.
+     */
+    public NodeBootstrap alsoAccepted(AcceptedTicks listener) {
+        alsoAccepted = listener;
         return this;
     }
 
@@ -307,9 +317,11 @@ public final class NodeBootstrap {
         // The tap hands accepted ticks to whoever waits for a symbol's next one (the paper broker)
         actors.TickTap tap = actors.TickTap.get(system);
         AcceptedTicks recording = recorder == null ? AcceptedTicks.NONE : recorder::record;
+        AcceptedTicks also = alsoAccepted;
         ClusterSharding sharding = startEntities(system, plan.conditions(), router, (source, ticks) -> {
             recording.accepted(source, ticks);
             tap.accepted(ticks);
+            also.accepted(source, ticks);
         });
         ActorRef<ConditionSync.Command> conditionSync = system.systemActorOf(
                 // on the blocking dispatcher: taking a newer set from another node rewrites the conditions file

@@ -21,9 +21,11 @@ import java.time.Duration;
  * @param lifetime          a connection is renewed (a new one opened, then the old closed) after this long;
  *                          Binance cuts connections at 24 hours
  * @param checkInterval     how often silence and lifetimes are checked
+ * @param catchUp           fetching a gap's trades over REST ({@code rest-url}, {@code catch-up})
  */
 public record BinanceSettings(URI url, Duration silence, Duration backoff, Duration maxBackoff, int maxStreams,
-                              int messagesPerSecond, int streamsPerMessage, Duration lifetime, Duration checkInterval) {
+                              int messagesPerSecond, int streamsPerMessage, Duration lifetime, Duration checkInterval,
+                              CatchUpSettings catchUp) {
 
     /** The defaults, as in application.conf. */
     static final String DEFAULTS = """
@@ -63,7 +65,8 @@ public record BinanceSettings(URI url, Duration silence, Duration backoff, Durat
         Config c = block.withFallback(ConfigFactory.parseString(DEFAULTS));
         return new BinanceSettings(engine.sources.BaseUrl.of(c.getString("url")), c.getDuration("silence"), c.getDuration("backoff"),
                 c.getDuration("max-backoff"), c.getInt("max-streams"), c.getInt("messages-per-second"),
-                c.getInt("streams-per-message"), c.getDuration("lifetime"), c.getDuration("check-interval"));
+                c.getInt("streams-per-message"), c.getDuration("lifetime"), c.getDuration("check-interval"),
+                CatchUpSettings.from(block));
     }
 
     /** The combined-streams endpoint: since 2026-04 aggTrade is served only on {@code /market/stream}. */

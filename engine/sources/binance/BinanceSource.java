@@ -29,6 +29,7 @@ import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.javadsl.MergeHub;
+import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,8 @@ import persistence.WatchedTicker;
  *     ticker's gap (from the last frame to the re-subscription) is in its health.</li>
  * <li><b>Renewal.</b> After {@code lifetime} a connection opens a second websocket, subscribes it,
  *     then closes the first: no gap, and the overlap's duplicates are dropped by id.</li>
+ * <li><b>Catch-up.</b> When a symbol's aggregate ids jump, its live trades wait in the ingest stage
+ *     ({@link Sequencer}) while {@link CatchUp} fetches the missed ids over REST; they go in first.</li>
  * </ul>
  */
 public final class BinanceSource implements Source {
@@ -75,8 +78,14 @@ public final class BinanceSource implements Source {
     final Clock clock;
     final Materializer mat;
     final ScheduledExecutorService timer;
-    /** Where every connection's trades go: the one deduplicating, ingesting stage. */
-    final Sink<Frame.Trade, NotUsed> hub;
+    /** Where every connection's trades go: the one deduplicating, ordering, ingesting stage. */
+    final Sink<Frame, NotUsed> hub;
+    /** Dedup by aggregate id, gaps, and the live trades held while a gap is fetched: the stage's logic. */
+    private final Sequencer sequencer;
+    /** Fetches a gap's trades over REST; null when {@code catch-up.enabled = false}. */
+    private final CatchUp catchUp;
+    /** Where a catch-up's result enters the ingest stage. */
+    private final BoundedSourceQueue<Frame> caughtUp;
     private final SourceContext ctx;
     /** Watched symbols by symbol, and by stream name. */
     private final Map<String, SymbolFeed> feeds = new ConcurrentHashMap<>();
@@ -88,8 +97,6 @@ public final class BinanceSource implements Source {
     final AtomicLong reconnects = new AtomicLong();
     final AtomicLong sent = new AtomicLong();
     private final AtomicLong frames = new AtomicLong();
-    private final AtomicLong ticks = new AtomicLong();
-    private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong ingestRetries = new AtomicLong();
     private volatile Instant lastMessage;
@@ -109,12 +116,16 @@ public final class BinanceSource implements Source {
             t.setDaemon(true);
             return t;
         });
-        this.hub = MergeHub.of(Frame.Trade.class, 256)
-                .filter(this::firstTime)
+        this.catchUp = settings.catchUp().enabled()
+                ? new CatchUp(name, settings.catchUp(), system, mat, timer, this::caughtUp) : null;
+        this.sequencer = new Sequencer(byStream::get, catchUp == null ? null : catchUp::start);
+        this.hub = MergeHub.of(Frame.class, 256)
+                .mapConcat(sequencer::accept)
                 .groupedWithin(2000, java.time.Duration.ofMillis(20))
                 .mapAsync(1, this::ingest)
                 .to(Sink.ignore())
                 .run(mat);
+        this.caughtUp = org.apache.pekko.stream.javadsl.Source.<Frame>queue(4096).to(hub).run(mat);
         // each connection keeps its own sliding second (Connection#sendOne); this only looks often enough
         long pace = Math.max(1, 1000 / settings.messagesPerSecond() / 4);
         timer.scheduleWithFixedDelay(this::pace, pace, pace, TimeUnit.MILLISECONDS);
@@ -195,8 +206,8 @@ public final class BinanceSource implements Source {
     }
 
     /** One frame of socket {@code s}: trades go on to the ingest stage, the rest is handled here. */
-    List<Frame.Trade> onText(Connection conn, Socket s, String text) {
-        List<Frame.Trade> out = List.of();
+    List<Frame> onText(Connection conn, Socket s, String text) {
+        List<Frame> out = List.of();
         if (!s.gated && !s.held.isEmpty()) {
             out = new ArrayList<>(s.held);
             s.held.clear();
@@ -242,23 +253,13 @@ public final class BinanceSource implements Source {
         return out;
     }
 
-    /** The ingest stage's filter: a trade at or below its symbol's last aggregate id was taken already. */
-    private boolean firstTime(Frame.Trade t) {
-        SymbolFeed feed = byStream.get(t.stream());
-        if (feed == null) {
-            return false; // unwatched meanwhile
+    /** A catch-up ended: its trades join the ingest stage, behind what is already in it. */
+    private void caughtUp(Frame.CaughtUp c) {
+        var result = caughtUp.offer(c);
+        if (!result.equals(org.apache.pekko.stream.QueueOfferResult.enqueued()) && !closed.get()) {
+            LOG.error("binance \"{}\": the catch-up of {} could not be handed on ({}): its live trades stay held",
+                    name, c.feed().symbol, result);
         }
-        if (t.id() <= feed.lastId) {
-            feed.duplicates++;
-            duplicates.incrementAndGet();
-            return false;
-        }
-        feed.lastId = t.id();
-        feed.ticks++;
-        feed.lastTrade = Instant.ofEpochMilli(t.tick().time());
-        feed.traded(t.id());
-        ticks.incrementAndGet();
-        return true;
     }
 
     /** One batch to the node, sent again (same key) until it is stored: the stream waits meanwhile. */
@@ -389,11 +390,16 @@ public final class BinanceSource implements Source {
         m.put("messages", frames.get());
         m.put("messages_per_second", Math.round(messagesPerSecond * 10) / 10.0);
         m.put("last_message", lastMessage == null ? null : lastMessage.toString());
-        m.put("ticks", ticks.get());
-        m.put("duplicates", duplicates.get());
+        m.put("ticks", sequencer.ticks.get());
+        m.put("duplicates", sequencer.duplicates.get());
         m.put("malformed", malformed.get());
         m.put("requests_sent", sent.get());
         m.put("reconnects", reconnects.get());
+        Map<String, Object> cu = sequencer.view();
+        if (catchUp != null) {
+            cu.putAll(catchUp.view());
+        }
+        m.put("catch_up", cu);
         m.put("event_counts", events.counts());
         m.put("connections", conns.size());
         m.put("per_connection", conns);

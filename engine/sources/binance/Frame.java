@@ -34,6 +34,15 @@ sealed interface Frame {
     }
 
     /**
+     * The end of one catch-up of {@code feed} (not a websocket frame: {@link CatchUp} hands it to the ingest
+     * stage): the trades fetched over REST for ids {@code fromId} up to {@code toId} (exclusive), in id order,
+     * {@code filled} when every one of them was found, else {@code why} not.
+     */
+    record CaughtUp(SymbolFeed feed, long fromId, long toId, java.util.List<Trade> trades, boolean filled, String why)
+            implements Frame {
+    }
+
+    /**
      * Reads a frame; the tick's symbol is {@code symbolOf(stream)}'s (the ticker as watched), its size
      * exact from the frame's string.
      */
@@ -64,6 +73,14 @@ sealed interface Frame {
         if (symbol == null) {
             return new Other(); // unsubscribed a moment ago
         }
+        return trade(stream, symbol, data);
+    }
+
+    /**
+     * One aggregate trade's fields ({@code a p q T}), as the stream's {@code data} and the REST
+     * {@code /fapi/v1/aggTrades} answer's elements both carry them: a {@link Trade} or {@link Malformed}.
+     */
+    static Frame trade(String stream, String symbol, JsonNode data) {
         try {
             long id = data.get("a").asLong();
             double price = Double.parseDouble(data.get("p").asText());

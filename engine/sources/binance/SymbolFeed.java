@@ -23,6 +23,11 @@ final class SymbolFeed {
         final long lastIdBefore;
         volatile long firstIdAfter = -1;
         final String reason;
+        /** The catch-up's outcome: null while none ran (or it still runs), then whether every missed trade came. */
+        volatile Boolean filled;
+        volatile boolean filling;
+        volatile long recovered;
+        volatile String unfilledWhy;
 
         Gap(Instant from, long lastIdBefore, String reason) {
             this.from = from;
@@ -38,7 +43,15 @@ final class SymbolFeed {
             m.put("last_id_before", lastIdBefore < 0 ? null : lastIdBefore);
             m.put("first_id_after", firstIdAfter < 0 ? null : firstIdAfter);
             // aggregate ids are consecutive per symbol: what the gap cost, once the next trade came
-            m.put("missed_trades", lastIdBefore < 0 || firstIdAfter < 0 ? null : firstIdAfter - lastIdBefore - 1);
+            long missed = lastIdBefore < 0 || firstIdAfter < 0 ? -1 : firstIdAfter - lastIdBefore - 1;
+            m.put("missed_trades", missed < 0 ? null : missed);
+            // nothing missed is nothing to fill; else the catch-up's word once it ended
+            m.put("filled", missed == 0 ? Boolean.TRUE : filled);
+            m.put("filling", filling);
+            m.put("recovered_trades", recovered);
+            if (unfilledWhy != null) {
+                m.put("unfilled_because", unfilledWhy);
+            }
             return m;
         }
     }
@@ -51,6 +64,11 @@ final class SymbolFeed {
     volatile long duplicates;
     volatile Instant lastTrade;
     volatile int connection;
+    /** The gap being caught up and the live trades held meanwhile: the ingest stage's alone ({@link Sequencer}). */
+    Gap catchingUp;
+    final List<Frame.Trade> held = new ArrayList<>();
+    /** The id after the last gap given up (unfilled): a trade with it goes on without another catch-up. */
+    long givenUpAt = -1;
     private final Deque<Gap> gaps = new ArrayDeque<>();
 
     SymbolFeed(String symbol) {
@@ -87,6 +105,41 @@ final class SymbolFeed {
         if (last != null && last.firstIdAfter < 0) {
             last.firstIdAfter = id;
         }
+    }
+
+    /**
+     * The ingest stage saw ids jump from {@code lastIdBefore} to {@code firstIdAfter}: the gap a drop opened
+     * (or, ids having jumped on a live connection, a new one from the last trade to this one) is being filled.
+     */
+    synchronized Gap jumped(long lastIdBefore, long firstIdAfter, Instant liveTradeTime, boolean fetching) {
+        Gap last = gaps.peekLast();
+        Gap g;
+        if (last != null && last.firstIdAfter < 0) {
+            g = last;
+        } else {
+            Instant from = lastTrade != null ? lastTrade : liveTradeTime;
+            g = new Gap(from, lastIdBefore, "aggregate ids jumped on a live connection");
+            g.to = liveTradeTime;
+            gaps.addLast(g);
+            while (gaps.size() > GAPS_KEPT) {
+                gaps.removeFirst();
+            }
+        }
+        g.firstIdAfter = firstIdAfter;
+        g.filling = fetching;
+        if (!fetching) {
+            g.filled = false;
+            g.unfilledWhy = "catch-up is off";
+        }
+        return g;
+    }
+
+    /** The catch-up of {@code g} ended. */
+    static void caughtUp(Gap g, long recovered, boolean filled, String why) {
+        g.recovered = recovered;
+        g.filled = filled;
+        g.unfilledWhy = filled ? null : why;
+        g.filling = false;
     }
 
     synchronized List<Map<String, Object>> gapsView() {

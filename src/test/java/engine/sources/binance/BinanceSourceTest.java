@@ -64,7 +64,7 @@ class BinanceSourceTest {
     }
 
     static BinanceSource source(FakeBinance fake, Collected into, String extra) {
-        return source((HasUrl) fake::url, into, extra);
+        return source((HasUrl) fake::url, into, "rest-url = \"" + fake.restUrl() + "\"\n" + extra);
     }
 
     static BinanceSource source(HasUrl fake, Collected into, String extra) {
@@ -198,6 +198,102 @@ class BinanceSourceTest {
             assertEquals(50L, gap.get("last_id_before"));
             assertEquals(51L, gap.get("first_id_after"));
             assertEquals(0L, gap.get("missed_trades"));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> lastGap(BinanceSource src, String symbol) {
+        List<Map<String, Object>> gaps = (List<Map<String, Object>>) src.health(symbol).get("gaps");
+        return gaps.get(gaps.size() - 1);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> catchUp(BinanceSource src) {
+        return (Map<String, Object>) src.health().get("catch_up");
+    }
+
+    @Test
+    void aCatchUpThatKeepsFailingReportsTheGapUnfilledAndTheLiveTradesGoOnOnceEachInOrder() throws Exception {
+        Collected got = new Collected();
+        try (FakeBinance fake = new FakeBinance();
+             BinanceSource src = source(fake, got, "catch-up { request-interval = 0s, backoff = 20ms, max-retries = 2 }")) {
+            src.watch(ticker("BTCUSDT"));
+            src.watch(ticker("ETHUSDT"));
+            awaitUntil(() -> fake.subscribed("btcusdt@aggTrade") == 1 && fake.subscribed("ethusdt@aggTrade") == 1,
+                    "subscribed");
+            for (long i = 1; i <= 10; i++) {
+                fake.publish(trade("BTCUSDT", i));
+            }
+            awaitUntil(() -> got.ticks.size() == 10, "10 ticks");
+            fake.failRest(3, 503, null); // the first attempt and both retries
+            fake.refuse(true);
+            fake.dropAll();
+            for (long i = 11; i <= 20; i++) {
+                fake.publish(trade("BTCUSDT", i));
+            }
+            fake.refuse(false);
+            awaitUntil(() -> fake.subscribed("btcusdt@aggTrade") == 1, "subscribed again");
+            for (long i = 21; i <= 30; i++) {
+                fake.publish(trade("BTCUSDT", i));
+            }
+            awaitUntil(() -> Boolean.FALSE.equals(lastGap(src, "BTCUSDT").get("filled")), "the gap given up");
+            awaitUntil(() -> got.ticks.size() == 20, "the live trades after the gap");
+            List<Long> expected = new ArrayList<>(ids(1, 10));
+            expected.addAll(ids(21, 30));
+            assertEquals(expected, got.times(), "the live trades, once each, in order");
+            Map<String, Object> gap = lastGap(src, "BTCUSDT");
+            assertEquals(10L, gap.get("missed_trades"), gap.toString());
+            assertEquals(0L, gap.get("recovered_trades"), gap.toString());
+            assertTrue(gap.get("unfilled_because").toString().contains("HTTP 503, 3 attempts"), gap.toString());
+            assertEquals(3, fake.restRequests().size());
+            Map<String, Object> cu = catchUp(src);
+            assertEquals(1L, cu.get("unfilled"), cu.toString());
+            assertEquals(2L, cu.get("retries"), cu.toString());
+
+            // a later jump on the live connection whose start Binance no longer has: what it has is taken
+            fake.historyFrom(36);
+            for (long i = 31; i <= 35; i++) {
+                fake.record(trade("BTCUSDT", i)); // published while this connection missed them
+            }
+            for (long i = 36; i <= 40; i++) {
+                fake.record(trade("BTCUSDT", i));
+            }
+            fake.publish(trade("BTCUSDT", 41));
+            awaitUntil(() -> got.ticks.size() == 26, "the fetched part and the live trade");
+            expected.addAll(ids(36, 41));
+            assertEquals(expected, got.times());
+            Map<String, Object> later = lastGap(src, "BTCUSDT");
+            assertEquals(false, later.get("filled"), later.toString());
+            assertEquals(5L, later.get("recovered_trades"), later.toString());
+            assertEquals("aggregate ids jumped on a live connection", later.get("reason"));
+            assertEquals(0, ((Number) cu.get("held_trades")).intValue());
+        }
+    }
+
+    @Test
+    void aGapOnOneSymbolHoldsNoOtherSymbol() throws Exception {
+        Collected got = new Collected();
+        try (FakeBinance fake = new FakeBinance();
+             BinanceSource src = source(fake, got, "catch-up { request-interval = 0s, max-wait = 10s }")) {
+            src.watch(ticker("BTCUSDT"));
+            src.watch(ticker("ETHUSDT"));
+            awaitUntil(() -> fake.subscribed("btcusdt@aggTrade") == 1 && fake.subscribed("ethusdt@aggTrade") == 1,
+                    "subscribed");
+            fake.publish(trade("BTCUSDT", 1));
+            awaitUntil(() -> got.ticks.size() == 1, "the first trade");
+            fake.failRest(1, 429, "60"); // Binance says: come back in a minute
+            fake.record(trade("BTCUSDT", 2));
+            fake.publish(trade("BTCUSDT", 3));
+            for (long i = 1; i <= 5; i++) {
+                fake.publish(trade("ETHUSDT", i));
+            }
+            awaitUntil(() -> got.ticks.size() == 6, "ETHUSDT's trades while BTCUSDT waits");
+            assertEquals(true, lastGap(src, "BTCUSDT").get("filling"));
+            assertEquals(1, ((Number) catchUp(src).get("held_trades")).intValue());
+            // unwatched while it waits: when its catch-up ends (max-wait), what it held is let go, not ingested
+            src.unwatch(ticker("BTCUSDT"));
+            awaitUntil(() -> ((Number) catchUp(src).get("held_trades")).intValue() == 0, "nothing held");
+            assertEquals(6, got.ticks.size());
         }
     }
 

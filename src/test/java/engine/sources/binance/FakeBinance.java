@@ -17,6 +17,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -39,6 +40,13 @@ public final class FakeBinance implements AutoCloseable {
 
     /** A request a connection received. */
     public record Request(int connection, String method, List<String> params, long id, long atNanos) {
+    }
+
+    /** A request of {@code /fapi/v1/aggTrades} and the status it was answered with. */
+    public record RestRequest(String symbol, long fromId, int limit, long atNanos, int status) {
+    }
+
+    private record Scripted(int status, String retryAfter) {
     }
 
     /** A trade the fake published. */
@@ -70,28 +78,76 @@ public final class FakeBinance implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final List<Conn> conns = new CopyOnWriteArrayList<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
-    private final List<Trade> trades = new CopyOnWriteArrayList<>();
+    /** Appended on every publish: not copy-on-write, which made each publish copy the whole log (bench feeds). */
+    private final List<Trade> trades = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, List<Trade>> bySymbol = new ConcurrentHashMap<>();
     private volatile boolean silent;
     private volatile int resendOnSubscribe;
     private volatile long answerDelayMillis;
+    private volatile boolean refusing;
+    private volatile long historyFrom = Long.MIN_VALUE;
+    private final java.util.Queue<Scripted> restFaults = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final List<RestRequest> restRequests = new CopyOnWriteArrayList<>();
 
     public FakeBinance() throws Exception {
         system = ActorSystem.create(Behaviors.empty(), "fake-binance",
                 ConfigFactory.parseString("pekko.loglevel = WARNING\npekko.actor.provider = local").withFallback(ConfigFactory.load()));
         Route route = new AllDirectives() {
             Route route() {
-                return concat(path(org.apache.pekko.http.javadsl.server.PathMatchers.segment("market").slash("stream"), () -> handleWebSocketMessages(connection(false))),
-                        path("stream", () -> handleWebSocketMessages(connection(true))));
+                return concat(path(org.apache.pekko.http.javadsl.server.PathMatchers.segment("market").slash("stream"),
+                                () -> refusing ? complete(StatusCodes.SERVICE_UNAVAILABLE, "down for the test")
+                                        : handleWebSocketMessages(connection(false))),
+                        path("stream", () -> handleWebSocketMessages(connection(true))),
+                        path(org.apache.pekko.http.javadsl.server.PathMatchers.segment("fapi").slash("v1").slash("aggTrades"),
+                                () -> get(() -> parameter("symbol", symbol -> parameter("fromId", from ->
+                                        parameterOptional("limit", limit -> aggTrades(symbol, Long.parseLong(from),
+                                                limit.map(Integer::parseInt).orElse(500))))))));
             }
         }.route();
         binding = Http.get(system).newServerAt("127.0.0.1", 0).bind(route).toCompletableFuture()
                 .get(20, TimeUnit.SECONDS);
     }
 
+    /** The REST base on the same port ({@code http://127.0.0.1:port}), for {@code rest-url}. */
+    public String restUrl() {
+        return "http://127.0.0.1:" + binding.localAddress().getPort();
+    }
+
     /** The base URL a source is configured with ({@code ws://127.0.0.1:port}). */
     public String url() {
         return "ws://127.0.0.1:" + binding.localAddress().getPort();
+    }
+
+    /**
+     * {@code GET /fapi/v1/aggTrades?symbol=X&fromId=N&limit=L} from the same trade log the streams publish:
+     * the symbol's trades with {@code a >= fromId} in id order, at most {@code limit} (1,000 at most), each
+     * as Binance writes it ({@code a p q f l T m}); or the next scripted failure.
+     */
+    private Route aggTrades(String symbol, long fromId, int limit) {
+        Scripted fault = restFaults.poll();
+        restRequests.add(new RestRequest(symbol, fromId, limit, System.nanoTime(), fault == null ? 200 : fault.status));
+        if (fault != null) {
+            var response = org.apache.pekko.http.javadsl.model.HttpResponse.create().withStatus(fault.status)
+                    .withEntity(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON,
+                            "{\"code\":-1003,\"msg\":\"Too many requests; scripted by the test.\"}");
+            if (fault.retryAfter != null) {
+                response = response.addHeader(org.apache.pekko.http.javadsl.model.HttpHeader.parse("Retry-After",
+                        fault.retryAfter));
+            }
+            return new AllDirectives() { }.complete(response);
+        }
+        List<Trade> log = log(symbol);
+        StringBuilder b = new StringBuilder("[");
+        log.stream().filter(t -> t.id >= fromId && t.id >= historyFrom).sorted(java.util.Comparator.comparingLong(Trade::id))
+                .limit(Math.min(1000, limit)).forEach(t -> {
+                    if (b.length() > 1) {
+                        b.append(',');
+                    }
+                    b.append("{\"a\":").append(t.id).append(",\"p\":\"").append(t.price).append("\",\"q\":\"")
+                            .append(t.qty).append("\",\"f\":").append(t.id * 3).append(",\"l\":").append(t.id * 3 + 2)
+                            .append(",\"T\":").append(t.time).append(",\"m\":true}");
+                });
+        return new AllDirectives() { }.complete(StatusCodes.OK, b.append(']').toString());
     }
 
     private Flow<Message, Message, ?> connection(boolean oldPath) {
@@ -144,11 +200,19 @@ public final class FakeBinance implements AutoCloseable {
         if (method.equals("SUBSCRIBE") && resendOnSubscribe > 0 && !silent) {
             // a replay of the recent trades, as a catch-up would: the source must drop what it has
             for (String stream : params) {
-                List<Trade> l = bySymbol.getOrDefault(stream.substring(0, stream.indexOf('@')), List.of());
+                List<Trade> l = log(stream.substring(0, stream.indexOf('@')));
                 for (Trade t : l.subList(Math.max(0, l.size() - resendOnSubscribe), l.size())) {
                     c.send(frame(t));
                 }
             }
+        }
+    }
+
+    /** A copy of one symbol's trades, in publishing order. */
+    private List<Trade> log(String symbol) {
+        List<Trade> l = bySymbol.getOrDefault(symbol.toLowerCase(Locale.ROOT), List.of());
+        synchronized (l) {
+            return List.copyOf(l);
         }
     }
 
@@ -164,8 +228,7 @@ public final class FakeBinance implements AutoCloseable {
      * it reached.
      */
     public int publish(Trade t) {
-        trades.add(t);
-        bySymbol.computeIfAbsent(t.symbol.toLowerCase(Locale.ROOT), k -> new CopyOnWriteArrayList<>()).add(t);
+        record(t);
         if (silent) {
             return 0;
         }
@@ -180,9 +243,18 @@ public final class FakeBinance implements AutoCloseable {
         return n;
     }
 
+    /** Puts a trade in the log (and so in the REST answers) without sending it: a trade the streams missed. */
+    public void record(Trade t) {
+        trades.add(t);
+        bySymbol.computeIfAbsent(t.symbol.toLowerCase(Locale.ROOT), k -> Collections.synchronizedList(new ArrayList<>()))
+                .add(t);
+    }
+
     /** Every trade published, in order. */
     public List<Trade> trades() {
-        return Collections.unmodifiableList(trades);
+        synchronized (trades) {
+            return List.copyOf(trades);
+        }
     }
 
     public List<Request> requests() {
@@ -222,6 +294,27 @@ public final class FakeBinance implements AutoCloseable {
     /** While silent, connections are accepted and requests answered, but no trade is sent. */
     public void silent(boolean on) {
         silent = on;
+    }
+
+    /** While refusing, websocket upgrades on {@code /market/stream} are answered 503 (the venue is down). */
+    public void refuse(boolean on) {
+        refusing = on;
+    }
+
+    /** The next {@code times} aggTrades requests are answered {@code status} (with {@code Retry-After} if not null). */
+    public void failRest(int times, int status, String retryAfter) {
+        for (int i = 0; i < times; i++) {
+            restFaults.add(new Scripted(status, retryAfter));
+        }
+    }
+
+    /** The REST history starts at this id: older trades are gone (Binance's "too old"). */
+    public void historyFrom(long id) {
+        historyFrom = id;
+    }
+
+    public List<RestRequest> restRequests() {
+        return List.copyOf(restRequests);
     }
 
     /** Requests are answered this long after the streams go live. */
