@@ -251,6 +251,7 @@ final class SinkQueue extends AbstractBehavior<SinkActor.Command> {
             die(head, retry.error());
             return;
         }
+        status.retried();
         ledger.failed(name, head.hit.id(), retry.error(), now());
         Duration wait = retry.after() != null ? retry.after()
                 : settings.backoffFor(head.attempts, ThreadLocalRandom.current().nextDouble());
@@ -268,6 +269,7 @@ final class SinkQueue extends AbstractBehavior<SinkActor.Command> {
     private void die(Item head, String error) {
         deadLetters.append(name, head.hit, head.attempts, error, Instant.ofEpochMilli(now()), payloadOf(head.hit));
         ledger.dead(name, head.hit.id(), error, now());
+        status.dead();
         status.error(error);
         getContext().getLog().warn("sink {}: hit {} is a dead letter after {} attempt(s): {}", name, head.hit.id(),
                 head.attempts, error);

@@ -6,6 +6,7 @@ import engine.http.Auth;
 import engine.http.ConditionRoutes;
 import engine.http.HealthRoutes;
 import engine.http.HitRoutes;
+import engine.http.MetricsRoutes;
 import engine.http.SinkRoutes;
 import engine.http.SubscriberRoutes;
 import engine.http.TickRoutes;
@@ -37,6 +38,7 @@ public final class AdminApi extends AllDirectives {
     private final engine.http.SourceRoutes sources;
     private final SinkRoutes sinks;
     private final SubscriberRoutes subscribers;
+    private final MetricsRoutes metrics;
 
     /** HTTP settings: {@code tickwatch.http.*}. */
     public record Settings(String host, int port, String adminToken, int maxTicksPerRequest) {
@@ -65,6 +67,7 @@ public final class AdminApi extends AllDirectives {
         this.sources = new engine.http.SourceRoutes(json, node);
         this.sinks = new SinkRoutes(json, node);
         this.subscribers = new SubscriberRoutes(json, node);
+        this.metrics = new MetricsRoutes(json, node);
     }
 
     /**
@@ -92,6 +95,7 @@ public final class AdminApi extends AllDirectives {
     Route routes() {
         return handleExceptions(errors.exceptions(), () -> handleRejections(errors.rejections(), () -> concat(
                 health.route(),
+                path("metrics", () -> auth.authorized(metrics::route)),
                 pathPrefix("api", () -> auth.authorized(() -> concat(
                         pathPrefix("tickers", tickers::route),
                         path("ticks", ticks::route),
