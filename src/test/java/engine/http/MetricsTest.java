@@ -96,6 +96,10 @@ class MetricsTest {
         assertEquals(0, delivered.value("tickwatch_sink_failures_total", "sink", "log"));
         assertEquals(0, delivered.value("tickwatch_sink_queue_depth", "sink", "log"));
         assertEquals(1, delivered.value("tickwatch_sink_up", "sink", "log"));
+
+        // a removed ticker's entity stops: no longer counted
+        assertEquals(204, RawHttp.send(api.open, "DELETE", "/api/tickers/" + s, Map.of()).status());
+        Await.until(() -> scrape().value("tickwatch_entities") == 0, Duration.ofSeconds(20), "no entity left");
     }
 
     @Test
