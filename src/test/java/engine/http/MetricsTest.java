@@ -103,6 +103,24 @@ class MetricsTest {
     }
 
     @Test
+    void theSourcesShowWhatTheirHealthReports() {
+        PrometheusText m = scrape();
+        // binance is configured by default and idle (no ticker names it): up, no connection, no messages
+        assertEquals(1, m.value("tickwatch_source_up", "source", "binance"));
+        assertTrue(m.has("tickwatch_source_connections"), m.toString());
+        assertEquals(0, m.value("tickwatch_source_connections", "source", "binance"));
+        assertEquals(0, m.value("tickwatch_source_messages_total", "source", "binance"));
+        assertEquals(0, m.value("tickwatch_source_reconnects_total", "source", "binance"));
+        // the naver crawler has no connection: it shows only the fields it reports
+        assertEquals(1, m.value("tickwatch_source_up", "source", "naver"));
+        assertTrue(m.samples().stream().noneMatch(x -> x.name().equals("tickwatch_source_connections")
+                && "naver".equals(x.labels().get("source"))), "no connections for naver");
+        assertEquals(0, m.value("tickwatch_source_requests_total", "source", "naver"));
+        assertTrue(m.samples().stream().anyMatch(x -> x.name().equals("tickwatch_source_requests_total")
+                && "naver".equals(x.labels().get("source"))), "naver's requests");
+    }
+
+    @Test
     void theJvmIsThere() {
         PrometheusText m = scrape();
         assertTrue(m.sum("jvm_memory_used_bytes", "area", "heap") > 0, "heap in use");
