@@ -252,6 +252,7 @@ final class SinkQueue extends AbstractBehavior<SinkActor.Command> {
             die(head, retry.error());
             return;
         }
+        status.retried();
         ledger.failed(name, head.hit.id(), retry.error(), now());
         live(SinkEvent.of(name, "retry", head.hit.id(), retry.error()));
         Duration wait = retry.after() != null ? retry.after()
@@ -270,6 +271,7 @@ final class SinkQueue extends AbstractBehavior<SinkActor.Command> {
     private void die(Item head, String error) {
         deadLetters.append(name, head.hit, head.attempts, error, Instant.ofEpochMilli(now()), payloadOf(head.hit));
         ledger.dead(name, head.hit.id(), error, now());
+        status.dead();
         status.error(error);
         live(SinkEvent.of(name, offReason != null ? "off" : "dead", head.hit.id(), error));
         getContext().getLog().warn("sink {}: hit {} is a dead letter after {} attempt(s): {}", name, head.hit.id(),

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -331,6 +332,9 @@ public final class TickerEntity
     private final FeedClock clock;
     private final HitOutbox outbox;
     private final LivePublisher live;
+    private final NodeMetrics metrics;
+    /** Whether this incarnation is counted in the node's live entities (once, whatever recoveries it goes through). */
+    private boolean counted;
     /** Where a {@link Purge} is; from DELETING on, every command but Stop is dropped until the entity stops. */
     private enum Purging { NO, DELETING, DELETED }
 
@@ -350,6 +354,7 @@ public final class TickerEntity
         this.clock = new FeedClock(timers, settings.clockGrace(), System::nanoTime);
         this.outbox = new HitOutbox(ctx, timers, deps.router(), settings);
         this.live = new LivePublisher(ctx.getSystem(), timers);
+        this.metrics = NodeMetrics.get(ctx.getSystem());
     }
 
     @Override
@@ -485,12 +490,15 @@ public final class TickerEntity
         List<StoredHit> hits = recorded(found, events);
         outbox.carryConfirmed(s, events);
         String source = cmd.sourceName();
+        long asked = System.nanoTime();
+        long barsBefore = s.barsClosed();
         return Effect().persist(events)
                 .thenRun(after -> {
                     // only after the write: a tick the journal refused is not accepted, so not recorded
                     if (!toRecord.isEmpty()) {
                         deps.recorder().accepted(source, toRecord);
                     }
+                    written(asked, after.barsClosed() - barsBefore, hits);
                     afterWrite(after, hits);
                 })
                 .thenReply(cmd.replyTo(), after -> result);
@@ -530,7 +538,11 @@ public final class TickerEntity
         events.add(new BarClosedByClock(barStart));
         List<StoredHit> hits = recorded(found, events);
         outbox.carryConfirmed(s, events);
-        return Effect().persist(events).thenRun(after -> afterWrite(after, hits)).thenNoReply();
+        long asked = System.nanoTime();
+        return Effect().persist(events).thenRun(after -> {
+            written(asked, 1, hits);
+            afterWrite(after, hits);
+        }).thenNoReply();
     }
 
     private ReplyEffect<TickerEvent, TickerState> onFlushConfirmed(TickerState s) {
@@ -586,6 +598,18 @@ public final class TickerEntity
         }
     }
 
+    /**
+     * Counts a write in the node's metrics: its round trip, the bars it closed, its hits. In the
+     * command's {@code thenRun}, never in the event handler, so a recovery counts nothing again.
+     */
+    private void written(long askedNanos, long barsClosed, List<StoredHit> hits) {
+        metrics.journalWrite(System.nanoTime() - askedNanos);
+        metrics.barsClosed(barsClosed);
+        for (StoredHit h : hits) {
+            metrics.hit(h.condition());
+        }
+    }
+
     /** After a write: route its hits, show it live, move the feed clock, set the close timer. */
     private void afterWrite(TickerState after, List<StoredHit> hits) {
         outbox.send(hits);
@@ -630,6 +654,10 @@ public final class TickerEntity
                     if (!settings.passivateAfter().isZero()) { // never negative (TickerSettings)
                         ctx.setReceiveTimeout(settings.passivateAfter(), Idle.INSTANCE);
                     }
+                    if (!counted) {
+                        counted = true;
+                        metrics.entityStarted();
+                    }
                     clock.observe(s);
                     clock.schedule(s);
                     List<StoredHit> pending = s.pending();
@@ -638,6 +666,12 @@ public final class TickerEntity
                                 pending.size());
                     }
                     outbox.send(pending);
+                })
+                .onSignal(PostStop.class, (s, signal) -> {
+                    if (counted) {
+                        counted = false;
+                        metrics.entityStopped();
+                    }
                 })
                 .onSignal(SnapshotFailed.class, (s, f) -> ctx.getLog().warn("{}: snapshot failed: {}", symbol,
                         f.getFailure().toString()))

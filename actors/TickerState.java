@@ -89,6 +89,11 @@ public final class TickerState {
         return symbol;
     }
 
+    /** Bars closed since the symbol's first bar. */
+    long barsClosed() {
+        return symbol == null ? 0 : symbol.history().count();
+    }
+
     /** Hits not yet confirmed by every sink, oldest first. */
     public List<StoredHit> pending() {
         return List.copyOf(pending.values());
@@ -266,11 +271,6 @@ public final class TickerState {
 
     String symbolName() {
         return ticker;
-    }
-
-    /** How many bars have closed. */
-    long barsClosed() {
-        return symbol == null ? 0 : symbol.history().count();
     }
 
     /** How many ticks were accepted. */

@@ -6,6 +6,7 @@ import engine.http.Auth;
 import engine.http.ConditionRoutes;
 import engine.http.HealthRoutes;
 import engine.http.HitRoutes;
+import engine.http.MetricsRoutes;
 import engine.http.SinkRoutes;
 import engine.http.SubscriberRoutes;
 import engine.http.TickRoutes;
@@ -42,6 +43,7 @@ public final class AdminApi extends AllDirectives {
     private final engine.http.OrderRoutes orders;
     private final engine.http.DailyRoutes daily;
     private final engine.http.UniverseRoutes universe;
+    private final MetricsRoutes metrics;
 
     /** HTTP settings: {@code tickwatch.http.*}. */
     public record Settings(String host, int port, String adminToken, int maxTicksPerRequest) {
@@ -74,6 +76,7 @@ public final class AdminApi extends AllDirectives {
         this.orders = new engine.http.OrderRoutes(json, node);
         this.daily = new engine.http.DailyRoutes(json, node);
         this.universe = new engine.http.UniverseRoutes(json, node);
+        this.metrics = new MetricsRoutes(json, node);
     }
 
     /**
@@ -102,6 +105,7 @@ public final class AdminApi extends AllDirectives {
         return handleExceptions(errors.exceptions(), () -> handleRejections(errors.rejections(), () -> concat(
                 health.route(),
                 web.route(),
+                path("metrics", () -> auth.authorized(metrics::route)),
                 pathPrefix("api", () -> concat(events.events(), auth.authorized(() -> concat(
                         events.session(),
                         pathPrefix("tickers", () -> concat(daily.tickerRoute(), tickers.route())),

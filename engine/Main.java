@@ -16,13 +16,14 @@ import java.util.Set;
 import persistence.tickfile.TickGenerator;
 
 /**
- * The command line: {@code run} (the default) starts a node; {@code backtest} replays tick files;
+ * The command line: {@code run} (the default) starts a node; {@code demo} one replaying a demo market; {@code backtest} replays tick files;
  * {@code generate} writes a synthetic tick file; {@code bench} measures. Exit status 0 on success,
  * 2 for a usage error, an unreadable file or invalid conditions, 1 for anything else.
  */
 public final class Main {
     static final String USAGE = """
-            usage: java -jar tickwatch.jar [run] [--config FILE]  start a node (embedded H2 in ./data, admin API on 127.0.0.1:8080)
+            usage: java -jar tickwatch.jar demo [--port 8080] [--speed 60] [--seed 1]  a node replaying a demo market, with alerts (start here)
+                   java -jar tickwatch.jar [run] [--config FILE]  start a node (embedded H2 in ./data, admin API on 127.0.0.1:8080)
                    java -jar tickwatch.jar run --replay FILE... [--speed 1|60|max]  start a node and feed tick files through it
                    java -jar tickwatch.jar backtest --ticks FILE... --conditions FILE --out DIR [--interval 5m] [--extended-hours]
                    java -jar tickwatch.jar crawl --symbols 005930,000660 --date 2026-11-20 --out FILE.csv[.gz] [--url URL]
@@ -61,6 +62,7 @@ public final class Main {
         try {
             return switch (command) {
                 case "run" -> NodeCommand.run(rest);
+                case "demo" -> DemoCommand.run(rest);
                 case "backtest" -> backtest(new Args(rest, Set.of("ticks", "conditions", "out", "interval"),
                         Set.of("extended-hours")));
                 case "generate" -> generate(new Args(rest, Set.of("out", "ticks", "symbols", "seed", "ticks-per-day"), Set.of()));

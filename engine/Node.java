@@ -92,13 +92,16 @@ public final class Node implements AutoCloseable {
     private volatile engine.live.LiveHub live;
     /** Records what this node's entities accept; null when {@code tickwatch.recording.enabled} is off. */
     private final TickRecorder recorder;
+    private final Readiness.Settings readiness;
+    private final NodeMetricsBinder metrics;
 
     /** Made by {@link NodeBootstrap}, which starts each part. */
     Node(NodeSettings settings, ActorSystem<Void> system, ConditionRegistry conditions, RecentHits recent,
          ActorRef<TickerRegistry.Command> registry, ActorRef<ConditionSync.Command> conditionSync,
          List<String> sourceNames, Set<String> sinkNames, NodeSinks sinks, TickRecorder recorder,
-         List<HitSink> sinkInstances) {
+         List<HitSink> sinkInstances, Readiness.Settings readiness) {
         this.settings = settings;
+        this.readiness = readiness;
         this.recorder = recorder;
         this.system = system;
         this.conditions = conditions;
@@ -113,6 +116,7 @@ public final class Node implements AutoCloseable {
         this.databaseProbe = new DatabaseProbe(settings.db(), system.dispatchers().lookup(DispatcherSelector.blocking()),
                 READY_TIMEOUT);
         system.getWhenTerminated().thenRun(databaseProbe::close);
+        this.metrics = new NodeMetricsBinder(system, this::sourceHealth, sinks::statuses);
     }
 
     /**
@@ -215,12 +219,17 @@ public final class Node implements AutoCloseable {
         }
         IngestResult start = IngestResult.of(0, 0, 0, 0, malformed);
         if (bySymbol.isEmpty()) {
+            metrics.ticks(source, start);
             return CompletableFuture.completedFuture(start);
         }
         return Source.from(bySymbol.entrySet())
                 .mapAsyncUnordered(settings.parallelism(),
                         e -> ingestSymbol(source, e.getKey(), e.getValue(), idempotencyKey, addUnknown))
-                .runWith(Sink.fold(start, IngestResult::plus), system);
+                .runWith(Sink.fold(start, IngestResult::plus), system)
+                .thenApply(r -> {
+                    metrics.ticks(source, r); // once per call: the hot path pays a few additions per batch
+                    return r;
+                });
     }
 
     private CompletionStage<IngestResult> ingestSymbol(String source, String symbol, List<Tick> ticks,
@@ -760,6 +769,25 @@ public final class Node implements AutoCloseable {
             return CompletableFuture.completedFuture(false);
         }
         return databaseProbe.check();
+    }
+
+    /**
+     * {@link #ready()} with each source's and sink's state on this node; not ready also while a
+     * source or sink named in {@code tickwatch.ready} is down ({@link Readiness}).
+     */
+    public CompletionStage<Readiness.Report> readiness() {
+        boolean member = Cluster.get(system).selfMember().status() == MemberStatus.up();
+        CompletionStage<Boolean> db = member ? databaseProbe.check() : CompletableFuture.completedFuture(false);
+        return db.thenApply(ok -> {
+            Map<String, String> sinkStates = new LinkedHashMap<>();
+            sinks.statuses().forEach(s -> sinkStates.put(s.name(), s.state()));
+            return Readiness.report(member, ok, sourceHealth(), sinkStates, readiness);
+        });
+    }
+
+    /** This node's metrics in the Prometheus text format ({@code GET /metrics}). */
+    public String metrics() {
+        return metrics.scrape();
     }
 
     /** Leaves the cluster and stops the actor system (sinks are closed, then the recorder: its files get their end). */

@@ -146,7 +146,8 @@ public final class NodeBootstrap {
 
     /** What the configuration names, read and checked before anything starts. */
     private record Plan(ConditionRegistry conditions, List<ConfigBlocks.Block> sinks, List<ConfigBlocks.Block> sources,
-                        SourcePlacement.Settings placement, TickRecorder.Settings recording) {
+                        SourcePlacement.Settings placement, TickRecorder.Settings recording,
+                        Readiness.Settings readiness) {
         List<String> sinkNames() {
             return names(sinks);
         }
@@ -164,7 +165,12 @@ public final class NodeBootstrap {
         List<ConfigBlocks.Block> sourceBlocks = configured(() -> sourceTypes.configured(settings.config()));
         SourcePlacement.Settings placement = configured(() -> SourcePlacement.Settings.from(settings.config()));
         TickRecorder.Settings recording = configured(() -> TickRecorder.Settings.from(settings.config(), settings.dataDir()));
-        return new Plan(conditions, sinkBlocks, sourceBlocks, placement, recording);
+        Readiness.Settings readiness = configured(() -> Readiness.Settings.from(settings.config()));
+        configured(() -> {
+            readiness.check(names(sourceBlocks), names(sinkBlocks));
+            return null;
+        });
+        return new Plan(conditions, sinkBlocks, sourceBlocks, placement, recording, readiness);
     }
 
     private static void warnAboutCommonPool() {
@@ -330,7 +336,8 @@ public final class NodeBootstrap {
         system.systemActorOf(HitsQuery.create(recent), HitsQuery.NAME, Props.empty());
         ActorRef<TickerRegistry.Command> registry = startRegistry(system, sharding, plan.sourceNames());
         Node node = new Node(settings, system, plan.conditions(), recent, registry, conditionSync, plan.sourceNames(),
-                new TreeSet<>(plan.sinkNames()), new NodeSinks(system, router, sinkRuntime), recorder, sinks);
+                new TreeSet<>(plan.sinkNames()), new NodeSinks(system, router, sinkRuntime), recorder, sinks,
+                plan.readiness());
         hearRemovals(system, node);
         return node;
     }

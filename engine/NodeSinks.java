@@ -67,6 +67,11 @@ public final class NodeSinks {
         }
     }
 
+    /** The live status of every sink on this node, by name. */
+    java.util.Collection<SinkStatus> statuses() {
+        return runtime.all();
+    }
+
     /** Whether the node has a sink of that name. */
     public boolean has(String name) {
         return runtime.statuses().containsKey(name);

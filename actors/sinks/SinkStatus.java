@@ -14,6 +14,8 @@ public final class SinkStatus {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong overflow = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    private final AtomicLong dead = new AtomicLong();
     private final AtomicLong waiting = new AtomicLong();
     private volatile String state = "ok";
     private volatile String lastError;
@@ -60,6 +62,16 @@ public final class SinkStatus {
         lastErrorAt = Instant.now();
     }
 
+    /** A failed attempt will be tried again (after its backoff). */
+    public void retried() {
+        retried.incrementAndGet();
+    }
+
+    /** A hit went to the dead letters on this node. */
+    public void dead() {
+        dead.incrementAndGet();
+    }
+
     public void overflow() {
         overflow.incrementAndGet();
     }
@@ -87,6 +99,14 @@ public final class SinkStatus {
 
     public long failedCount() {
         return failed.get();
+    }
+
+    public long retriedCount() {
+        return retried.get();
+    }
+
+    public long deadCount() {
+        return dead.get();
     }
 
     public long overflowCount() {

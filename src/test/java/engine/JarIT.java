@@ -89,6 +89,56 @@ class JarIT {
         }
     }
 
+    /**
+     * {@code demo} as the README's first minute says: it prints the URL, hits arrive in
+     * {@code GET /api/hits} at its own speed, and Ctrl-C (SIGTERM) deletes its temporary directory.
+     */
+    @Test
+    void theDemoShowsHitsWithinAMinuteAndDeletesItsDirectoryOnCtrlC(@TempDir Path dir) throws Exception {
+        int port = CrashRestartIT.freePort();
+        Path tmp = Files.createDirectory(dir.resolve("tmp"));
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp, "-jar", JAR.toAbsolutePath().toString(), "demo")
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile());
+        pb.environment().put("TICKWATCH_HTTP_PORT", String.valueOf(port));
+        Process demo = pb.start();
+        try {
+            String url = "http://127.0.0.1:" + port + "/";
+            testkit.Await.until(() -> log(dir).contains("tickwatch demo: open " + url) || !demo.isAlive(),
+                    java.time.Duration.ofSeconds(90), "the URL printed");
+            assertTrue(demo.isAlive(), log(dir));
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            ObjectMapper json = new ObjectMapper();
+            testkit.Await.until(() -> {
+                try {
+                    return json.readTree(http.send(java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create(url + "api/hits")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body()).size() > 0;
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }, java.time.Duration.ofSeconds(120), "a hit within the demo's first minute (with start-up and a busy machine's slack)");
+            try (var dirs = Files.list(tmp)) {
+                assertEquals(1, dirs.filter(d -> d.getFileName().toString().startsWith("tickwatch-demo-")).count());
+            }
+        } finally {
+            demo.destroy(); // SIGTERM, as Ctrl-C
+            assertTrue(demo.waitFor(60, TimeUnit.SECONDS), "stopped");
+        }
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of(), left.filter(d -> d.getFileName().toString().startsWith("tickwatch-demo-")).toList(),
+                    "the demo deleted its directory");
+        }
+    }
+
+    private static String log(Path dir) {
+        try {
+            return Files.readString(dir.resolve("out.log"));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     static int runToEnd(Path dir, String... args) throws Exception {
         Process p = start(dir, args);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "finished in time");

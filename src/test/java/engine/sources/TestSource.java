@@ -39,6 +39,7 @@ public final class TestSource implements Source {
     private final Hub hub;
     private final List<Event> events = new ArrayList<>();
     private volatile boolean closed;
+    private volatile String state;
 
     private TestSource(SourceContext ctx, Hub hub) {
         this.ctx = ctx;
@@ -64,6 +65,16 @@ public final class TestSource implements Source {
     @Override
     public void close() {
         closed = true;
+    }
+
+    /** What {@link #health()} reports as the source's {@code state} from now on (null: no state). */
+    public void state(String state) {
+        this.state = state;
+    }
+
+    @Override
+    public Map<String, Object> health() {
+        return state == null ? Map.of() : Map.of("state", state);
     }
 
     /** Hands ticks to the node as a feed would (see {@link SourceContext#ingest}). */
