@@ -98,8 +98,8 @@ class DemoTest {
             assertTrue(firstBar - open < 60 * 60_000L, "the first hits come within the first hour of the market: "
                     + hits);
             HttpResponse<String> page = get(demo.url);
-            // The dashboard lands from branch dash13; until then the node answers / with a 404.
-            assertTrue(page.statusCode() == 200 || page.statusCode() == 404, page.statusCode() + " " + page.body());
+            assertEquals(200, page.statusCode(), "the printed URL opens the dashboard");
+            assertTrue(page.body().contains("tickwatch"), page.body());
             assertTrue(Files.isDirectory(demoDir.resolve("data")));
         }
         assertFalse(Files.exists(demoDir), "the demo's directory is deleted");
