@@ -1,6 +1,8 @@
 package actors;
 
+import conditions.Bar;
 import conditions.ConditionSet;
+import conditions.DailyContext;
 import conditions.Hit;
 import conditions.Market;
 import conditions.ModelListener;
@@ -9,6 +11,7 @@ import conditions.Tick;
 import conditions.TickOutcome;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -162,6 +165,10 @@ public final class TickerEntity
         INSTANCE
     }
 
+    /** The daily context of {@code day} was computed ({@code context} null: none), or failed ({@code error}). */
+    private record DailyReady(LocalDate day, DailyContext context, String error) implements Command {
+    }
+
     /** The purge's delete finished: {@code rows} deleted, or {@code error}. */
     private record PurgeDone(long rows, String error, ActorRef<Purged> replyTo) implements Command {
     }
@@ -261,9 +268,16 @@ public final class TickerEntity
      *
      * @param wallClock the node's wall clock, which {@code future} ticks are judged by (a fixed one in tests)
      * @param recorder  gets every batch of accepted ticks after it is stored (the node's tick recorder)
+     * @param archive   gets the bars each write closed, after it is stored (the node's bar archive)
+     * @param daily     computes the daily context of a trading day (daily table and bar archive)
      */
     public record Deps(ConditionRegistry conditions, ActorRef<HitRouter.Command> router, TickerSettings settings,
-                       Clock wallClock, AcceptedTicks recorder) {
+                       Clock wallClock, AcceptedTicks recorder, ClosedBars archive, DailyContexts daily) {
+        public Deps(ConditionRegistry conditions, ActorRef<HitRouter.Command> router, TickerSettings settings,
+                    Clock wallClock, AcceptedTicks recorder) {
+            this(conditions, router, settings, wallClock, recorder, ClosedBars.NONE, DailyContexts.NONE);
+        }
+
         public Deps(ConditionRegistry conditions, ActorRef<HitRouter.Command> router, TickerSettings settings,
                     Clock wallClock) {
             this(conditions, router, settings, wallClock, AcceptedTicks.NONE);
@@ -307,6 +321,15 @@ public final class TickerEntity
     private enum Purging { NO, DELETING, DELETED }
 
     private Purging purging = Purging.NO;
+    /**
+     * The daily context keys of the current trading day: not part of the stored state (it is derived
+     * from the daily table and the archive, and recomputed after a restart), given to every work
+     * copy that evaluates conditions.
+     */
+    private DailyContext daily;
+    /** The day whose context was asked for last, and when that may be asked again after a failure. */
+    private LocalDate dailyAsked;
+    private long dailyRetryAt;
     /** The shard asked this entity to stop while its purge was deleting. */
     private boolean stopAfterPurge;
 
@@ -388,17 +411,55 @@ public final class TickerEntity
                     return Effect().noReply();
                 })
                 .onCommand(FlushConfirmed.class, (s, c) -> onFlushConfirmed(s))
+                .onCommand(DailyReady.class, (s, c) -> onDailyReady(c))
                 .build();
     }
 
-    /** Collects the hits a work copy finds. */
+    /** Collects the hits a work copy finds and the bars it closes. */
     private static final class HitCollector implements ModelListener {
         final List<Hit> hits = new ArrayList<>();
+        final List<Bar> closed = new ArrayList<>(2);
+
+        @Override
+        public void onBarClosed(SymbolState symbol, long barStart, double[] values) {
+            closed.add(symbol.history().bar(symbol.history().count() - 1));
+        }
 
         @Override
         public void onHit(Hit hit) {
             hits.add(hit);
         }
+    }
+
+    /**
+     * A work copy with the day's daily context; asks for the context of the batch's trading day
+     * when a condition reads daily keys and it is not there yet (once a day; again 30 s after a failure).
+     */
+    private SymbolState workCopy(TickerState s, Market market, ConditionSet conditions, long time) {
+        SymbolState work = s.workCopy(market);
+        if (conditions.readsDailyKeys() && time != Long.MIN_VALUE) {
+            LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(time + market.offsetMillis(), 86_400_000L));
+            boolean have = daily != null && daily.day().equals(day);
+            long now = System.nanoTime();
+            if (!have && (!day.equals(dailyAsked) || dailyRetryAt != 0 && now - dailyRetryAt >= 0)) {
+                dailyAsked = day;
+                dailyRetryAt = 0;
+                ctx.pipeToSelf(deps.daily().forDay(symbol, market, day), (c, failure) ->
+                        new DailyReady(day, c, failure == null ? null : failure.toString()));
+            }
+        }
+        work.daily(daily);
+        return work;
+    }
+
+    private ReplyEffect<TickerEvent, TickerState> onDailyReady(DailyReady r) {
+        if (r.error() != null) {
+            ctx.getLog().warn("{}: daily context of {} failed, trying again in 30 s: {}", symbol, r.day(), r.error());
+            dailyRetryAt = System.nanoTime() + 30_000_000_000L;
+        } else if (r.context() != null && (daily == null || !r.day().isBefore(daily.day()))) {
+            daily = r.context();
+        }
+        return Effect().noReply();
     }
 
     private ReplyEffect<TickerEvent, TickerState> onIngest(TickerState s, Ingest cmd) {
@@ -412,7 +473,7 @@ public final class TickerEntity
             return Effect().reply(cmd.replyTo(), IngestResult.of(0, 0, 0, 0, ticks.size()));
         }
         ConditionSet conditions = deps.conditions().current();
-        SymbolState work = s.workCopy(market);
+        SymbolState work = workCopy(s, market, conditions, ticks.isEmpty() ? Long.MIN_VALUE : ticks.get(ticks.size() - 1).time());
         HitCollector found = new HitCollector();
         List<StoredTick> accepted = new ArrayList<>(ticks.size());
         List<Tick> toRecord = new ArrayList<>(ticks.size());
@@ -456,6 +517,9 @@ public final class TickerEntity
                     if (!toRecord.isEmpty()) {
                         deps.recorder().accepted(source, toRecord);
                     }
+                    if (!found.closed.isEmpty()) {
+                        deps.archive().closed(symbol, found.closed);
+                    }
                     afterWrite(after, hits);
                 })
                 .thenReply(cmd.replyTo(), after -> result);
@@ -474,14 +538,18 @@ public final class TickerEntity
             return Effect().noReply();
         }
         long barStart = s.formingStart();
-        SymbolState work = s.workCopy(s.market());
+        ConditionSet conditions = deps.conditions().current();
+        SymbolState work = workCopy(s, s.market(), conditions, barStart);
         HitCollector found = new HitCollector();
-        work.closeForming(deps.conditions().current(), found);
+        work.closeForming(conditions, found);
         List<TickerEvent> events = new ArrayList<>(1 + found.hits.size());
         events.add(new BarClosedByClock(barStart));
         List<StoredHit> hits = recorded(found, events);
         outbox.carryConfirmed(s, events);
-        return Effect().persist(events).thenRun(after -> afterWrite(after, hits)).thenNoReply();
+        return Effect().persist(events).thenRun(after -> {
+            deps.archive().closed(symbol, found.closed);
+            afterWrite(after, hits);
+        }).thenNoReply();
     }
 
     private ReplyEffect<TickerEvent, TickerState> onFlushConfirmed(TickerState s) {

@@ -1,6 +1,8 @@
 package engine;
 
 import actors.AcceptedTicks;
+import actors.ClosedBars;
+import actors.DailyContexts;
 import actors.ConditionRegistry;
 import actors.ConditionSync;
 import actors.ConfigBlocks;
@@ -46,6 +48,10 @@ import org.slf4j.LoggerFactory;
 import persistence.DeliveryLedger;
 import persistence.Schema;
 import persistence.WatchedTicker;
+import persistence.bars.BarArchive;
+import persistence.bars.BarArchiveWriter;
+import persistence.daily.DailyContextLoader;
+import persistence.daily.DailyStore;
 import persistence.tickfile.TickRecorder;
 
 /**
@@ -61,6 +67,8 @@ import persistence.tickfile.TickRecorder;
  * }</pre>
  */
 public final class NodeBootstrap {
+    /** Closed bars that may wait for the archive's writer (a few minutes of 20,000 tickers' bars). */
+    private static final int ARCHIVE_QUEUE = 200_000;
     private static final Logger LOG = LoggerFactory.getLogger(NodeBootstrap.class);
 
     private final NodeSettings settings;
@@ -221,6 +229,9 @@ public final class NodeBootstrap {
                 .get(wait.toMillis(), TimeUnit.MILLISECONDS);
         DeliveryLedger.createIfNotExists(system, settings.db()).toCompletableFuture()
                 .get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        // the start waits here anyway: the two tables of the daily context, created on this thread
+        BarArchive.of(system, settings.db()).createTable();
+        DailyStore.of(system, settings.db()).createTable();
     }
 
     /**
@@ -277,8 +288,13 @@ public final class NodeBootstrap {
     private Node startTickers(ActorSystem<Void> system, Plan plan, ActorRef<HitRouter.Command> router,
                               RecentHits recent, SinkRuntime sinkRuntime, List<HitSink> sinks) {
         TickRecorder recorder = startRecorder(system, plan.recording());
+        BarArchive archive = BarArchive.of(system, settings.db());
+        BarArchiveWriter archiveWriter = BarArchiveWriter.start(archive, ARCHIVE_QUEUE);
+        system.getWhenTerminated().thenRun(archiveWriter::close);
+        DailyContextLoader daily = new DailyContextLoader(DailyStore.of(system, settings.db()), archive,
+                system.dispatchers().lookup(DispatcherSelector.blocking()));
         ClusterSharding sharding = startEntities(system, plan.conditions(), router,
-                recorder == null ? AcceptedTicks.NONE : recorder::record);
+                recorder == null ? AcceptedTicks.NONE : recorder::record, archiveWriter::closed, daily::forDay);
         ActorRef<ConditionSync.Command> conditionSync = system.systemActorOf(
                 // on the blocking dispatcher: taking a newer set from another node rewrites the conditions file
                 ConditionSync.create(plan.conditions(), settings.conditionsSync()), "condition-sync",
@@ -305,10 +321,11 @@ public final class NodeBootstrap {
     }
 
     private ClusterSharding startEntities(ActorSystem<Void> system, ConditionRegistry conditions,
-                                          ActorRef<HitRouter.Command> router, AcceptedTicks recorder) {
+                                          ActorRef<HitRouter.Command> router, AcceptedTicks recorder,
+                                          ClosedBars archive, DailyContexts daily) {
         ClusterSharding sharding = ClusterSharding.get(system);
         TickerEntity.init(sharding, new TickerEntity.Deps(conditions, router, settings.ticker(),
-                java.time.Clock.systemUTC(), recorder));
+                java.time.Clock.systemUTC(), recorder, archive, daily));
         return sharding;
     }
 
