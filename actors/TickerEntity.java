@@ -253,10 +253,29 @@ public final class TickerEntity
      * @param lastBar      the last closed bar in the {@link BarJson} shape (ready indicators only) or {@code null}
      * @param barsClosed   bars closed since the first tick
      * @param pendingHits  hits not yet confirmed by every sink, oldest first
+     * @param daily        the daily context keys the entity holds ({@code day} and every computed key),
+     *                     or {@code null} when it holds none
      */
     public record TickerStatus(String symbol, String market, long accepted, Map<String, Long> rejected,
                                String lastTickTime, Map<String, Object> forming, Map<String, Object> lastBar,
-                               long barsClosed, List<StoredHit> pendingHits) implements CborSerializable {
+                               long barsClosed, List<StoredHit> pendingHits, Map<String, Object> daily)
+            implements CborSerializable {
+        public TickerStatus(String symbol, String market, long accepted, Map<String, Long> rejected,
+                            String lastTickTime, Map<String, Object> forming, Map<String, Object> lastBar,
+                            long barsClosed, List<StoredHit> pendingHits) {
+            this(symbol, market, accepted, rejected, lastTickTime, forming, lastBar, barsClosed, pendingHits, null);
+        }
+
+        TickerStatus withDaily(DailyContext c) {
+            if (c == null) {
+                return this;
+            }
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("day", c.day().toString());
+            d.putAll(c.present());
+            return new TickerStatus(symbol, market, accepted, rejected, lastTickTime, forming, lastBar, barsClosed,
+                    pendingHits, d);
+        }
     }
 
     /** Closed bars, oldest first, each in the {@link BarJson} shape. */
@@ -387,7 +406,7 @@ public final class TickerEntity
                 .onCommand(c -> purging != Purging.NO, (s, c) -> Effect().unhandled().thenNoReply())
                 .onCommand(Purge.class, (s, c) -> onPurge(c))
                 .onCommand(Ingest.class, this::onIngest)
-                .onCommand(GetStatus.class, (s, c) -> Effect().reply(c.replyTo(), s.status()))
+                .onCommand(GetStatus.class, (s, c) -> Effect().reply(c.replyTo(), s.status().withDaily(daily)))
                 .onCommand(GetBars.class, (s, c) -> Effect().reply(c.replyTo(), s.bars(c.limit())))
                 .onCommand(Wake.class, (s, c) -> Effect().noReply())
                 .onCommand(Passivate.class, (s, c) -> {

@@ -3,6 +3,7 @@ package engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import conditions.ConditionSet;
+import conditions.DailyBar;
 import conditions.Hit;
 import conditions.MarketModel;
 import conditions.ModelConfig;
@@ -52,12 +53,29 @@ public final class Backtest {
 
     public static Summary run(List<Path> tickFiles, ConditionSet conditions, ModelConfig config, Path out)
             throws IOException {
+        return run(tickFiles, conditions, config, out, null);
+    }
+
+    /**
+     * @param daily the {@code --daily} file's days by symbol, or null: without it the daily keys
+     *              other than the {@code 20D_} ones are absent
+     */
+    public static Summary run(List<Path> tickFiles, ConditionSet conditions, ModelConfig config, Path out,
+                              Map<String, List<DailyBar>> daily) throws IOException {
         long t0 = System.nanoTime();
         Files.createDirectories(out);
         try (BufferedWriter bars = Files.newBufferedWriter(out.resolve("bars.jsonl"), StandardCharsets.UTF_8);
              BufferedWriter hits = Files.newBufferedWriter(out.resolve("hits.jsonl"), StandardCharsets.UTF_8)) {
             Output output = new Output(bars, hits);
-            MarketModel model = new MarketModel(config, conditions, output);
+            MarketModel model;
+            if (daily != null || conditions.readsDailyKeys()) {
+                // only then: a backtest without daily keys keeps its listener and its speed
+                BacktestDaily context = new BacktestDaily(daily == null ? Map.of() : daily, output);
+                model = new MarketModel(config, conditions, context);
+                model.dailyProvider(context);
+            } else {
+                model = new MarketModel(config, conditions, output);
+            }
             long[] malformedLogged = {0};
             ReadStats stats;
             try {

@@ -42,10 +42,11 @@ public final class TickerRoutes extends ApiDirectives {
                               @JsonProperty("bars_closed") long barsClosed,
                               @JsonProperty("pending_hits") int pendingHits,
                               @JsonProperty("source_health") @JsonInclude(JsonInclude.Include.NON_NULL)
-                              Map<String, Object> sourceHealth) {
+                              Map<String, Object> sourceHealth,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> daily) {
         static StatusReply of(TickerStatus s, Map<String, Object> sourceHealth) {
             return new StatusReply(s.symbol(), s.market(), s.accepted(), s.rejected(), s.lastTickTime(), s.forming(),
-                    s.lastBar(), s.barsClosed(), s.pendingHits().size(), sourceHealth);
+                    s.lastBar(), s.barsClosed(), s.pendingHits().size(), sourceHealth, s.daily());
         }
     }
 
