@@ -24,7 +24,13 @@ public final class BarArchiveWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BarArchiveWriter.class);
     static final int ATTEMPTS = 5;
     /** Bars written in one transaction at most. */
-    private static final int BATCH = 2_000;
+    private static final int BATCH = 10_000;
+    /**
+     * At most one write a second: the archive shares the journal's database, and on H2 each commit
+     * writes a chunk to the file. Writing each bar as it came cost the journal so much that a loaded
+     * node's registry asks timed out (bench node); once a second, a write holds thousands of bars.
+     */
+    private static final long INTERVAL_NANOS = 1_000_000_000L;
 
     private final BarArchive archive;
     private final BlockingQueue<BarArchive.SymbolBar> queue;
@@ -76,15 +82,21 @@ public final class BarArchiveWriter implements AutoCloseable {
 
     private void run() {
         List<BarArchive.SymbolBar> batch = new ArrayList<>(BATCH);
+        long lastWrite = System.nanoTime() - INTERVAL_NANOS;
         while (!closing || !queue.isEmpty()) {
             try {
                 BarArchive.SymbolBar first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
+                long wait = lastWrite + INTERVAL_NANOS - System.nanoTime();
+                if (wait > 0 && !closing) {
+                    TimeUnit.NANOSECONDS.sleep(wait); // let the bars of the next second gather
+                }
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
                 write(batch);
+                lastWrite = System.nanoTime();
                 batch.clear();
             } catch (InterruptedException e) {
                 closing = true;
