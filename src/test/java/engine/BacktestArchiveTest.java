@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import conditions.Bar;
-import conditions.Tick;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import persistence.TestDb;
 import persistence.bars.BarArchive;
-import persistence.tickfile.TickFileWriter;
 
 /** {@code backtest --archive}: the bars a backtest builds from tick files land in the node's bar archive, which a node then serves. */
 class BacktestArchiveTest {
@@ -26,15 +24,7 @@ class BacktestArchiveTest {
 
     @Test
     void backtestFillsTheArchiveANodeServes() throws Exception {
-        List<List<Tick>> byDay = DailyKeysNodeTest.ticksByDay();
-        Path ticks = dir.resolve("ticks.csv.gz");
-        try (TickFileWriter w = new TickFileWriter(ticks)) {
-            for (List<Tick> day : byDay) {
-                for (Tick t : day) {
-                    w.append(t);
-                }
-            }
-        }
+        Path ticks = DailyKeysNodeTest.tickFile(dir, DailyKeysNodeTest.ticksByDay());
         Path conditions = dir.resolve("cond.json");
         Files.writeString(conditions, "{}");
         TestDb.Db db = TestDb.h2(dir.resolve("data"));

@@ -84,6 +84,19 @@ class DailyKeysNodeTest {
         return out;
     }
 
+    /** The ticks in one tick file, day after day. */
+    static Path tickFile(Path dir, List<List<Tick>> byDay) throws java.io.IOException {
+        Path ticks = dir.resolve("ticks.csv.gz");
+        try (TickFileWriter w = new TickFileWriter(ticks)) {
+            for (List<Tick> day : byDay) {
+                for (Tick t : day) {
+                    w.append(t);
+                }
+            }
+        }
+        return ticks;
+    }
+
     /** Daily bars of days 0..19: high close + 5, low close - 5 (so on day 20, 05D_LOW 1010 and 05D_HIGH 1024). */
     static List<DailyBar> dailyBars() {
         List<DailyBar> out = new ArrayList<>();
@@ -98,14 +111,7 @@ class DailyKeysNodeTest {
     @Test
     void backtestAndALiveNodeHitTheSameBars() throws Exception {
         List<List<Tick>> byDay = ticksByDay();
-        Path ticks = dir.resolve("ticks.csv.gz");
-        try (TickFileWriter w = new TickFileWriter(ticks)) {
-            for (List<Tick> day : byDay) {
-                for (Tick t : day) {
-                    w.append(t);
-                }
-            }
-        }
+        Path ticks = tickFile(dir, byDay);
         Path daily = dir.resolve("daily.csv");
         try (Writer w = Files.newBufferedWriter(daily)) {
             DailyCsv.write(w, Map.of(SYMBOL, dailyBars()));
