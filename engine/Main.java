@@ -5,9 +5,6 @@ import conditions.ConditionException;
 import conditions.ConditionParser;
 import conditions.ConditionSet;
 import conditions.ModelConfig;
-import persistence.DbSettings;
-import persistence.bars.BarArchive;
-import persistence.daily.DailyCsv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +14,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import persistence.tickfile.TickGenerator;
+import persistence.DbSettings;
+import persistence.bars.BarArchive;
+import persistence.daily.DailyCsv;
 
 /**
  * The command line: {@code run} (the default) starts a node; {@code backtest} replays tick files;
