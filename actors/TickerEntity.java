@@ -3,7 +3,9 @@ package actors;
 import conditions.Condition;
 import conditions.ConditionException;
 import conditions.ConditionParser;
+import conditions.Bar;
 import conditions.ConditionSet;
+import conditions.DailyContext;
 import conditions.Hit;
 import conditions.Market;
 import conditions.ModelListener;
@@ -12,6 +14,7 @@ import conditions.Tick;
 import conditions.TickOutcome;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,6 +193,10 @@ public final class TickerEntity
         INSTANCE
     }
 
+    /** The daily context of {@code day} was computed ({@code context} null: none), or failed ({@code error}). */
+    private record DailyReady(LocalDate day, DailyContext context, String error) implements Command {
+    }
+
     /** The purge's delete finished: {@code rows} deleted, or {@code error}. */
     private record PurgeDone(long rows, String error, ActorRef<Purged> replyTo) implements Command {
     }
@@ -274,10 +281,29 @@ public final class TickerEntity
      * @param lastBar      the last closed bar in the {@link BarJson} shape (ready indicators only) or {@code null}
      * @param barsClosed   bars closed since the first tick
      * @param pendingHits  hits not yet confirmed by every sink, oldest first
+     * @param daily        the daily context keys the entity holds ({@code day} and every computed key),
+     *                     or {@code null} when it holds none
      */
     public record TickerStatus(String symbol, String market, long accepted, Map<String, Long> rejected,
                                String lastTickTime, Map<String, Object> forming, Map<String, Object> lastBar,
-                               long barsClosed, List<StoredHit> pendingHits) implements CborSerializable {
+                               long barsClosed, List<StoredHit> pendingHits, Map<String, Object> daily)
+            implements CborSerializable {
+        public TickerStatus(String symbol, String market, long accepted, Map<String, Long> rejected,
+                            String lastTickTime, Map<String, Object> forming, Map<String, Object> lastBar,
+                            long barsClosed, List<StoredHit> pendingHits) {
+            this(symbol, market, accepted, rejected, lastTickTime, forming, lastBar, barsClosed, pendingHits, null);
+        }
+
+        TickerStatus withDaily(DailyContext c) {
+            if (c == null) {
+                return this;
+            }
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("day", c.day().toString());
+            d.putAll(c.present());
+            return new TickerStatus(symbol, market, accepted, rejected, lastTickTime, forming, lastBar, barsClosed,
+                    pendingHits, d);
+        }
     }
 
     /** Closed bars, oldest first, each in the {@link BarJson} shape. */
@@ -289,9 +315,16 @@ public final class TickerEntity
      *
      * @param wallClock the node's wall clock, which {@code future} ticks are judged by (a fixed one in tests)
      * @param recorder  gets every batch of accepted ticks after it is stored (the node's tick recorder)
+     * @param archive   gets the bars each write closed, after it is stored (the node's bar archive)
+     * @param daily     computes the daily context of a trading day (daily table and bar archive)
      */
     public record Deps(ConditionRegistry conditions, ActorRef<HitRouter.Command> router, TickerSettings settings,
-                       Clock wallClock, AcceptedTicks recorder) {
+                       Clock wallClock, AcceptedTicks recorder, ClosedBars archive, DailyContexts daily) {
+        public Deps(ConditionRegistry conditions, ActorRef<HitRouter.Command> router, TickerSettings settings,
+                    Clock wallClock, AcceptedTicks recorder) {
+            this(conditions, router, settings, wallClock, recorder, ClosedBars.NONE, DailyContexts.NONE);
+        }
+
         public Deps(ConditionRegistry conditions, ActorRef<HitRouter.Command> router, TickerSettings settings,
                     Clock wallClock) {
             this(conditions, router, settings, wallClock, AcceptedTicks.NONE);
@@ -339,6 +372,15 @@ public final class TickerEntity
     private enum Purging { NO, DELETING, DELETED }
 
     private Purging purging = Purging.NO;
+    /**
+     * The daily context keys of the current trading day: not part of the stored state (it is derived
+     * from the daily table and the archive, and recomputed after a restart), given to every work
+     * copy that evaluates conditions.
+     */
+    private DailyContext daily;
+    /** The day whose context was asked for last, and when that may be asked again after a failure. */
+    private LocalDate dailyAsked;
+    private long dailyRetryAt;
     /** The shard asked this entity to stop while its purge was deleting. */
     private boolean stopAfterPurge;
 
@@ -399,7 +441,7 @@ public final class TickerEntity
                 .onCommand(Idle.class, (s, c) -> onIdle(s))
                 .onCommand(Purge.class, (s, c) -> onPurge(c))
                 .onCommand(Ingest.class, this::onIngest)
-                .onCommand(GetStatus.class, (s, c) -> Effect().reply(c.replyTo(), s.status()))
+                .onCommand(GetStatus.class, (s, c) -> Effect().reply(c.replyTo(), s.status().withDaily(daily)))
                 .onCommand(GetBars.class, (s, c) -> Effect().reply(c.replyTo(), s.bars(c.limit())))
                 .onCommand(Wake.class, (s, c) -> Effect().noReply())
                 .onCommand(Passivate.class, (s, c) -> {
@@ -428,17 +470,55 @@ public final class TickerEntity
                     return Effect().noReply();
                 })
                 .onCommand(Preview.class, (s, c) -> Effect().reply(c.replyTo(), preview(s, c)))
+                .onCommand(DailyReady.class, (s, c) -> onDailyReady(c))
                 .build();
     }
 
-    /** Collects the hits a work copy finds. */
+    /** Collects the hits a work copy finds and the bars it closes. */
     private static final class HitCollector implements ModelListener {
         final List<Hit> hits = new ArrayList<>();
+        final List<Bar> closed = new ArrayList<>(2);
+
+        @Override
+        public void onBarClosed(SymbolState symbol, long barStart, double[] values) {
+            closed.add(symbol.history().bar(symbol.history().count() - 1));
+        }
 
         @Override
         public void onHit(Hit hit) {
             hits.add(hit);
         }
+    }
+
+    /**
+     * A work copy with the day's daily context; asks for the context of the batch's trading day
+     * when a condition reads daily keys and it is not there yet (once a day; again 30 s after a failure).
+     */
+    private SymbolState workCopy(TickerState s, Market market, ConditionSet conditions, long time) {
+        SymbolState work = s.workCopy(market);
+        if (conditions.readsDailyKeys() && time != Long.MIN_VALUE) {
+            LocalDate day = LocalDate.ofEpochDay(Math.floorDiv(time + market.offsetMillis(), 86_400_000L));
+            boolean have = daily != null && daily.day().equals(day);
+            long now = System.nanoTime();
+            if (!have && (!day.equals(dailyAsked) || dailyRetryAt != 0 && now - dailyRetryAt >= 0)) {
+                dailyAsked = day;
+                dailyRetryAt = 0;
+                ctx.pipeToSelf(deps.daily().forDay(symbol, market, day), (c, failure) ->
+                        new DailyReady(day, c, failure == null ? null : failure.toString()));
+            }
+        }
+        work.daily(daily);
+        return work;
+    }
+
+    private ReplyEffect<TickerEvent, TickerState> onDailyReady(DailyReady r) {
+        if (r.error() != null) {
+            ctx.getLog().warn("{}: daily context of {} failed, trying again in 30 s: {}", symbol, r.day(), r.error());
+            dailyRetryAt = System.nanoTime() + 30_000_000_000L;
+        } else if (r.context() != null && (daily == null || !r.day().isBefore(daily.day()))) {
+            daily = r.context();
+        }
+        return Effect().noReply();
     }
 
     private ReplyEffect<TickerEvent, TickerState> onIngest(TickerState s, Ingest cmd) {
@@ -452,7 +532,7 @@ public final class TickerEntity
             return Effect().reply(cmd.replyTo(), IngestResult.of(0, 0, 0, 0, ticks.size()));
         }
         ConditionSet conditions = deps.conditions().current();
-        SymbolState work = s.workCopy(market);
+        SymbolState work = workCopy(s, market, conditions, ticks.isEmpty() ? Long.MIN_VALUE : ticks.get(ticks.size() - 1).time());
         HitCollector found = new HitCollector();
         List<StoredTick> accepted = new ArrayList<>(ticks.size());
         List<Tick> toRecord = new ArrayList<>(ticks.size());
@@ -499,6 +579,9 @@ public final class TickerEntity
                         deps.recorder().accepted(source, toRecord);
                     }
                     written(asked, after.barsClosed() - barsBefore, hits);
+                    if (!found.closed.isEmpty()) {
+                        deps.archive().closed(symbol, found.closed);
+                    }
                     afterWrite(after, hits);
                 })
                 .thenReply(cmd.replyTo(), after -> result);
@@ -531,9 +614,10 @@ public final class TickerEntity
             return Effect().noReply();
         }
         long barStart = s.formingStart();
-        SymbolState work = s.workCopy(s.market());
+        ConditionSet conditions = deps.conditions().current();
+        SymbolState work = workCopy(s, s.market(), conditions, barStart);
         HitCollector found = new HitCollector();
-        work.closeForming(deps.conditions().current(), found);
+        work.closeForming(conditions, found);
         List<TickerEvent> events = new ArrayList<>(1 + found.hits.size());
         events.add(new BarClosedByClock(barStart));
         List<StoredHit> hits = recorded(found, events);
@@ -541,6 +625,7 @@ public final class TickerEntity
         long asked = System.nanoTime();
         return Effect().persist(events).thenRun(after -> {
             written(asked, 1, hits);
+            deps.archive().closed(symbol, found.closed);
             afterWrite(after, hits);
         }).thenNoReply();
     }

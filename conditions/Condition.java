@@ -28,6 +28,7 @@ public final class Condition {
     private final OrderIntent order;
     private final int[] inputs;
     private final int[] previousInputs; // fields read on the bar before (by crosses)
+    private final int[] dailyInputs; // daily context keys read
 
     Condition(String name, Set<String> symbols, Clause when, long cooldownMillis, List<String> sinks,
               boolean onUpdate, String form, JsonNode source) {
@@ -47,8 +48,10 @@ public final class Condition {
         this.form = form;
         this.source = source;
         Set<Field> fields = EnumSet.noneOf(Field.class);
-        when.inputs(fields);
+        Set<DailyKey> keys = EnumSet.noneOf(DailyKey.class);
+        when.inputs(fields, keys);
         this.inputs = fields.stream().mapToInt(Enum::ordinal).toArray();
+        this.dailyInputs = keys.stream().mapToInt(Enum::ordinal).toArray();
         Set<Field> previous = EnumSet.noneOf(Field.class);
         when.previousInputs(previous);
         this.previousInputs = previous.stream().mapToInt(Enum::ordinal).toArray();
@@ -103,8 +106,21 @@ public final class Condition {
         return symbols.isEmpty() || symbols.contains(symbol);
     }
 
-    /** Whether the condition holds on {@code now}, given {@code before} (the bar before it). */
+    /** Whether the condition holds on {@code now}, given {@code before} (the bar before it), without daily context. */
     public boolean test(double[] now, double[] before) {
+        return test(now, before, DailyContext.ABSENT);
+    }
+
+    /** Whether it reads any daily context key. */
+    public boolean readsDailyKeys() {
+        return dailyInputs.length > 0;
+    }
+
+    /**
+     * Whether the condition holds on {@code now}, given {@code before} (the bar before it) and
+     * {@code daily}, the daily context keys of {@code now}'s trading day by {@link DailyKey#ordinal()}.
+     */
+    public boolean test(double[] now, double[] before, double[] daily) {
         for (int i : inputs) {
             if (Double.isNaN(now[i])) {
                 return false;
@@ -115,14 +131,27 @@ public final class Condition {
                 return false;
             }
         }
-        return when.test(now, before);
+        for (int i : dailyInputs) {
+            if (Double.isNaN(daily[i])) {
+                return false;
+            }
+        }
+        return when.test(now, before, daily);
     }
 
     /** The values it read, by field name. */
     public Map<String, Double> read(double[] now) {
+        return read(now, DailyContext.ABSENT);
+    }
+
+    /** The values it read, fields by name and then daily keys by key. */
+    public Map<String, Double> read(double[] now, double[] daily) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (int i : inputs) {
             out.put(Field.at(i).name(), now[i]);
+        }
+        for (int i : dailyInputs) {
+            out.put(DailyKey.at(i).key(), daily[i]);
         }
         return out;
     }

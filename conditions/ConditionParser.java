@@ -39,6 +39,12 @@ public final class ConditionParser {
     private static final List<String> JAZZ_OPS = List.of("BIGGER", "SMALLER", "BETWEEN", "BIGGER_P",
             "SMALLER_P", "BIGGER_MINMAX_P", "SMALLER_MINMAX_P");
 
+    /**
+     * jazzstock's spellings of our fields, accepted as they are: its 5-minute RSI column is
+     * {@code RSI} (the same 14-bar Wilder RSI on a 0-100 scale).
+     */
+    private static final Map<String, String> ALIASES = Map.of("RSI", "RSI14");
+
     private final List<String> problems = new ArrayList<>();
     private String current;
 
@@ -385,15 +391,24 @@ public final class ConditionParser {
 
     private Operand field(JsonNode node, String at) {
         if (!node.isTextual()) {
-            problem(at, "expected a field name; valid names: " + Field.validNames());
+            problem(at, "expected a field name; valid names: " + validNames());
             return null;
         }
-        Field f = Field.byName(node.asText());
-        if (f == null) {
-            problem(at, "unknown field \"" + node.asText() + "\"; valid names: " + Field.validNames());
-            return null;
+        String name = node.asText();
+        Field f = Field.byName(ALIASES.getOrDefault(name, name));
+        if (f != null) {
+            return Operand.of(f, 1);
         }
-        return Operand.of(f, 1);
+        DailyKey k = DailyKey.byKey(name);
+        if (k != null) {
+            return Operand.of(k, 1);
+        }
+        problem(at, "unknown field \"" + name + "\"; valid names: " + validNames());
+        return null;
+    }
+
+    private static String validNames() {
+        return Field.validNames() + "; daily keys: " + DailyKey.validKeys();
     }
 
     /** A number, a field name, or {"of": FIELD, "times": NUMBER}. */
@@ -410,7 +425,7 @@ public final class ConditionParser {
                 problem(at + ".times", "must be a number");
                 return null;
             }
-            return f == null ? null : Operand.of(f.field(), node.get("times").asDouble());
+            return f == null ? null : f.times(node.get("times").asDouble());
         }
         problem(at, "expected a number, a field name, or {\"of\": FIELD, \"times\": NUMBER}");
         return null;

@@ -22,11 +22,13 @@ public final class ConditionSet {
     private final Condition[] closeForAll;
     private final Condition[] updateForAll;
     private final boolean anyFiltered;
+    private final boolean readsDailyKeys;
 
     private ConditionSet(Map<String, Condition> byName) {
         this.byName = byName;
         this.hasUpdate = byName.values().stream().anyMatch(Condition::onUpdate);
         this.anyFiltered = byName.values().stream().anyMatch(c -> !c.symbols().isEmpty());
+        this.readsDailyKeys = byName.values().stream().anyMatch(Condition::readsDailyKeys);
         this.closeForAll = select(null, false);
         this.updateForAll = select(null, true);
     }
@@ -67,6 +69,11 @@ public final class ConditionSet {
 
     public int size() {
         return byName.size();
+    }
+
+    /** Whether any condition reads a daily context key (only then does a live ticker load its context). */
+    public boolean readsDailyKeys() {
+        return readsDailyKeys;
     }
 
     boolean hasUpdateConditions() {

@@ -14,6 +14,7 @@ public final class MarketModel {
     private final Map<String, SymbolState> symbols = new HashMap<>();
     private final long[] outcomes = new long[TickOutcome.values().length];
     private ConditionSet conditions;
+    private DailyContext.Provider dailyProvider;
 
     public MarketModel(ModelConfig config, ConditionSet conditions, ModelListener listener) {
         this.config = config;
@@ -25,6 +26,7 @@ public final class MarketModel {
         SymbolState s = symbols.get(tick.symbol());
         if (s == null) {
             s = new SymbolState(tick.symbol(), tick.market(), config);
+            s.dailyProvider(dailyProvider);
             symbols.put(tick.symbol(), s);
         }
         TickOutcome o = s.offer(tick, conditions, listener);
@@ -37,6 +39,11 @@ public final class MarketModel {
         for (SymbolState s : symbols.values()) {
             s.closeForming(conditions, listener);
         }
+    }
+
+    /** Where each symbol's daily context keys come from (the backtest's {@code --daily}); set before the first tick. */
+    public void dailyProvider(DailyContext.Provider provider) {
+        this.dailyProvider = provider;
     }
 
     public void setConditions(ConditionSet conditions) {

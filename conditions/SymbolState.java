@@ -52,6 +52,10 @@ public final class SymbolState {
     private double[] previous = nanArray();
     private double[] scratch;
 
+    // The daily context keys (null until one is given); see daily(..).
+    private DailyContext daily;
+    private DailyContext.Provider dailyProvider;
+
     // Conditions applying to this symbol, cached per condition set.
     private ConditionSet cachedSet;
     private Condition[] closeConditions;
@@ -233,8 +237,11 @@ public final class SymbolState {
         history.compute(history.count() - 1, current);
         listener.onBarClosed(this, bar, current);
         Condition[] close = conditionsFor(conditions, false);
-        for (Condition c : close) {
-            evaluate(c, bar, current, previous, listener);
+        if (close.length > 0) {
+            double[] day = dailyValues(bar);
+            for (Condition c : close) {
+                evaluate(c, bar, current, previous, day, listener);
+            }
         }
         return true;
     }
@@ -251,23 +258,24 @@ public final class SymbolState {
         history.append(formingStart, fOpen, fHigh, fLow, fClose, fVolume, fVolumeFraction);
         history.compute(history.count() - 1, scratch);
         history.retract();
+        double[] day = dailyValues(formingStart);
         for (Condition c : update) {
-            evaluate(c, formingStart, scratch, current, listener);
+            evaluate(c, formingStart, scratch, current, day, listener);
         }
     }
 
-    private void evaluate(Condition c, long bar, double[] now, double[] before, ModelListener listener) {
-        evaluate(c, bar, now, before, gates, listener);
+    private void evaluate(Condition c, long bar, double[] now, double[] before, double[] day, ModelListener listener) {
+        evaluate(c, bar, now, before, day, gates, listener);
     }
 
-    private void evaluate(Condition c, long bar, double[] now, double[] before, HitGates gates,
+    private void evaluate(Condition c, long bar, double[] now, double[] before, double[] day, HitGates gates,
                           ModelListener listener) {
         if (!gates.allows(c.name(), bar, c.cooldownMillis())) {
             return;
         }
-        if (c.test(now, before)) {
+        if (c.test(now, before, day)) {
             gates.record(c.name(), bar);
-            listener.onHit(new Hit(c.name(), symbol, bar, market, c.read(now), c.sinks(),
+            listener.onHit(new Hit(c.name(), symbol, bar, market, c.read(now, day), c.sinks(),
                     now[Field.CLOSE.ordinal()], bar + intervalMillis, c.order()));
         }
     }
@@ -295,12 +303,46 @@ public final class SymbolState {
         Arrays.fill(before, Double.NaN);
         for (long seq = history.firstShown(); seq < history.count(); seq++) {
             history.compute(seq, now);
-            evaluate(c, history.start(seq), now, before, fresh, collect);
+            evaluate(c, history.start(seq), now, before, dailyValues(history.start(seq)), fresh, collect);
             double[] t = before;
             before = now;
             now = t;
         }
         return hits;
+    }
+
+    /**
+     * The daily keys of the trading day of the bar starting at {@code bar}: the context given for
+     * that day, else the provider's (asked once per day, at the day's first evaluation, so never per
+     * tick), else every key absent.
+     */
+    private double[] dailyValues(long bar) {
+        long localDay = Math.floorDiv(bar + offset, Market.DAY);
+        if ((daily == null || daily.day().toEpochDay() != localDay) && dailyProvider != null) {
+            DailyContext c = dailyProvider.contextFor(this, java.time.LocalDate.ofEpochDay(localDay));
+            if (c != null) {
+                daily = c;
+            }
+        }
+        return daily == null ? DailyContext.ABSENT : daily.valuesFor(localDay);
+    }
+
+    /**
+     * Gives the daily context keys (the live node computes them off the entity's thread and hands
+     * them over); they apply to the bars of {@code context.day()} only.
+     */
+    public void daily(DailyContext context) {
+        this.daily = context;
+    }
+
+    /** The daily context held, or {@code null}. */
+    public DailyContext daily() {
+        return daily;
+    }
+
+    /** Where the daily context of a day is computed on demand (the backtest); null: only {@link #daily(DailyContext)}. */
+    public void dailyProvider(DailyContext.Provider provider) {
+        this.dailyProvider = provider;
     }
 
     private Condition[] conditionsFor(ConditionSet set, boolean onUpdate) {

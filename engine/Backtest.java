@@ -3,6 +3,7 @@ package engine;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import conditions.ConditionSet;
+import conditions.DailyBar;
 import conditions.Hit;
 import conditions.MarketModel;
 import conditions.ModelConfig;
@@ -22,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import persistence.BarJson;
 import persistence.HitJson;
+import persistence.bars.BarArchive;
 import persistence.tickfile.ReadStats;
 import persistence.tickfile.TickFileReader;
 
@@ -52,12 +54,40 @@ public final class Backtest {
 
     public static Summary run(List<Path> tickFiles, ConditionSet conditions, ModelConfig config, Path out)
             throws IOException {
+        return run(tickFiles, conditions, config, out, null);
+    }
+
+    /**
+     * @param daily the {@code --daily} file's days by symbol, or null: without it the daily keys
+     *              other than the {@code 20D_} ones are absent
+     */
+    public static Summary run(List<Path> tickFiles, ConditionSet conditions, ModelConfig config, Path out,
+                              Map<String, List<DailyBar>> daily) throws IOException {
+        return run(tickFiles, conditions, config, out, daily, null);
+    }
+
+    /**
+     * @param archive where to write every closed bar too ({@code --archive}: the node's bar archive),
+     *                or null
+     */
+    public static Summary run(List<Path> tickFiles, ConditionSet conditions, ModelConfig config, Path out,
+                              Map<String, List<DailyBar>> daily, BarArchive archive) throws IOException {
         long t0 = System.nanoTime();
         Files.createDirectories(out);
         try (BufferedWriter bars = Files.newBufferedWriter(out.resolve("bars.jsonl"), StandardCharsets.UTF_8);
              BufferedWriter hits = Files.newBufferedWriter(out.resolve("hits.jsonl"), StandardCharsets.UTF_8)) {
             Output output = new Output(bars, hits);
-            MarketModel model = new MarketModel(config, conditions, output);
+            ArchiveOutput archived = archive == null ? null : new ArchiveOutput(archive, output);
+            ModelListener first = archived == null ? output : archived;
+            MarketModel model;
+            if (daily != null || conditions.readsDailyKeys()) {
+                // only then: a backtest without daily keys keeps its listener and its speed
+                BacktestDaily context = new BacktestDaily(daily == null ? Map.of() : daily, first);
+                model = new MarketModel(config, conditions, context);
+                model.dailyProvider(context);
+            } else {
+                model = new MarketModel(config, conditions, first);
+            }
             long[] malformedLogged = {0};
             ReadStats stats;
             try {
@@ -69,6 +99,9 @@ public final class Backtest {
                     }
                 });
                 model.closeAll();
+                if (archived != null) {
+                    archived.flush();
+                }
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
@@ -109,6 +142,38 @@ public final class Backtest {
             m.put("cut_files", s.cutFiles());
         }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), m);
+    }
+
+    /** {@code --archive}: every closed bar also goes to the bar archive, 10,000 to a transaction. */
+    private static final class ArchiveOutput implements ModelListener {
+        private static final int BATCH = 10_000;
+        private final BarArchive archive;
+        private final ModelListener next;
+        private final List<BarArchive.SymbolBar> batch = new java.util.ArrayList<>(BATCH);
+
+        ArchiveOutput(BarArchive archive, ModelListener next) {
+            this.archive = archive;
+            this.next = next;
+        }
+
+        @Override
+        public void onBarClosed(SymbolState symbol, long barStart, double[] values) {
+            batch.add(new BarArchive.SymbolBar(symbol.symbol(), symbol.history().bar(symbol.history().count() - 1)));
+            if (batch.size() == BATCH) {
+                flush();
+            }
+            next.onBarClosed(symbol, barStart, values);
+        }
+
+        @Override
+        public void onHit(Hit hit) {
+            next.onHit(hit);
+        }
+
+        void flush() {
+            archive.write(batch);
+            batch.clear();
+        }
     }
 
     /**

@@ -14,6 +14,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import persistence.tickfile.TickGenerator;
+import persistence.DbSettings;
+import persistence.bars.BarArchive;
+import persistence.daily.DailyCsv;
 
 /**
  * The command line: {@code run} (the default) starts a node; {@code demo} one replaying a demo market; {@code backtest} replays tick files;
@@ -25,7 +28,7 @@ public final class Main {
             usage: java -jar tickwatch.jar demo [--port 8080] [--speed 60] [--seed 1]  a node replaying a demo market, with alerts (start here)
                    java -jar tickwatch.jar [run] [--config FILE]  start a node (embedded H2 in ./data, admin API on 127.0.0.1:8080)
                    java -jar tickwatch.jar run --replay FILE... [--speed 1|60|max]  start a node and feed tick files through it
-                   java -jar tickwatch.jar backtest --ticks FILE... --conditions FILE --out DIR [--interval 5m] [--extended-hours]
+                   java -jar tickwatch.jar backtest --ticks FILE... --conditions FILE --out DIR [--interval 5m] [--extended-hours] [--daily FILE] [--archive [--config FILE]]
                    java -jar tickwatch.jar crawl --symbols 005930,000660 --date 2026-11-20 --out FILE.csv[.gz] [--url URL]
                    java -jar tickwatch.jar crawl-daily --symbols 005930,000660 [--days 60] --out daily.csv [--url URL]
                    java -jar tickwatch.jar generate --out FILE --ticks N [--symbols 500] [--ticks-per-day 1000000] [--seed 1]
@@ -63,8 +66,8 @@ public final class Main {
             return switch (command) {
                 case "run" -> NodeCommand.run(rest);
                 case "demo" -> DemoCommand.run(rest);
-                case "backtest" -> backtest(new Args(rest, Set.of("ticks", "conditions", "out", "interval"),
-                        Set.of("extended-hours")));
+                case "backtest" -> backtest(new Args(rest, Set.of("ticks", "conditions", "out", "interval", "daily", "config"),
+                        Set.of("extended-hours", "archive")));
                 case "generate" -> generate(new Args(rest, Set.of("out", "ticks", "symbols", "seed", "ticks-per-day"), Set.of()));
                 case "crawl" -> CrawlCommand.run(new Args(rest, Set.of("symbols", "date", "out", "url"), Set.of()));
                 case "crawl-daily" -> CrawlDailyCommand.run(new Args(rest, Set.of("symbols", "days", "out", "url"), Set.of()));
@@ -105,7 +108,21 @@ public final class Main {
         BarInterval interval = BarInterval.parse(a.one("interval", "5m"));
         ModelConfig config = new ModelConfig(interval, !a.has("extended-hours"), ModelConfig.DEFAULT.history());
         MarketSettings.apply(com.typesafe.config.ConfigFactory.load()); // the sessions a node with the default config uses
-        Backtest.Summary s = Backtest.run(ticks, conditions, config, out);
+        String dailyFile = a.one("daily", null);
+        BarArchive archive = null;
+        if (a.has("archive")) {
+            // the node's database, as `run --config FILE` would open it
+            String configFile = a.one("config", null);
+            NodeSettings node = configFile == null ? NodeSettings.load()
+                    : NodeSettings.load(com.typesafe.config.ConfigFactory.parseFile(Path.of(configFile).toFile()));
+            DbSettings db = node.db();
+            archive = new BarArchive(() -> java.sql.DriverManager.getConnection(db.effectiveUrl(), db.user(), db.password()),
+                    db).createTable();
+        } else if (a.has("config")) {
+            throw new Args.UsageException("--config goes with --archive");
+        }
+        Backtest.Summary s = Backtest.run(ticks, conditions, config, out,
+                dailyFile == null ? null : DailyCsv.read(Path.of(dailyFile)), archive);
         System.out.printf("backtest: %,d ticks read, %,d accepted, rejected %s; %,d bars, %,d hits in %.2f s (%,.0f ticks/s) -> %s%n",
                 s.ticksRead(), s.ticksAccepted(), s.ticksRejected(), s.bars(), s.hits(), s.elapsedSeconds(),
                 s.ticksPerSecond(), out);

@@ -48,6 +48,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import persistence.DatabaseProbe;
+import persistence.bars.BarArchive;
 import persistence.StoredHit;
 import persistence.WatchedTicker;
 import persistence.tickfile.TickRecorder;
@@ -631,6 +632,17 @@ public final class Node implements AutoCloseable {
         return whenWatched(symbol, () -> sharding.entityRefFor(TickerEntity.KEY, symbol)
                 .<TickerEntity.Previewed>ask(reply -> new TickerEntity.Preview(name, condition, reply),
                         settings.askTimeout()));
+    }
+
+    /**
+     * Archived bars of a symbol starting in {@code [from, to)} (epoch millis), oldest first, at most
+     * {@code limit} (the newest), each in the {@code persistence.BarJson} shape; read on the blocking
+     * dispatcher. Any symbol: a ticker removed without purge keeps its archive.
+     */
+    public CompletionStage<List<Map<String, Object>>> archivedBars(String symbol, long from, long to, int limit) {
+        BarArchive archive = BarArchive.of(system, settings.db());
+        return CompletableFuture.supplyAsync(() -> archive.rangeAsJson(symbol, Market.forSymbol(symbol), from, to, limit),
+                system.dispatchers().lookup(DispatcherSelector.blocking()));
     }
 
     private <T> CompletionStage<Optional<T>> whenWatched(String symbol,

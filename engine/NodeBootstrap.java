@@ -1,6 +1,8 @@
 package engine;
 
 import actors.AcceptedTicks;
+import actors.ClosedBars;
+import actors.DailyContexts;
 import actors.ConditionRegistry;
 import actors.ConditionSync;
 import actors.ConfigBlocks;
@@ -46,6 +48,9 @@ import org.slf4j.LoggerFactory;
 import persistence.DeliveryLedger;
 import persistence.Schema;
 import persistence.WatchedTicker;
+import persistence.bars.BarArchive;
+import persistence.bars.BarArchiveWriter;
+import persistence.daily.DailyContextLoader;
 import persistence.daily.DailyStore;
 import persistence.tickfile.TickRecorder;
 import engine.daily.DailyFetcher;
@@ -65,6 +70,8 @@ import engine.sources.naver.NaverSource;
  * }</pre>
  */
 public final class NodeBootstrap {
+    /** Closed bars that may wait for the archive's writer (a few minutes of 20,000 tickers' bars). */
+    private static final int ARCHIVE_QUEUE = 200_000;
     private static final Logger LOG = LoggerFactory.getLogger(NodeBootstrap.class);
 
     private final NodeSettings settings;
@@ -261,9 +268,10 @@ public final class NodeBootstrap {
                 .get(wait.toMillis(), TimeUnit.MILLISECONDS);
         persistence.OrderBook.createIfNotExists(system, settings.db()).toCompletableFuture()
                 .get(wait.toMillis(), TimeUnit.MILLISECONDS);
-        DailyStore.of(system, settings.db()).createTable(); // this thread may block
+        // the start waits here anyway: the daily, archive and universe tables, created on this thread
+        BarArchive.of(system, settings.db()).createTable();
+        DailyStore.of(system, settings.db()).createTable();
         persistence.universe.UniverseStore.of(system, settings.db()).createTables();
-
     }
 
     /**
@@ -324,11 +332,16 @@ public final class NodeBootstrap {
         actors.TickTap tap = actors.TickTap.get(system);
         AcceptedTicks recording = recorder == null ? AcceptedTicks.NONE : recorder::record;
         AcceptedTicks also = alsoAccepted;
+        BarArchive archive = BarArchive.of(system, settings.db());
+        BarArchiveWriter archiveWriter = BarArchiveWriter.start(archive, ARCHIVE_QUEUE);
+        system.getWhenTerminated().thenRun(archiveWriter::close);
+        DailyContextLoader daily = new DailyContextLoader(DailyStore.of(system, settings.db()), archive,
+                system.dispatchers().lookup(DispatcherSelector.blocking()));
         ClusterSharding sharding = startEntities(system, plan.conditions(), router, (source, ticks) -> {
             recording.accepted(source, ticks);
             tap.accepted(ticks);
             also.accepted(source, ticks);
-        });
+        }, archiveWriter::closed, daily::forDay);
         ActorRef<ConditionSync.Command> conditionSync = system.systemActorOf(
                 // on the blocking dispatcher: taking a newer set from another node rewrites the conditions file
                 ConditionSync.create(plan.conditions(), settings.conditionsSync()), "condition-sync",
@@ -366,10 +379,11 @@ public final class NodeBootstrap {
     }
 
     private ClusterSharding startEntities(ActorSystem<Void> system, ConditionRegistry conditions,
-                                          ActorRef<HitRouter.Command> router, AcceptedTicks recorder) {
+                                          ActorRef<HitRouter.Command> router, AcceptedTicks recorder,
+                                          ClosedBars archive, DailyContexts daily) {
         ClusterSharding sharding = ClusterSharding.get(system);
         TickerEntity.init(sharding, new TickerEntity.Deps(conditions, router, settings.ticker(),
-                java.time.Clock.systemUTC(), recorder));
+                java.time.Clock.systemUTC(), recorder, archive, daily));
         return sharding;
     }
 

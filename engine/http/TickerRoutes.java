@@ -50,12 +50,17 @@ public final class TickerRoutes extends ApiDirectives {
                               @JsonProperty("bars_closed") long barsClosed,
                               @JsonProperty("pending_hits") int pendingHits,
                               @JsonProperty("source_health") @JsonInclude(JsonInclude.Include.NON_NULL)
-                              Map<String, Object> sourceHealth, Object quotes, Object members) {
+                              Map<String, Object> sourceHealth, Object quotes, Object members,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Object> daily) {
         static StatusReply of(TickerStatus s, Node node) {
             return new StatusReply(s.symbol(), s.market(), s.accepted(), s.rejected(), s.lastTickTime(), s.forming(),
                     s.lastBar(), s.barsClosed(), s.pendingHits().size(), node.sourceHealth(s.symbol()),
-                    node.quotes(s.symbol()), node.members(s.symbol()));
+                    node.quotes(s.symbol()), node.members(s.symbol()), s.daily());
         }
+    }
+
+    /** Archived bars of a symbol, oldest first, each in the {@code persistence.BarJson} shape. */
+    public record ArchivedBarsReply(String symbol, List<Map<String, Object>> bars) {
     }
 
     private final Node node;
@@ -78,10 +83,55 @@ public final class TickerRoutes extends ApiDirectives {
                                         .orElseGet(() -> unknown(symbol)))),
                                 delete(() -> purge(purge -> onSuccess(node.removeTicker(symbol, purge),
                                         r -> r instanceof TickerRegistry.Removed ? noContent() : unknown(symbol)))))),
-                        path("bars", () -> get(() -> limit(limit -> onSuccess(node.bars(symbol, limit), bars -> bars
-                                .map(this::ok)
-                                .orElseGet(() -> unknown(symbol))))))))
+                        path("bars", () -> get(() -> limit(limit -> parameterOptional("from", from ->
+                                parameterOptional("to", to -> from.isEmpty() && to.isEmpty()
+                                        ? onSuccess(node.bars(symbol, limit), bars -> bars
+                                                .map(this::ok)
+                                                .orElseGet(() -> unknown(symbol)))
+                                        : archived(symbol, from.orElse(null), to.orElse(null), limit))))))))
         );
+    }
+
+    /**
+     * {@code ?from=&to=}: the archive's bars in {@code [from, to)}; either bound an ISO time
+     * ({@code 2026-11-20T09:00:00+09:00}, {@code ...Z}), a date (its start in the symbol's market) or
+     * epoch milliseconds. A missing {@code to} is now, a missing {@code from} one day before {@code to}.
+     */
+    private Route archived(String symbol, String fromText, String toText, int limit) {
+        if (!Symbols.isValid(symbol)) {
+            return error(StatusCodes.BAD_REQUEST, "invalid symbol", symbol);
+        }
+        Market market = Market.forSymbol(symbol);
+        Long to = toText == null ? Long.valueOf(System.currentTimeMillis()) : time(toText, market);
+        if (to == null) {
+            return error(StatusCodes.BAD_REQUEST, "to: not a time", "expected ISO-8601 (2026-11-20T09:00:00+09:00), "
+                    + "a date (2026-11-20) or epoch milliseconds, got " + toText);
+        }
+        Long from = fromText == null ? Long.valueOf(to - 86_400_000L) : time(fromText, market);
+        if (from == null) {
+            return error(StatusCodes.BAD_REQUEST, "from: not a time", "expected ISO-8601 (2026-11-20T09:00:00+09:00), "
+                    + "a date (2026-11-20) or epoch milliseconds, got " + fromText);
+        }
+        if (from > to) {
+            return error(StatusCodes.BAD_REQUEST, "from is after to", fromText + " > " + toText);
+        }
+        return onSuccess(node.archivedBars(symbol, from, to, limit), bars -> ok(new ArchivedBarsReply(symbol, bars)));
+    }
+
+    /** Epoch millis of a time as the bars endpoint takes it, or null. */
+    static Long time(String text, Market market) {
+        String t = text.strip();
+        try {
+            if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
+                return Long.parseLong(t);
+            }
+            if (t.length() == 10) {
+                return java.time.LocalDate.parse(t).atStartOfDay(market.offset()).toInstant().toEpochMilli();
+            }
+            return java.time.OffsetDateTime.parse(t).toInstant().toEpochMilli();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private Route add(String text) {

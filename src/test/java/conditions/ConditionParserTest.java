@@ -218,8 +218,8 @@ class ConditionParserTest {
         assertContains(only("{\"x\": {\"when\": {\"all\": []}}}"), "when.all", "non-empty array");
         assertContains(only("{\"x\": {\"when\": {\"all\": [[\"CLOSE\", \">\", 1]], \"any\": []}}}"),
                 "exactly one key");
-        assertContains(only("{\"x\": {\"when\": {\"not\": [\"RSI\", \">\", 1]}}}"),
-                "when.not[0]", "unknown field \"RSI\"");
+        assertContains(only("{\"x\": {\"when\": {\"not\": [\"RSI15\", \">\", 1]}}}"),
+                "when.not[0]", "unknown field \"RSI15\"");
     }
 
     @ParameterizedTest(name = "cooldown {0}")

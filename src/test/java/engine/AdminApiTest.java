@@ -214,6 +214,50 @@ class AdminApiTest {
     }
 
     @Test
+    void archivedBarsByTimeRange() throws Exception {
+        String ticks = """
+                [{"time": "2026-11-19T09:00:01+09:00", "symbol": "000270", "price": 100, "volume": 10},
+                 {"time": "2026-11-19T09:05:01+09:00", "symbol": "000270", "price": 101, "volume": 20},
+                 {"time": "2026-11-19T09:10:01+09:00", "symbol": "000270", "price": 102, "volume": 30},
+                 {"time": "2026-11-20T09:00:01+09:00", "symbol": "000270", "price": 103, "volume": 40.5},
+                 {"time": "2026-11-20T09:05:01+09:00", "symbol": "000270", "price": 104, "volume": 50}]
+                """;
+        assertEquals(200, call("POST", "/api/ticks", ticks).status());
+        // four bars closed (the last one still forms); they reach the archive off the entity's thread
+        Answer[] all = new Answer[1];
+        testkit.Await.until(() -> {
+            try {
+                all[0] = call("GET", "/api/tickers/000270/bars?from=2026-11-19&to=2026-11-21", null);
+                return all[0].body().get("bars").size() == 4;
+            } catch (Exception e) {
+                return false;
+            }
+        }, Duration.ofSeconds(20), "four archived bars");
+        assertEquals("000270", all[0].body().get("symbol").asText());
+        JsonNode first = all[0].body().get("bars").get(0);
+        assertEquals("2026-11-19T09:00:00+09:00", first.get("start").asText(), "oldest first");
+        assertEquals(10, first.get("volume").asLong());
+        assertEquals("40.5", all[0].body().get("bars").get(3).get("volume").toString());
+        // ISO times and epoch milliseconds, [from, to), and limit keeps the newest
+        long from = NodeTest.krx("2026-11-19T09:05");
+        JsonNode some = call("GET", "/api/tickers/000270/bars?from=" + from + "&to=2026-11-20T09:00:00%2B09:00", null)
+                .body().get("bars");
+        assertEquals(2, some.size());
+        assertEquals("2026-11-19T09:05:00+09:00", some.get(0).get("start").asText());
+        assertEquals("2026-11-19T09:10:00+09:00", some.get(1).get("start").asText());
+        JsonNode newest = call("GET", "/api/tickers/000270/bars?from=2026-11-19&to=2026-11-21&limit=1", null)
+                .body().get("bars");
+        assertEquals(1, newest.size());
+        assertEquals("2026-11-20T09:00:00+09:00", newest.get(0).get("start").asText());
+        // a symbol without bars: none; a bad time: 400 saying what is expected
+        assertEquals(0, call("GET", "/api/tickers/999999/bars?from=2026-11-19", null).body().get("bars").size());
+        Answer bad = call("GET", "/api/tickers/000270/bars?from=yesterday", null);
+        assertEquals(400, bad.status());
+        assertTrue(bad.body().toString().contains("epoch milliseconds"), bad.body().toString());
+        assertEquals(400, call("GET", "/api/tickers/000270/bars?from=2026-11-21&to=2026-11-19", null).status());
+    }
+
+    @Test
     void ticksAsJsonLinesAndMalformedBatchesAreRejectedWhole() throws Exception {
         String lines = "{\"time\":\"2026-11-20T09:00:01+09:00\",\"symbol\":\"BTCUSDT\",\"price\":91000.5,\"volume\":1}\n"
                 + "{\"time\":\"2026-11-20T09:00:02+09:00\",\"symbol\":\"BTCUSDT\",\"price\":91001.5,\"volume\":2}\n";
