@@ -13,7 +13,7 @@ function cell(v) {
 function table(id, rows, empty) {
   if (rows === null) return el('p', { class: 'muted', id: `${id}-na` }, 'not available on this node');
   const list = Array.isArray(rows) ? rows : Object.entries(rows).map(([name, v]) => ({ name, ...(typeof v === 'object' ? v : { value: v }) }));
-  if (!list.length) return el('p', { class: 'muted' }, empty);
+  if (!list.length) return el('p', { class: 'muted', id: `${id}-empty` }, empty);
   const keys = [...new Set(list.flatMap((r) => Object.keys(r)))];
   return el('div', { class: 'scroll' }, el('table', { id }, el('thead', {}, el('tr', {}, keys.map((k) => el('th', { scope: 'col', class: 'text' }, k)))),
     el('tbody', {}, list.map((r) => el('tr', {}, keys.map((k) => {
