@@ -122,6 +122,17 @@ class UniverseNodeTest {
                 TreeMap::new));
     }
 
+    /** Waits until the node watches every one of {@code symbols}. */
+    static void awaitWatched(Node node, List<String> symbols) throws InterruptedException {
+        Await.until(() -> {
+            try {
+                return watched(node).keySet().containsAll(symbols);
+            } catch (Exception e) {
+                return false;
+            }
+        }, WAIT, "the universe watched");
+    }
+
     static List<String> symbols(JsonNode u) {
         List<String> out = new ArrayList<>();
         u.get("stocks").forEach(s -> out.add(s.get("symbol").asText()));
@@ -156,13 +167,7 @@ class UniverseNodeTest {
                 assertEquals(score(fake.daily().history(top.get(0)), DAY), first.get("score").asDouble(), 1e-6);
                 assertEquals(DAY.toString(), first.get("entered").asText());
                 assertEquals("종목" + (Integer.parseInt(top.get(0)) - 1000), first.get("name").asText());
-                Await.until(() -> {
-                    try {
-                        return watched(node).keySet().containsAll(top);
-                    } catch (Exception e) {
-                        return false;
-                    }
-                }, WAIT, "the universe watched");
+                awaitWatched(node, top);
                 Map<String, WatchedTicker> w = watched(node);
                 assertEquals(SIZE + 1, w.size());
                 for (String s : top) {
@@ -287,13 +292,7 @@ class UniverseNodeTest {
 
                 // the universe's, added by the 16:20 run: looked at, not read
                 assertTrue(NodeTest.get(node.refreshUniverse()));
-                Await.until(() -> {
-                    try {
-                        return watched(node).keySet().containsAll(top);
-                    } catch (Exception e) {
-                        return false;
-                    }
-                }, WAIT, "the universe watched");
+                awaitWatched(node, top);
                 assertNotCrawledYet(node, fake, top, tuesday);
             }
             // a restart on Friday evening keeps the rule: it comes from the stored added_at and added_by
