@@ -84,9 +84,16 @@ public final class TickerRegistry
      * @param instrument what the source takes it for, or {@code null} (the source decides)
      * @param channels   what the source feeds of it, or {@code null} for trades only
      * @param addedBy    what adds it ({@code WatchedTicker#addedBy}): null for a user
+     * @param addedAt    when, epoch millis, or {@code null} for now: a job passes the time of its own
+     *                   clock, from which the naver source decides the ticker's first session day
      */
     public record Add(String symbol, String source, Market market, String instrument, java.util.List<String> channels,
-                      ActorRef<AddResult> replyTo, String addedBy) implements Command {
+                      ActorRef<AddResult> replyTo, String addedBy, Long addedAt) implements Command {
+        public Add(String symbol, String source, Market market, String instrument, java.util.List<String> channels,
+                   ActorRef<AddResult> replyTo, String addedBy) {
+            this(symbol, source, market, instrument, channels, replyTo, addedBy, null);
+        }
+
         public Add(String symbol, String source, Market market, String instrument, java.util.List<String> channels,
                    ActorRef<AddResult> replyTo) {
             this(symbol, source, market, instrument, channels, replyTo, null);
@@ -417,8 +424,9 @@ public final class TickerRegistry
         if (refused != null) {
             return Effect().reply(a.replyTo(), refused);
         }
-        WatchedTicker t = new WatchedTicker(a.symbol(), a.source(), System.currentTimeMillis(),
-                a.market() == null ? null : a.market().name(), a.instrument(), a.channels(), a.addedBy());
+        long addedAt = a.addedAt() == null ? System.currentTimeMillis() : a.addedAt();
+        WatchedTicker t = new WatchedTicker(a.symbol(), a.source(), addedAt, a.market() == null ? null : a.market().name(),
+                a.instrument(), a.channels(), a.addedBy());
         return Effect().persist(new TickerAdded(t))
                 .thenRun(after -> {
                     tellFeed(t.symbol(), new FeedAdded(t));

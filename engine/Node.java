@@ -351,8 +351,19 @@ public final class Node implements AutoCloseable {
     public CompletionStage<TickerRegistry.AddResult> addTicker(String symbol, String source, Market market,
                                                                String instrument, List<String> channels,
                                                                String addedBy) {
+        return addTicker(symbol, source, market, instrument, channels, addedBy, null);
+    }
+
+    /**
+     * {@link #addTicker(String, String, Market, String, List, String)} added at {@code addedAt} (epoch
+     * millis; {@code null}: now): the universe job passes its clock's time, from which the naver
+     * source decides the first session it crawls.
+     */
+    public CompletionStage<TickerRegistry.AddResult> addTicker(String symbol, String source, Market market,
+                                                               String instrument, List<String> channels,
+                                                               String addedBy, Long addedAt) {
         return AskPattern.<TickerRegistry.Command, TickerRegistry.AddResult>ask(registry,
-                reply -> new TickerRegistry.Add(symbol, source, market, instrument, channels, reply, addedBy),
+                reply -> new TickerRegistry.Add(symbol, source, market, instrument, channels, reply, addedBy, addedAt),
                 settings.askTimeout(),
                 system.scheduler())
                 .thenApply(r -> {

@@ -463,8 +463,9 @@ public final class NodeBootstrap {
             }
 
             @Override
-            public java.util.concurrent.CompletionStage<TickerRegistry.AddResult> add(String symbol) {
-                return node.addTicker(symbol, NaverSource.TYPE, conditions.Market.KRX, null, null, WatchedTicker.UNIVERSE);
+            public java.util.concurrent.CompletionStage<TickerRegistry.AddResult> add(String symbol, long addedAt) {
+                return node.addTicker(symbol, NaverSource.TYPE, conditions.Market.KRX, null, null, WatchedTicker.UNIVERSE,
+                        addedAt);
             }
 
             @Override

@@ -58,7 +58,11 @@ public final class UniverseJob implements AutoCloseable {
     public interface Tickers {
         CompletionStage<List<WatchedTicker>> list();
 
-        CompletionStage<TickerRegistry.AddResult> add(String symbol);
+        /**
+         * Watches {@code symbol} as added by the universe at {@code addedAt} (epoch millis, the job's
+         * clock): the naver source crawls it from the first session that opens after that.
+         */
+        CompletionStage<TickerRegistry.AddResult> add(String symbol, long addedAt);
 
         CompletionStage<TickerRegistry.RemoveResult> remove(String symbol);
     }
@@ -219,6 +223,7 @@ public final class UniverseJob implements AutoCloseable {
         members.forEach(m -> in.add(m.symbol()));
         List<WatchedTicker> watched = tickers.list().toCompletableFuture().get(60, TimeUnit.SECONDS);
         Set<String> have = new HashSet<>();
+        long addedAt = clock.millis();
         for (WatchedTicker t : watched) {
             have.add(t.symbol());
             if (t.byUniverse() && !in.contains(t.symbol())) {
@@ -227,7 +232,7 @@ public final class UniverseJob implements AutoCloseable {
         }
         for (UniverseStore.Member m : members) {
             if (!have.contains(m.symbol())) {
-                tickers.add(m.symbol()).toCompletableFuture().get(60, TimeUnit.SECONDS);
+                tickers.add(m.symbol(), addedAt).toCompletableFuture().get(60, TimeUnit.SECONDS);
             }
         }
     }

@@ -35,6 +35,21 @@ public record KrxCalendar(Set<LocalDate> holidays) {
         return x;
     }
 
+    /**
+     * The day of the first session that opens at or after {@code t} (KST): {@code t}'s own day when it
+     * is a trading day and {@code t} is not after 09:00, otherwise the next trading day.
+     */
+    public LocalDate firstOpenFrom(LocalDateTime t) {
+        LocalDate d = t.toLocalDate();
+        if (!isTradingDay(d) || t.toLocalTime().isAfter(OPEN)) {
+            d = d.plusDays(1);
+        }
+        for (int i = 0; i < 60 && !isTradingDay(d); i++) {
+            d = d.plusDays(1);
+        }
+        return d;
+    }
+
     /** The day a crawl at {@code now} (KST) reads: today from 09:00 on a trading day, otherwise the last trading day. */
     public LocalDate sessionDay(LocalDateTime now) {
         LocalDate today = now.toLocalDate();

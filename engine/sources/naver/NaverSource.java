@@ -35,6 +35,11 @@ import persistence.WatchedTicker;
  * <ul>
  * <li><b>Backfill.</b> A ticker it starts to watch (added, or placed here at node start) is read
  *     from 09:00 of its session day ({@link KrxCalendar#sessionDay}) up to the last complete minute.</li>
+ * <li><b>The universe's tickers from the next session.</b> A ticker the universe job added
+ *     ({@link WatchedTicker#byUniverse()}) is first read on the day of the first session that opens
+ *     after it was added ({@link #firstDay}): the job runs after the close, and backfilling that
+ *     day for 400 new tickers would take half an hour of crawling for a day nobody watched. Derived
+ *     from the stored {@code addedAt}, so a restart or a move to another node keeps it.</li>
  * <li><b>Polling.</b> During 09:01-15:31 KST of a trading day, every ticker is read once a minute,
  *     {@code poll-delay} after the minute turns (the 15:31 poll takes the closing print). A poll reads
  *     page 1 and more only when page 1 does not reach the newest row the ticker holds.</li>
@@ -81,9 +86,23 @@ public final class NaverSource implements Source {
         }
     }
 
+    /**
+     * The first session day a ticker's crawl reads, or null for the session day current when its
+     * crawl starts (a ticker added by hand: today's minutes are backfilled). A ticker the universe
+     * added is read from the first session that opens after it was added (holidays respected).
+     */
+    static LocalDate firstDay(WatchedTicker t, KrxCalendar calendar) {
+        if (!t.byUniverse()) {
+            return null;
+        }
+        return calendar.firstOpenFrom(LocalDateTime.ofInstant(Instant.ofEpochMilli(t.addedAt()), KrxCalendar.KST));
+    }
+
     /** One watched ticker's crawl. */
     private static final class Crawl {
         final String symbol;
+        /** {@link #firstDay}: before it, the crawl reads nothing. */
+        final LocalDate firstDay;
         final TickerHealth health = new TickerHealth();
         final AtomicBoolean running = new AtomicBoolean();
         volatile boolean due = true;
@@ -94,8 +113,10 @@ public final class NaverSource implements Source {
         LocalDate day;
         LocalTime held;
 
-        Crawl(String symbol) {
+        Crawl(String symbol, LocalDate firstDay) {
             this.symbol = symbol;
+            this.firstDay = firstDay;
+            health.firstDay = firstDay;
         }
     }
 
@@ -145,7 +166,7 @@ public final class NaverSource implements Source {
 
     @Override
     public void watch(WatchedTicker ticker) {
-        crawls.put(ticker.symbol(), new Crawl(ticker.symbol()));
+        crawls.put(ticker.symbol(), new Crawl(ticker.symbol(), firstDay(ticker, calendar)));
         timer.execute(this::check); // the backfill starts now, not at the next check
     }
 
@@ -266,6 +287,10 @@ public final class NaverSource implements Source {
     private boolean crawl(Crawl c) throws Exception {
         LocalDateTime now = now();
         LocalDate day = calendar.sessionDay(now);
+        if (c.firstDay != null && day.isBefore(c.firstDay)) {
+            c.health.lastPoll = clock.instant(); // looked at, and nothing to read before its first session
+            return true;
+        }
         if (!day.equals(c.day)) {
             c.day = day;
             c.held = null;

@@ -22,6 +22,8 @@ public final class TickerHealth {
     volatile Instant lastErrorAt;
     volatile LocalDate day;
     volatile LocalTime lastRow;
+    /** The first session day crawled of a ticker the universe added (null for others: the current one). */
+    volatile LocalDate firstDay;
     /** The last malformed page's URL, so retries of one page log it once. */
     volatile String lastMalformedUrl;
 
@@ -50,6 +52,9 @@ public final class TickerHealth {
         m.put("ticks", ticks.get());
         m.put("day", day == null ? null : day.toString());
         m.put("last_row", lastRow == null ? null : lastRow.toString());
+        if (firstDay != null) {
+            m.put("first_day", firstDay.toString());
+        }
         m.put("last_poll", lastPoll == null ? null : lastPoll.toString());
         m.put("last_error", lastError);
         m.put("last_error_at", lastErrorAt == null ? null : lastErrorAt.toString());

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import conditions.DailyBar;
 import engine.sources.naver.FakeDailySite;
 import engine.sources.naver.FakeNaver;
+import engine.sources.naver.KrxCalendar;
 import engine.sources.naver.MutableClock;
 import engine.sources.naver.NaverSource;
 import java.net.URI;
@@ -21,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -39,7 +41,8 @@ import testkit.Await;
  * The universe job in a running node against a fake Naver market of 80 listed stocks: the expected
  * top N by the 5-day score (with the exclusion list and the market-cap minimum), tickers watched
  * and removed as the list changes while a hand-added one stays, and a run stopped midway that a
- * restarted node resumes without reading a candidate twice.
+ * restarted node resumes without reading a candidate twice; the universe's tickers crawled from the
+ * next session on (a restart keeps that), a hand-added one backfilled at once.
  */
 class UniverseNodeTest {
     static final LocalDate DAY = LocalDate.of(2026, 11, 20); // a Friday
@@ -119,6 +122,17 @@ class UniverseNodeTest {
                 TreeMap::new));
     }
 
+    /** Waits until the node watches every one of {@code symbols}. */
+    static void awaitWatched(Node node, List<String> symbols) throws InterruptedException {
+        Await.until(() -> {
+            try {
+                return watched(node).keySet().containsAll(symbols);
+            } catch (Exception e) {
+                return false;
+            }
+        }, WAIT, "the universe watched");
+    }
+
     static List<String> symbols(JsonNode u) {
         List<String> out = new ArrayList<>();
         u.get("stocks").forEach(s -> out.add(s.get("symbol").asText()));
@@ -153,13 +167,7 @@ class UniverseNodeTest {
                 assertEquals(score(fake.daily().history(top.get(0)), DAY), first.get("score").asDouble(), 1e-6);
                 assertEquals(DAY.toString(), first.get("entered").asText());
                 assertEquals("종목" + (Integer.parseInt(top.get(0)) - 1000), first.get("name").asText());
-                Await.until(() -> {
-                    try {
-                        return watched(node).keySet().containsAll(top);
-                    } catch (Exception e) {
-                        return false;
-                    }
-                }, WAIT, "the universe watched");
+                awaitWatched(node, top);
                 Map<String, WatchedTicker> w = watched(node);
                 assertEquals(SIZE + 1, w.size());
                 for (String s : top) {
@@ -263,6 +271,60 @@ class UniverseNodeTest {
             }
             assertEquals(listingPages, fake.daily().requests().stream()
                     .filter(r -> r.path().equals(FakeNaver.LISTING_PATH)).toList().size(), "the listing is not read again");
+        }
+    }
+
+    @Test
+    void theUniversesTickersAreCrawledFromTheNextSessionOnAHandAddedOneBackfillsToday() throws Exception {
+        LocalDate tuesday = DAY.plusDays(4); // Monday the 23rd is a holiday here
+        String holidays = "tickwatch.market.holidays = [\"" + DAY.plusDays(3) + "\"]\n";
+        MutableClock clock = new MutableClock(DAY.atTime(16, 20));
+        try (FakeNaver fake = new FakeNaver(DAY)) {
+            List<String> codes = market(fake);
+            List<String> top = expectedTop(fake, codes, DAY);
+            NodeSettings s = NodeSourcesTest.settings(dir, TestDb.h2(dir.resolve("data")), config(fake, holidays));
+            try (Node node = start(s, clock)) {
+                // by hand at 16:20: today's session backfilled at once, as before
+                assertInstanceOf(TickerRegistry.Added.class, NodeTest.get(node.addTicker("005930", "naver")));
+                NaverSourceTest.awaitUntil(() -> NaverSourceTest.crawledTo(node, fake, "005930", KrxCalendar.CLOSE),
+                        "the hand-added ticker backfilled to Friday's close");
+                assertTrue(fake.requests("005930").stream().allMatch(r -> r.thistime().startsWith("20261120")));
+
+                // the universe's, added by the 16:20 run: looked at, not read
+                assertTrue(NodeTest.get(node.refreshUniverse()));
+                awaitWatched(node, top);
+                assertNotCrawledYet(node, fake, top, tuesday);
+            }
+            // a restart on Friday evening keeps the rule: it comes from the stored added_at and added_by
+            clock.set(DAY.atTime(20, 0));
+            try (Node node = start(s, clock)) {
+                assertNotCrawledYet(node, fake, top, tuesday);
+
+                // Tuesday, the first trading day after Friday: crawled from 09:00, Friday never read
+                fake.day(tuesday);
+                clock.set(tuesday.atTime(9, 5, 30));
+                for (String sym : top) {
+                    NaverSourceTest.awaitUntil(() -> NaverSourceTest.crawledTo(node, fake, sym, LocalTime.of(9, 4)),
+                            sym + " crawled from Tuesday 09:00");
+                    assertEquals(tuesday.toString(), node.sourceHealth(sym).get("day"));
+                    List<FakeNaver.Request> read = fake.requests(sym);
+                    assertFalse(read.isEmpty());
+                    assertTrue(read.stream().allMatch(r -> r.thistime().startsWith("20261124")),
+                            sym + ": only Tuesday's minutes read, " + read);
+                }
+            }
+        }
+    }
+
+    /** Each of {@code symbols} is crawled by the node, was looked at, and no page of it was read. */
+    static void assertNotCrawledYet(Node node, FakeNaver fake, List<String> symbols, LocalDate firstDay) throws Exception {
+        for (String sym : symbols) {
+            NaverSourceTest.awaitUntil(() -> node.sourceHealth(sym) != null && node.sourceHealth(sym).get("last_poll") != null,
+                    sym + " looked at by the naver source");
+            Map<String, Object> h = node.sourceHealth(sym);
+            assertEquals(firstDay.toString(), h.get("first_day"), sym);
+            assertEquals(0L, h.get("pages"), sym);
+            assertEquals(List.of(), fake.requests(sym), sym + ": no minute page read before its first session");
         }
     }
 }

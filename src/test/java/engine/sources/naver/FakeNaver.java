@@ -44,7 +44,7 @@ public final class FakeNaver implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(16);
-    private final LocalDate day;
+    private volatile LocalDate day;
     private final Map<String, List<MinuteRow>> days = new ConcurrentHashMap<>();
     private final Map<String, Deque<Fault>> faults = new HashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -75,6 +75,11 @@ public final class FakeNaver implements AutoCloseable {
 
     public LocalDate day() {
         return day;
+    }
+
+    /** The trading day whose minutes the site serves from now on (the same invented rows each day). */
+    public void day(LocalDate day) {
+        this.day = day;
     }
 
     /** The whole day of {@code code}: 09:00-15:30, then after-hours rows, oldest first. */

@@ -28,6 +28,18 @@ class KrxCalendarTest {
     }
 
     @Test
+    void theFirstSessionOpeningAfterAMomentSkipsWeekendsAndHolidays() {
+        LocalDate tue = MON.plusDays(1);
+        assertEquals(tue, cal.firstOpenFrom(FRI.atTime(16, 20)), "after Friday's close: Tuesday, Monday a holiday");
+        assertEquals(tue, cal.firstOpenFrom(FRI.atTime(11, 0)), "during the session: it opened already");
+        assertEquals(tue, cal.firstOpenFrom(LocalDate.of(2026, 11, 22).atTime(12, 0)), "Sunday");
+        assertEquals(tue, cal.firstOpenFrom(MON.atTime(8, 0)), "the holiday's morning");
+        assertEquals(tue, cal.firstOpenFrom(tue.atTime(8, 59)), "before the open: the same day");
+        assertEquals(tue, cal.firstOpenFrom(tue.atTime(9, 0)), "at the open: the same day");
+        assertEquals(tue.plusDays(1), cal.firstOpenFrom(tue.atTime(9, 0, 1)));
+    }
+
+    @Test
     void aMinuteIsTakenOnceTheNextBeganAndTheCloseIsTheLast() {
         assertNull(KrxCalendar.lastCompleteMinute(FRI, FRI.atTime(9, 0, 30)));
         assertEquals(LocalTime.of(9, 0), KrxCalendar.lastCompleteMinute(FRI, FRI.atTime(9, 1, 3)));
