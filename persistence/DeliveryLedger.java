@@ -73,25 +73,20 @@ public final class DeliveryLedger {
                         String owner, long leaseUntil, long createdAt, long updatedAt) {
     }
 
-    /** Gives a connection of the node's pool; the ledger closes it. */
-    @FunctionalInterface
-    public interface Connections {
-        Connection open() throws SQLException;
-    }
 
-    private final Connections connections;
+    private final Jdbc.Connections connections;
     private final String table;
     private final String select;
 
-    public DeliveryLedger(Connections connections, DbSettings db) {
+    public DeliveryLedger(Jdbc.Connections connections, DbSettings db) {
         this.connections = connections;
-        this.table = db.kind() == DbSettings.Kind.H2 ? "PUBLIC.\"" + TABLE + "\"" : TABLE;
+        this.table = Jdbc.table(db, TABLE);
         this.select = "SELECT " + SELECT_COLUMNS + " FROM " + table;
     }
 
     /** The ledger on the node's database, through the persistence plugins' pool. */
     public static DeliveryLedger of(ActorSystem<?> system, DbSettings db) {
-        return new DeliveryLedger(() -> Schema.connection(system), db);
+        return new DeliveryLedger(Jdbc.pool(system), db);
     }
 
     /** Creates the table when missing (part of the node's schema; harmless when it exists). */
@@ -407,10 +402,6 @@ public final class DeliveryLedger {
     }
 
     private <T> T run(Schema.ConnectionWork<T> work) {
-        try (Connection c = connections.open()) {
-            return work.apply(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("delivery ledger: " + e.getMessage(), e);
-        }
+        return Jdbc.run(connections, "delivery ledger", work);
     }
 }

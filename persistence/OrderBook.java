@@ -98,13 +98,13 @@ public final class OrderBook {
         }
     }
 
-    private final DeliveryLedger.Connections connections;
+    private final Jdbc.Connections connections;
     private final String orders;
     private final String positions;
     private final String halt;
 
     /** @param connections gives a connection of the node's pool (the book closes it), as the ledger's do */
-    public OrderBook(DeliveryLedger.Connections connections, DbSettings db) {
+    public OrderBook(Jdbc.Connections connections, DbSettings db) {
         this.connections = connections;
         this.orders = Schema.table(db, ORDERS);
         this.positions = Schema.table(db, POSITIONS);
@@ -113,7 +113,7 @@ public final class OrderBook {
 
     /** The book on the node's database, through the persistence plugins' pool. */
     public static OrderBook of(ActorSystem<?> system, DbSettings db) {
-        return new OrderBook(() -> Schema.connection(system), db);
+        return new OrderBook(Jdbc.pool(system), db);
     }
 
     /** Creates the tables when missing, on the blocking dispatcher. */
@@ -505,10 +505,6 @@ public final class OrderBook {
     }
 
     private <T> T run(Schema.ConnectionWork<T> work) {
-        try (Connection c = connections.open()) {
-            return work.apply(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("order book: " + e.getMessage(), e);
-        }
+        return Jdbc.run(connections, "order book", work);
     }
 }

@@ -37,23 +37,18 @@ public final class BarArchive {
     public record SymbolBar(String symbol, Bar bar) {
     }
 
-    /** Gives a connection; the archive closes it. */
-    @FunctionalInterface
-    public interface Connections {
-        Connection open() throws SQLException;
-    }
 
-    private final Connections connections;
+    private final persistence.Jdbc.Connections connections;
     private final String table;
 
-    public BarArchive(Connections connections, DbSettings db) {
+    public BarArchive(persistence.Jdbc.Connections connections, DbSettings db) {
         this.connections = connections;
-        this.table = db.kind() == DbSettings.Kind.H2 ? "PUBLIC.\"" + TABLE + "\"" : TABLE;
+        this.table = persistence.Jdbc.table(db, TABLE);
     }
 
     /** The archive on the node's database, through the persistence plugins' pool. */
     public static BarArchive of(ActorSystem<?> system, DbSettings db) {
-        return new BarArchive(() -> Schema.connection(system), db);
+        return new BarArchive(persistence.Jdbc.pool(system), db);
     }
 
     /** Creates the table when missing; harmless when it exists. */
@@ -174,10 +169,6 @@ public final class BarArchive {
     }
 
     private <T> T run(Schema.ConnectionWork<T> work) {
-        try (Connection c = connections.open()) {
-            return work.apply(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("bar archive: " + e.getMessage(), e);
-        }
+        return persistence.Jdbc.run(connections, "bar archive", work);
     }
 }

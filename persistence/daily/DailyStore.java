@@ -31,23 +31,18 @@ public final class DailyStore {
     private static final String COLUMNS = "symbol, trade_date, open, high, low, close, volume, inst_net, foreign_net, "
             + "foreign_holding, foreign_ratio, updated_at";
 
-    /** Gives a connection; the store closes it. */
-    @FunctionalInterface
-    public interface Connections {
-        Connection open() throws SQLException;
-    }
 
-    private final Connections connections;
+    private final persistence.Jdbc.Connections connections;
     private final String table;
 
-    public DailyStore(Connections connections, DbSettings db) {
+    public DailyStore(persistence.Jdbc.Connections connections, DbSettings db) {
         this.connections = connections;
-        this.table = db.kind() == DbSettings.Kind.H2 ? "PUBLIC.\"" + TABLE + "\"" : TABLE;
+        this.table = persistence.Jdbc.table(db, TABLE);
     }
 
     /** The store on the node's database, through the persistence plugins' pool. */
     public static DailyStore of(ActorSystem<?> system, DbSettings db) {
-        return new DailyStore(() -> Schema.connection(system), db);
+        return new DailyStore(persistence.Jdbc.pool(system), db);
     }
 
     /** Creates the table when missing; harmless when it exists. */
@@ -196,10 +191,6 @@ public final class DailyStore {
     }
 
     private <T> T run(Schema.ConnectionWork<T> work) {
-        try (Connection c = connections.open()) {
-            return work.apply(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("daily store: " + e.getMessage(), e);
-        }
+        return persistence.Jdbc.run(connections, "daily store", work);
     }
 }

@@ -36,19 +36,18 @@ public final class UniverseStore {
     public record Member(String symbol, String name, int rank, double score, LocalDate entered) {
     }
 
-    private final persistence.daily.DailyStore.Connections connections;
+    private final persistence.Jdbc.Connections connections;
     private final String candidates;
     private final String members;
 
-    public UniverseStore(persistence.daily.DailyStore.Connections connections, DbSettings db) {
+    public UniverseStore(persistence.Jdbc.Connections connections, DbSettings db) {
         this.connections = connections;
-        boolean h2 = db.kind() == DbSettings.Kind.H2;
-        this.candidates = h2 ? "PUBLIC.\"" + CANDIDATES + "\"" : CANDIDATES;
-        this.members = h2 ? "PUBLIC.\"" + MEMBERS + "\"" : MEMBERS;
+        this.candidates = persistence.Jdbc.table(db, CANDIDATES);
+        this.members = persistence.Jdbc.table(db, MEMBERS);
     }
 
     public static UniverseStore of(ActorSystem<?> system, DbSettings db) {
-        return new UniverseStore(() -> Schema.connection(system), db);
+        return new UniverseStore(persistence.Jdbc.pool(system), db);
     }
 
     /** Creates the tables when missing; harmless when they exist. */
@@ -215,10 +214,6 @@ public final class UniverseStore {
     }
 
     private <T> T run(Schema.ConnectionWork<T> work) {
-        try (Connection c = connections.open()) {
-            return work.apply(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("universe store: " + e.getMessage(), e);
-        }
+        return persistence.Jdbc.run(connections, "universe store", work);
     }
 }

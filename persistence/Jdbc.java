@@ -1,0 +1,43 @@
+package persistence;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * What every table of ours beside the journal shares (the delivery ledger, the order book, the daily
+ * store, the bar archive, the universe): where its connections come from, how a table is named on
+ * each database, and one call on one connection whose SQL errors name the store.
+ */
+public final class Jdbc {
+    private Jdbc() {
+    }
+
+    /** Gives a connection: the node's pool in production, a test database's in tests. The caller closes it. */
+    @FunctionalInterface
+    public interface Connections {
+        Connection open() throws SQLException;
+    }
+
+    /** The persistence plugins' pool of the node's database. */
+    public static Connections pool(ActorSystem<?> system) {
+        return () -> Schema.connection(system);
+    }
+
+    /** A table of ours, as it is named on this database (H2's PUBLIC schema, quoted; PostgreSQL's configured one). */
+    public static String table(DbSettings db, String name) {
+        return Schema.table(db, name);
+    }
+
+    /**
+     * {@code work} on one connection, closed after. A {@link SQLException} becomes an
+     * {@link IllegalStateException} saying which store failed ({@code what}: "order book: ...").
+     */
+    public static <T> T run(Connections connections, String what, Schema.ConnectionWork<T> work) {
+        try (Connection c = connections.open()) {
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException(what + ": " + e.getMessage(), e);
+        }
+    }
+}
