@@ -611,7 +611,7 @@ class CrashRestartIT {
                     Map<String, Long> acceptedBySymbol, long acceptedTotal) {
     }
 
-    private static void writeCsv(Path csv, List<List<GenTick>> batches) throws IOException {
+    static void writeCsv(Path csv, List<List<GenTick>> batches) throws IOException {
         StringBuilder sb = new StringBuilder("time,symbol,price,volume,cum_volume\n");
         for (List<GenTick> b : batches) {
             for (GenTick t : b) {
@@ -836,9 +836,17 @@ class CrashRestartIT {
         final int n;
 
         NodeProcess(Path dir, Map<String, String> env, int n) throws IOException {
+            this(dir, env, n, List.of());
+        }
+
+        /** With {@code -D} settings ({@code jvmArgs}) before {@code -jar}. */
+        NodeProcess(Path dir, Map<String, String> env, int n, List<String> jvmArgs) throws IOException {
             this.n = n;
             this.log = dir.resolve("out-" + n + ".log");
-            ProcessBuilder pb = new ProcessBuilder(java(), "-Xmx512m", "-jar", JAR.toString(), "run")
+            List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx512m"));
+            cmd.addAll(jvmArgs);
+            cmd.addAll(List.of("-jar", JAR.toString(), "run"));
+            ProcessBuilder pb = new ProcessBuilder(cmd)
                     .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().keySet().removeIf(k -> k.startsWith("TICKWATCH_"));
             pb.environment().putAll(env);
