@@ -13,7 +13,6 @@ import engine.CrashRestartIT.Api;
 import engine.CrashRestartIT.GenTick;
 import engine.CrashRestartIT.NodeProcess;
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -67,15 +66,15 @@ class ClusterKillIT {
     static final long DAY_OPEN = CrashRestartIT.DAY_OPEN;
 
     private final List<NodeProcess> nodes = new ArrayList<>();
-    private Pusher pusher;
+    private CrashRestartIT.Producer producer;
     private TestDb.Db db;
 
     @AfterEach
     void cleanUp() throws InterruptedException {
-        if (pusher != null) {
-            pusher.stop = true;
-            pusher.thread.interrupt();
-            pusher.thread.join(5000);
+        if (producer != null) {
+            producer.stop = true;
+            producer.thread.interrupt();
+            producer.thread.join(5000);
         }
         for (NodeProcess p : nodes) {
             p.kill();
@@ -166,30 +165,30 @@ class ClusterKillIT {
             }
             figures.add("cluster of three ready in %.1f s", (System.nanoTime() - t0) / 1e9);
 
-            pusher = new Pusher(apis, batches);
+            producer = new CrashRestartIT.Producer(apis, batches);
             long streamStart = System.nanoTime();
-            pusher.thread.start();
+            producer.thread.start();
             waitFor("a third of the batches acknowledged and a hit delivered", 90, () -> {
-                pusher.check();
-                return pusher.acked >= batches.size() / 3 && !desk.requests().isEmpty();
+                producer.check();
+                return producer.acked >= batches.size() / 3 && !desk.requests().isEmpty();
             });
-            long preKillTicks = ticks(batches, pusher.acked);
+            long preKillTicks = ticks(batches, producer.acked);
             double preKillSeconds = (System.nanoTime() - streamStart) / 1e9;
             figures.add("before the kill: %d ticks acknowledged in %.1f s: %.0f ticks/s through the cluster",
                     preKillTicks, preKillSeconds, preKillTicks / preKillSeconds);
 
             // kill -9 node 3 right after an acknowledgement, while the next batch is being stored
-            int seen = pusher.acked;
-            waitFor("an acknowledgement", 30, () -> pusher.acked > seen);
+            int seen = producer.acked;
+            waitFor("an acknowledgement", 30, () -> producer.acked > seen);
             Thread.sleep(30);
             int killed = NODES - 1;
-            pusher.down[killed] = true;
+            producer.down[killed] = true;
             int hitsAtKill = desk.requests().size();
             long killAt = System.nanoTime();
             java.time.Instant killWall = java.time.Instant.now();
             nodes.get(killed).kill();
             figures.add("kill -9 of node 3 with batch %d in flight, %d of %d acknowledged, %d webhook requests so far",
-                    pusher.inFlight, pusher.acked, batches.size(), hitsAtKill);
+                    producer.inFlight, producer.acked, batches.size(), hitsAtKill);
 
             // Recovery: every ticker answers on a survivor (the killed node's after their restart there).
             Map<String, Double> answeredAfter = recovery(apis.get(0), killAt, 60);
@@ -197,24 +196,25 @@ class ClusterKillIT {
             figures.add("every ticker answers again on a survivor %.1f s after the kill (target < 30 s)", recovered);
 
             waitFor("every batch acknowledged", 150, () -> {
-                pusher.check();
-                return pusher.acked == batches.size();
+                producer.check();
+                return producer.acked == batches.size();
             });
             double streamSeconds = (System.nanoTime() - streamStart) / 1e9;
-            figures.add("first acknowledgement after the kill: %.1f s", (pusher.firstAckAfter(killAt) - killAt) / 1e9);
+            figures.add("first acknowledgement after the kill: %.1f s", (producer.firstAckAfter(killAt) - killAt) / 1e9);
             for (String step : failoverSteps(nodes.get(0).log, killWall)) {
                 figures.add("  node 1 log: %s", step);
             }
             figures.add("whole stream: %d ticks in %.1f s (%.0f ticks/s, the failover pause included); %d request(s) "
                     + "without a 200 sent again to a survivor", ticks.size(), streamSeconds, ticks.size() / streamSeconds,
-                    pusher.failedAttempts);
-            assertTrue(pusher.failedAttempts > 0, "the kill must have cut a request off: " + pusher.events);
-            assertEquals(Map.of(), pusher.rejected, "an acknowledged tick was rejected (the pause too long?)");
+                    producer.failedAttempts);
+            assertTrue(producer.failedAttempts > 0, "the kill must have cut a request off: " + producer.events);
+            assertEquals(Map.of(), producer.rejected, "an acknowledged tick was rejected (the pause too long?)");
 
             // What backtest makes of exactly the acknowledged ticks (every batch, each once).
             Path csv = dir.resolve("acked-ticks.csv");
             CrashRestartIT.writeCsv(csv, batches);
-            Expected expected = backtest(dir, csv);
+            CrashRestartIT.BacktestOutput expected = CrashRestartIT.runBacktest(dir, csv);
+            assertEquals(SYMBOLS, expected.bars().size(), "backtest made bars for every symbol");
 
             // Each symbol's state, from a survivor: accepted once, closed bars = backtest's, forming = its next.
             Api api = apis.get(0);
@@ -222,7 +222,7 @@ class ClusterKillIT {
             Set<String> closedBarIds = new TreeSet<>();
             Map<String, Long> acked = new TreeMap<>();
             ticks.forEach(t -> acked.merge(t.symbol(), 1L, Long::sum));
-            for (Map.Entry<String, List<JsonNode>> e : expected.bars.entrySet()) {
+            for (Map.Entry<String, List<JsonNode>> e : expected.bars().entrySet()) {
                 String sym = e.getKey();
                 List<JsonNode> want = e.getValue();
                 JsonNode st = api.json("/api/tickers/" + sym);
@@ -255,7 +255,7 @@ class ClusterKillIT {
 
             // The webhook: every hit backtest finds on a bar the cluster closed, across the nodes' sinks.
             Set<String> want = new TreeSet<>();
-            expected.hits.forEach(h -> {
+            expected.hits().forEach(h -> {
                 if (closedBarIds.contains(h.get("symbol").asText() + "@" + h.get("bar").asText())) {
                     want.add(h.get("id").asText());
                 }
@@ -312,8 +312,8 @@ class ClusterKillIT {
             assertTrue(recovered < 30, "the killed node's tickers answer on a survivor within 30 s: " + recovered);
         } catch (Throwable e) {
             figures.print();
-            if (pusher != null) {
-                pusher.events.forEach(ev -> System.out.println("[ClusterKillIT] pusher: " + ev));
+            if (producer != null) {
+                producer.events.forEach(ev -> System.out.println("[ClusterKillIT] producer: " + ev));
             }
             for (NodeProcess p : nodes) {
                 p.printLog();
@@ -407,127 +407,6 @@ class ClusterKillIT {
                     + (SYMBOLS - answered.size()) + "; answered: " + answered);
         }
         return answered;
-    }
-
-    record Expected(Map<String, List<JsonNode>> bars, List<JsonNode> hits) {
-    }
-
-    private static Expected backtest(Path dir, Path csv) throws Exception {
-        Path out = dir.resolve("backtest");
-        Path log = dir.resolve("backtest.log");
-        Process p = new ProcessBuilder(CrashRestartIT.java(), "-jar", CrashRestartIT.JAR.toString(), "backtest",
-                "--ticks", csv.toString(), "--conditions", dir.resolve("conditions.json").toString(),
-                "--out", out.toString()).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "backtest finished in time");
-        } finally {
-            p.destroyForcibly();
-        }
-        assertEquals(0, p.exitValue(), "backtest: " + Files.readString(log));
-        Map<String, List<JsonNode>> bars = new TreeMap<>();
-        for (String line : CrashRestartIT.lines(out.resolve("bars.jsonl"))) {
-            JsonNode n = JSON.readTree(line);
-            bars.computeIfAbsent(n.get("symbol").asText(), k -> new ArrayList<>()).add(n);
-        }
-        List<JsonNode> hits = new ArrayList<>();
-        for (String line : CrashRestartIT.lines(out.resolve("hits.jsonl"))) {
-            hits.add(JSON.readTree(line));
-        }
-        assertEquals(SYMBOLS, bars.size(), "backtest made bars for every symbol");
-        return new Expected(bars, hits);
-    }
-
-    /**
-     * A client that must not lose data: batch i goes to node i mod 3 (skipping nodes it knows are
-     * down); on anything but a 200 it is sent again, with the same key, to the next node.
-     */
-    static final class Pusher implements Runnable {
-        final List<Api> apis;
-        final List<String> bodies;
-        final boolean[] down;
-        final long[] ackedAt;
-        final Thread thread = new Thread(this, "cluster-kill-pusher");
-        final List<String> events = Collections.synchronizedList(new ArrayList<>());
-        /** Rejections (by reason) in acknowledged answers: there must be none. */
-        final Map<String, Long> rejected = new ConcurrentHashMap<>();
-        volatile int acked;
-        volatile int inFlight = -1;
-        volatile int failedAttempts;
-        volatile boolean stop;
-        volatile Throwable failure;
-
-        Pusher(List<Api> apis, List<List<GenTick>> batches) {
-            this.apis = apis;
-            this.bodies = batches.stream().map(CrashRestartIT::body).toList();
-            this.down = new boolean[apis.size()];
-            this.ackedAt = new long[batches.size()];
-            thread.setDaemon(true);
-        }
-
-        void check() {
-            if (failure != null) {
-                throw new AssertionError("the pusher failed: " + failure + "; " + events, failure);
-            }
-        }
-
-        long firstAckAfter(long t) {
-            for (long a : ackedAt) {
-                if (a > t) {
-                    return a;
-                }
-            }
-            return Long.MAX_VALUE;
-        }
-
-        @Override
-        public void run() {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(200);
-            try {
-                for (int i = 0; i < bodies.size() && !stop; i++) {
-                    inFlight = i;
-                    int node = i % apis.size();
-                    int attempts = 0;
-                    while (!stop) {
-                        while (down[node]) {
-                            node = (node + 1) % apis.size();
-                        }
-                        if (System.nanoTime() > deadline) {
-                            throw new IllegalStateException("batch " + i + " not acknowledged in time");
-                        }
-                        String outcome;
-                        try {
-                            HttpResponse<String> r = apis.get(node).post("/api/ticks", bodies.get(i), "cluster-kill-it-" + i);
-                            if (r.statusCode() == 200) {
-                                JsonNode answer = JSON.readTree(r.body());
-                                answer.get("rejected").fields().forEachRemaining(f -> {
-                                    if (f.getValue().asLong() > 0) {
-                                        rejected.merge(f.getKey(), f.getValue().asLong(), Long::sum);
-                                    }
-                                });
-                                if (attempts > 0) {
-                                    events.add("batch " + i + " acknowledged by node " + (node + 1) + " after "
-                                            + attempts + " failed attempt(s): " + r.body());
-                                }
-                                ackedAt[i] = System.nanoTime();
-                                acked = i + 1;
-                                break;
-                            }
-                            outcome = "HTTP " + r.statusCode() + " " + r.body();
-                        } catch (IOException e) {
-                            outcome = e.toString();
-                        }
-                        attempts++;
-                        failedAttempts++;
-                        events.add("batch " + i + " to node " + (node + 1) + " not acknowledged: " + outcome);
-                        node = (node + 1) % apis.size();
-                        Thread.sleep(50);
-                    }
-                }
-                inFlight = -1;
-            } catch (Throwable e) {
-                failure = e;
-            }
-        }
     }
 
     /** The figures a run prints (README "The cluster under faults" records their ranges). */
