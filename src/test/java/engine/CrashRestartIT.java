@@ -723,7 +723,11 @@ class CrashRestartIT {
         }
 
         HttpResponse<String> get(String path) throws IOException {
-            return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15)).GET().build());
+            return get(path, Duration.ofSeconds(15));
+        }
+
+        HttpResponse<String> get(String path, Duration timeout) throws IOException {
+            return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET().build());
         }
 
         JsonNode json(String path) throws IOException {
