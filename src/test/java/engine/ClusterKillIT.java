@@ -202,8 +202,10 @@ class ClusterKillIT {
             double streamSeconds = (System.nanoTime() - streamStart) / 1e9;
             figures.add("first batch acknowledged after the kill: %.1f s (the client waits up to 20 s an answer, the node"
                     + " up to its ask-timeout, 10 s, for an entity)", (producer.firstAckAfter(killAt) - killAt) / 1e9);
-            for (String step : failoverSteps(nodes.get(0).log, killWall)) {
-                figures.add("  node 1 log: %s", step);
+            for (int n = 0; n < NODES - 1; n++) { // the cluster's leader downs and removes: either survivor
+                for (String step : failoverSteps(nodes.get(n).log, killWall)) {
+                    figures.add("  node %d log: %s", n + 1, step);
+                }
             }
             figures.add("whole stream: %d ticks in %.1f s (%.0f ticks/s, the failover pause included); %d request(s) "
                     + "without a 200 sent again to a survivor", ticks.size(), streamSeconds, ticks.size() / streamSeconds,
