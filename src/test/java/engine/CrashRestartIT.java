@@ -611,7 +611,7 @@ class CrashRestartIT {
                     Map<String, Long> acceptedBySymbol, long acceptedTotal) {
     }
 
-    private static void writeCsv(Path csv, List<List<GenTick>> batches) throws IOException {
+    static void writeCsv(Path csv, List<List<GenTick>> batches) throws IOException {
         StringBuilder sb = new StringBuilder("time,symbol,price,volume,cum_volume\n");
         for (List<GenTick> b : batches) {
             for (GenTick t : b) {
@@ -622,7 +622,12 @@ class CrashRestartIT {
         Files.writeString(csv, sb);
     }
 
-    private static Expected backtest(Path dir, Path csv) throws Exception {
+    /** What {@code backtest} wrote: its bars by symbol (in order), its hits, its summary. */
+    record BacktestOutput(Map<String, List<JsonNode>> bars, List<JsonNode> hits, JsonNode summary) {
+    }
+
+    /** Runs {@code backtest} from the jar over {@code csv} with {@code dir/conditions.json}, into {@code dir/backtest}. */
+    static BacktestOutput runBacktest(Path dir, Path csv) throws Exception {
         Path out = dir.resolve("backtest");
         Path log = dir.resolve("backtest.log");
         Process p = new ProcessBuilder(java(), "-jar", JAR.toString(), "backtest", "--ticks", csv.toString(),
@@ -643,6 +648,12 @@ class CrashRestartIT {
         for (String line : lines(out.resolve("hits.jsonl"))) {
             hits.add(JSON.readTree(line));
         }
+        return new BacktestOutput(bars, hits, JSON.readTree(out.resolve("summary.json").toFile()));
+    }
+
+    private static Expected backtest(Path dir, Path csv) throws Exception {
+        BacktestOutput out = runBacktest(dir, csv);
+        Map<String, List<JsonNode>> bars = out.bars();
         // Accepted: every tick once; the deliberate duplicates (same cum_volume as the tick before) are not.
         Map<String, Long> accepted = new TreeMap<>();
         Map<String, Long> lastCum = new HashMap<>();
@@ -654,7 +665,7 @@ class CrashRestartIT {
             }
         }
         assertEquals(SYMBOLS, bars.size(), "backtest made bars for every symbol");
-        return new Expected(bars, hits, JSON.readTree(out.resolve("summary.json").toFile()), accepted,
+        return new Expected(bars, out.hits(), out.summary(), accepted,
                 accepted.values().stream().mapToLong(Long::longValue).sum());
     }
 
@@ -712,7 +723,11 @@ class CrashRestartIT {
         }
 
         HttpResponse<String> get(String path) throws IOException {
-            return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15)).GET().build());
+            return get(path, Duration.ofSeconds(15));
+        }
+
+        HttpResponse<String> get(String path, Duration timeout) throws IOException {
+            return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).GET().build());
         }
 
         JsonNode json(String path) throws IOException {
@@ -743,10 +758,12 @@ class CrashRestartIT {
     /**
      * Pushes the batches in order, as a client that must not lose data: a batch counts as
      * acknowledged on a 200 only; on anything else (an error status, a reset connection, no answer)
-     * it is sent again until it gets one.
+     * it is sent again, with the same key, until it gets one. With several nodes, batch i goes to node
+     * i mod n (skipping those marked {@link #down}), and a batch that got no 200 goes to the next node.
      */
     static final class Producer implements Runnable {
-        final Api api;
+        final List<Api> apis;
+        final boolean[] down;
         final List<List<GenTick>> batches;
         final List<String> bodies;
         final Thread thread = new Thread(this, "crash-restart-producer");
@@ -754,6 +771,8 @@ class CrashRestartIT {
         final long[] ackedAt;
         /** Ticks of each batch that are not the generator's deliberate duplicates. */
         final long[] fresh;
+        /** Ticks rejected (by reason) in answers that were 200s. */
+        final Map<String, Long> rejected = new java.util.concurrent.ConcurrentHashMap<>();
         volatile int acked;
         volatile int inFlight = -1;
         volatile int failedAttempts;
@@ -761,7 +780,12 @@ class CrashRestartIT {
         volatile Throwable failure;
 
         Producer(Api api, List<List<GenTick>> batches) {
-            this.api = api;
+            this(List.of(api), batches);
+        }
+
+        Producer(List<Api> apis, List<List<GenTick>> batches) {
+            this.apis = apis;
+            this.down = new boolean[apis.size()];
             this.batches = batches;
             this.bodies = batches.stream().map(CrashRestartIT::body).toList();
             this.ackedAt = new long[batches.size()];
@@ -784,26 +808,47 @@ class CrashRestartIT {
             }
         }
 
+        /** System.nanoTime() of the first acknowledgement after {@code t}. */
+        long firstAckAfter(long t) {
+            for (long a : ackedAt) {
+                if (a > t) {
+                    return a;
+                }
+            }
+            return Long.MAX_VALUE;
+        }
+
         @Override
         public void run() {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
             try {
                 for (int i = 0; i < batches.size() && !stop; i++) {
                     inFlight = i;
+                    int node = i % apis.size();
                     int attempts = 0;
                     while (!stop) {
+                        while (down[node]) {
+                            node = (node + 1) % apis.size();
+                        }
                         if (System.nanoTime() > deadline) {
                             throw new IllegalStateException("batch " + i + " not acknowledged in time");
                         }
                         String outcome;
                         try {
-                            HttpResponse<String> r = api.post("/api/ticks", bodies.get(i), "crash-it-batch-" + i);
+                            HttpResponse<String> r = apis.get(node).post("/api/ticks", bodies.get(i), "crash-it-batch-" + i);
                             if (r.statusCode() == 200) {
+                                JsonNode answer = JSON.readTree(r.body());
+                                answer.get("rejected").fields().forEachRemaining(f -> {
+                                    if (f.getValue().asLong() > 0) {
+                                        rejected.merge(f.getKey(), f.getValue().asLong(), Long::sum);
+                                    }
+                                });
                                 if (attempts > 0) {
-                                    long stored = fresh[i] - JSON.readTree(r.body()).get("accepted").asLong();
-                                    events.add("batch " + i + " acknowledged after " + attempts + " failed attempt(s): "
-                                            + r.body() + "; " + stored + " of its " + fresh[i] + " new ticks had been stored"
-                                            + " by an unacknowledged attempt (now already_stored, duplicate or late)");
+                                    long stored = fresh[i] - answer.get("accepted").asLong();
+                                    events.add("batch " + i + " acknowledged by node " + (node + 1) + " after " + attempts
+                                            + " failed attempt(s): " + r.body() + "; " + stored + " of its " + fresh[i]
+                                            + " new ticks had been stored by an unacknowledged attempt (now"
+                                            + " already_stored, duplicate or late)");
                                 }
                                 ackedAt[i] = System.nanoTime();
                                 acked = i + 1;
@@ -816,8 +861,9 @@ class CrashRestartIT {
                         attempts++;
                         failedAttempts++;
                         if (attempts == 1) {
-                            events.add("batch " + i + " not acknowledged: " + outcome);
+                            events.add("batch " + i + " to node " + (node + 1) + " not acknowledged: " + outcome);
                         }
+                        node = (node + 1) % apis.size();
                         Thread.sleep(50);
                     }
                 }
@@ -836,9 +882,17 @@ class CrashRestartIT {
         final int n;
 
         NodeProcess(Path dir, Map<String, String> env, int n) throws IOException {
+            this(dir, env, n, List.of());
+        }
+
+        /** With {@code -D} settings ({@code jvmArgs}) before {@code -jar}. */
+        NodeProcess(Path dir, Map<String, String> env, int n, List<String> jvmArgs) throws IOException {
             this.n = n;
             this.log = dir.resolve("out-" + n + ".log");
-            ProcessBuilder pb = new ProcessBuilder(java(), "-Xmx512m", "-jar", JAR.toString(), "run")
+            List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx512m"));
+            cmd.addAll(jvmArgs);
+            cmd.addAll(List.of("-jar", JAR.toString(), "run"));
+            ProcessBuilder pb = new ProcessBuilder(cmd)
                     .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().keySet().removeIf(k -> k.startsWith("TICKWATCH_"));
             pb.environment().putAll(env);
