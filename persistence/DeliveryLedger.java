@@ -73,7 +73,6 @@ public final class DeliveryLedger {
                         String owner, long leaseUntil, long createdAt, long updatedAt) {
     }
 
-
     private final Jdbc.Connections connections;
     private final String table;
     private final String select;

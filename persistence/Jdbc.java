@@ -1,7 +1,10 @@
 package persistence;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
@@ -38,6 +41,57 @@ public final class Jdbc {
             return work.apply(c);
         } catch (SQLException e) {
             throw new IllegalStateException(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code work} in one transaction on one connection: committed when it returns, rolled back when
+     * it throws, the connection's auto-commit restored either way.
+     */
+    public static <T> T transaction(Connections connections, String what, Schema.ConnectionWork<T> work) {
+        return run(connections, what, c -> {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        });
+    }
+
+    /** A nullable BIGINT column. */
+    public static Long longOrNull(ResultSet r, int column) throws SQLException {
+        long v = r.getLong(column);
+        return r.wasNull() ? null : v;
+    }
+
+    /** A nullable DOUBLE PRECISION column. */
+    public static Double doubleOrNull(ResultSet r, int column) throws SQLException {
+        double v = r.getDouble(column);
+        return r.wasNull() ? null : v;
+    }
+
+    /** Sets a nullable BIGINT parameter. */
+    public static void setLong(PreparedStatement p, int index, Long v) throws SQLException {
+        if (v == null) {
+            p.setNull(index, Types.BIGINT);
+        } else {
+            p.setLong(index, v);
+        }
+    }
+
+    /** Sets a nullable DOUBLE PRECISION parameter. */
+    public static void setDouble(PreparedStatement p, int index, Double v) throws SQLException {
+        if (v == null) {
+            p.setNull(index, Types.DOUBLE);
+        } else {
+            p.setDouble(index, v);
         }
     }
 }

@@ -5,10 +5,8 @@ import conditions.BarHistory;
 import conditions.Field;
 import conditions.Market;
 import conditions.Volume;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,7 +34,6 @@ public final class BarArchive {
     /** One bar of one symbol. */
     public record SymbolBar(String symbol, Bar bar) {
     }
-
 
     private final persistence.Jdbc.Connections connections;
     private final String table;
@@ -76,9 +73,7 @@ public final class BarArchive {
         if (bars.isEmpty()) {
             return;
         }
-        run(c -> {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
+        persistence.Jdbc.transaction(connections, "bar archive", c -> {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM " + table + " WHERE symbol = ? AND bar_start = ?");
                  PreparedStatement ins = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS
                          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -99,12 +94,6 @@ public final class BarArchive {
                 }
                 del.executeBatch();
                 ins.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
             }
             return null;
         });

@@ -1,12 +1,10 @@
 package persistence.daily;
 
 import conditions.DailyBar;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,7 +28,6 @@ public final class DailyStore {
     public static final String TABLE = "tickwatch_daily";
     private static final String COLUMNS = "symbol, trade_date, open, high, low, close, volume, inst_net, foreign_net, "
             + "foreign_holding, foreign_ratio, updated_at";
-
 
     private final persistence.Jdbc.Connections connections;
     private final String table;
@@ -78,9 +75,7 @@ public final class DailyStore {
             return;
         }
         long now = System.currentTimeMillis();
-        run(c -> {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
+        persistence.Jdbc.transaction(connections, "daily store", c -> {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM " + table + " WHERE symbol = ? AND trade_date = ?");
                  PreparedStatement ins = c.prepareStatement("INSERT INTO " + table + " (" + COLUMNS
                          + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -95,25 +90,15 @@ public final class DailyStore {
                     ins.setDouble(5, d.low());
                     ins.setDouble(6, d.close());
                     ins.setLong(7, d.volume());
-                    setLong(ins, 8, d.instNet());
-                    setLong(ins, 9, d.foreignNet());
-                    setLong(ins, 10, d.foreignHolding());
-                    if (d.foreignRatio() == null) {
-                        ins.setNull(11, Types.DOUBLE);
-                    } else {
-                        ins.setDouble(11, d.foreignRatio());
-                    }
+                    persistence.Jdbc.setLong(ins, 8, d.instNet());
+                    persistence.Jdbc.setLong(ins, 9, d.foreignNet());
+                    persistence.Jdbc.setLong(ins, 10, d.foreignHolding());
+                    persistence.Jdbc.setDouble(ins, 11, d.foreignRatio());
                     ins.setLong(12, now);
                     ins.addBatch();
                 }
                 del.executeBatch();
                 ins.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
             }
             return null;
         });
@@ -173,22 +158,10 @@ public final class DailyStore {
 
     private static DailyBar read(ResultSet r) throws SQLException {
         return new DailyBar(r.getObject(2, LocalDate.class), r.getDouble(3), r.getDouble(4), r.getDouble(5),
-                r.getDouble(6), r.getLong(7), getLong(r, 8), getLong(r, 9), getLong(r, 10),
-                r.getObject(11) == null ? null : r.getDouble(11));
+                r.getDouble(6), r.getLong(7), persistence.Jdbc.longOrNull(r, 8), persistence.Jdbc.longOrNull(r, 9),
+                persistence.Jdbc.longOrNull(r, 10), persistence.Jdbc.doubleOrNull(r, 11));
     }
 
-    private static Long getLong(ResultSet r, int i) throws SQLException {
-        long v = r.getLong(i);
-        return r.wasNull() ? null : v;
-    }
-
-    private static void setLong(PreparedStatement p, int i, Long v) throws SQLException {
-        if (v == null) {
-            p.setNull(i, Types.BIGINT);
-        } else {
-            p.setLong(i, v);
-        }
-    }
 
     private <T> T run(Schema.ConnectionWork<T> work) {
         return persistence.Jdbc.run(connections, "daily store", work);

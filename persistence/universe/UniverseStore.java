@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,15 +76,9 @@ public final class UniverseStore {
                 p.setObject(1, day);
                 try (ResultSet r = p.executeQuery()) {
                     while (r.next()) {
-                        long cap = r.getLong(3);
-                        Long capOrNull = r.wasNull() ? null : cap;
-                        r.getLong(4);
-                        boolean done = !r.wasNull();
-                        double score = r.getDouble(5);
-                        Double scoreOrNull = r.wasNull() ? null : score;
-                        double avg = r.getDouble(6);
-                        Double avgOrNull = r.wasNull() ? null : avg;
-                        out.add(new Candidate(r.getString(1), r.getString(2), capOrNull, done, scoreOrNull, avgOrNull));
+                        boolean done = persistence.Jdbc.longOrNull(r, 4) != null;
+                        out.add(new Candidate(r.getString(1), r.getString(2), persistence.Jdbc.longOrNull(r, 3), done,
+                                persistence.Jdbc.doubleOrNull(r, 5), persistence.Jdbc.doubleOrNull(r, 6)));
                     }
                 }
             }
@@ -102,11 +95,7 @@ public final class UniverseStore {
                     ins.setObject(1, day);
                     ins.setString(2, k.symbol());
                     ins.setString(3, k.name());
-                    if (k.marketCap() == null) {
-                        ins.setNull(4, Types.BIGINT);
-                    } else {
-                        ins.setLong(4, k.marketCap());
-                    }
+                    persistence.Jdbc.setLong(ins, 4, k.marketCap());
                     ins.addBatch();
                 }
                 ins.executeBatch();
@@ -119,8 +108,8 @@ public final class UniverseStore {
         run(c -> {
             try (PreparedStatement p = c.prepareStatement("UPDATE " + candidates
                     + " SET score = ?, avg_value = ?, done_at = ? WHERE trade_date = ? AND symbol = ?")) {
-                setDouble(p, 1, score);
-                setDouble(p, 2, avgValue);
+                persistence.Jdbc.setDouble(p, 1, score);
+                persistence.Jdbc.setDouble(p, 2, avgValue);
                 p.setLong(3, System.currentTimeMillis());
                 p.setObject(4, day);
                 p.setString(5, symbol);
@@ -183,13 +172,6 @@ public final class UniverseStore {
         });
     }
 
-    private static void setDouble(PreparedStatement p, int i, Double v) throws SQLException {
-        if (v == null) {
-            p.setNull(i, Types.DOUBLE);
-        } else {
-            p.setDouble(i, v);
-        }
-    }
 
     /** Statements that must all be written or none. */
     private interface Writes {
@@ -197,18 +179,8 @@ public final class UniverseStore {
     }
 
     private void transaction(Writes writes) {
-        run(c -> {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                writes.apply(c);
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
+        persistence.Jdbc.transaction(connections, "universe store", c -> {
+            writes.apply(c);
             return null;
         });
     }
