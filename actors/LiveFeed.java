@@ -43,6 +43,24 @@ public final class LiveFeed {
         return topic;
     }
 
+    /**
+     * Starts this node's side of {@link LiveDemand}: the topic on which nodes with stream clients
+     * announce them, and the actor that hears it for this node's entities; returns the topic.
+     */
+    public static ActorRef<Topic.Command<LiveDemand.Watching>> startDemand(ActorSystem<?> system) {
+        ActorRef<Topic.Command<LiveDemand.Watching>> topic = system.systemActorOf(
+                Topic.create(LiveDemand.Watching.class, LiveDemand.TOPIC), "live-demand-topic", Props.empty());
+        LiveDemand demand = LiveDemand.get(system);
+        system.systemActorOf(Behaviors.<LiveDemand.Watching>setup(ctx -> {
+            topic.tell(Topic.subscribe(ctx.getSelf()));
+            return Behaviors.receiveMessage(w -> {
+                demand.heard();
+                return Behaviors.same();
+            });
+        }), "live-demand", Props.empty());
+        return topic;
+    }
+
     private static Behavior<LiveEvent> publisher(ActorRef<Topic.Command<Message>> topic, ObjectMapper json) {
         return Behaviors.setup(ctx -> {
             ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(LiveEvent.class, ctx.getSelf()));

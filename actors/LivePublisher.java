@@ -12,13 +12,15 @@ import persistence.StoredHit;
  * its new hits, each bar that closed, and the forming bar at most once per
  * {@code tickwatch.live.bar-interval} (the latest state: when a write falls inside the interval, a
  * timer publishes the state at its end, so the last update is never held back). The entity's hot
- * path pays one local message per event; nothing here waits.
+ * path pays one local message per event; nothing here waits. Forming bars are made only while
+ * someone watches the stream somewhere ({@link LiveDemand}).
  */
 final class LivePublisher {
     /** The entity's timer key and message for a throttled forming bar. */
     static final Object TIMER = "live-bar";
 
     private final ActorSystem<?> system;
+    private final LiveDemand demand;
     private final TimerScheduler<TickerEntity.Command> timers;
     private final long intervalNanos;
     private long lastFormingAt = Long.MIN_VALUE;
@@ -26,6 +28,7 @@ final class LivePublisher {
 
     LivePublisher(ActorSystem<?> system, TimerScheduler<TickerEntity.Command> timers) {
         this.system = system;
+        this.demand = LiveDemand.get(system);
         this.timers = timers;
         var config = system.settings().config();
         Duration interval = config.hasPath("tickwatch.live.bar-interval")
@@ -48,8 +51,8 @@ final class LivePublisher {
         for (StoredHit h : hits) {
             publish(LiveTicker.HitFound.of(h));
         }
-        if (timers.isTimerActive(TIMER)) {
-            return; // the timer publishes the latest forming state
+        if (!demand.wanted() || timers.isTimerActive(TIMER)) {
+            return; // no one watches; or the timer publishes the latest forming state
         }
         long now = System.nanoTime();
         if (lastFormingAt == Long.MIN_VALUE || now - lastFormingAt >= intervalNanos) {

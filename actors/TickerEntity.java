@@ -96,11 +96,24 @@ public final class TickerEntity
      * @param source the configured name of the source the ticks came through, under which the
      *               accepted ones are recorded ({@link AcceptedTicks}); {@code null} means
      *               {@value #API_SOURCE} (the API's)
+     * @param positions  each tick's sequence number at its source (Binance's aggregate id, rising), or
+     *                   {@code null} when the source numbers none: a tick at or below the highest one
+     *                   stored is a duplicate (one another node stored before the symbol moved here)
      */
-    public record Ingest(List<Tick> ticks, long batch, Market market, String source, ActorRef<IngestResult> replyTo)
-            implements Command {
+    public record Ingest(List<Tick> ticks, long batch, Market market, String source, long[] positions,
+                         ActorRef<IngestResult> replyTo) implements Command {
         /** The source name of ticks that name none: those posted to the API. */
         public static final String API_SOURCE = "push";
+
+        public Ingest {
+            if (positions != null && positions.length != ticks.size()) {
+                throw new IllegalArgumentException(positions.length + " positions for " + ticks.size() + " ticks");
+            }
+        }
+
+        public Ingest(List<Tick> ticks, long batch, Market market, String source, ActorRef<IngestResult> replyTo) {
+            this(ticks, batch, market, source, null, replyTo);
+        }
 
         public Ingest(List<Tick> ticks, long batch, Market market, ActorRef<IngestResult> replyTo) {
             this(ticks, batch, market, null, replyTo);
@@ -116,6 +129,17 @@ public final class TickerEntity
     }
 
     public record GetStatus(ActorRef<TickerStatus> replyTo) implements Command {
+    }
+
+    /**
+     * The highest source sequence number stored ({@link Position}): a source that starts feeding the
+     * symbol on this node (it moved here) goes on after it, fetching what it missed meanwhile.
+     */
+    public record GetPosition(ActorRef<Position> replyTo) implements Command {
+    }
+
+    /** @param position the highest source sequence number stored; 0 when none */
+    public record Position(long position) implements CborSerializable {
     }
 
     /** The last {@code limit} closed bars (all that are kept when {@code limit <= 0}), oldest first. */
@@ -442,6 +466,7 @@ public final class TickerEntity
                 .onCommand(Purge.class, (s, c) -> onPurge(c))
                 .onCommand(Ingest.class, this::onIngest)
                 .onCommand(GetStatus.class, (s, c) -> Effect().reply(c.replyTo(), s.status().withDaily(daily)))
+                .onCommand(GetPosition.class, (s, c) -> Effect().reply(c.replyTo(), new Position(s.position())))
                 .onCommand(GetBars.class, (s, c) -> Effect().reply(c.replyTo(), s.bars(c.limit())))
                 .onCommand(Wake.class, (s, c) -> Effect().noReply())
                 .onCommand(Passivate.class, (s, c) -> {
@@ -538,10 +563,20 @@ public final class TickerEntity
         List<Tick> toRecord = new ArrayList<>(ticks.size());
         long[] rejected = new long[TickOutcome.values().length];
         long latest = latestAllowed();
-        for (Tick t : ticks) {
+        long[] positions = cmd.positions();
+        long position = s.position();
+        for (int i = 0; i < ticks.size(); i++) {
+            Tick t = ticks.get(i);
             if (!symbol.equals(t.symbol()) || t.problem() != null) {
                 malformed++;
                 continue;
+            }
+            if (positions != null) {
+                if (positions[i] <= position) { // stored already (from another node, before the symbol moved)
+                    rejected[TickOutcome.DUPLICATE.ordinal()]++;
+                    continue;
+                }
+                position = positions[i];
             }
             if (t.time() > latest) { // must not reach the model: it would make every later tick late
                 rejected[TickOutcome.FUTURE.ordinal()]++;
@@ -566,7 +601,7 @@ public final class TickerEntity
         List<TickerEvent> events = new ArrayList<>(1 + found.hits.size());
         events.add(new TicksApplied(market.name(), accepted, rejected[TickOutcome.OUTSIDE_SESSION.ordinal()],
                 rejected[TickOutcome.DUPLICATE.ordinal()], rejected[TickOutcome.LATE.ordinal()], cmd.batch(),
-                rejected[TickOutcome.FUTURE.ordinal()]));
+                rejected[TickOutcome.FUTURE.ordinal()], position == s.position() ? 0 : position));
         List<StoredHit> hits = recorded(found, events);
         outbox.carryConfirmed(s, events);
         String source = cmd.sourceName();

@@ -41,6 +41,12 @@ public final class TickerState {
     private final LinkedHashMap<String, StoredHit> pending = new LinkedHashMap<>();
     /** Made on the first batch with an id: tickers fed without ids never pay for it. */
     private RecentBatches batches;
+    /**
+     * The highest source sequence number stored (Binance's aggregate id; 0: none): a tick at or below
+     * it is a duplicate, and the node that feeds the symbol next goes on after it. One number, not one
+     * per source: a symbol has one sequenced source at a time (only {@code binance} numbers its ticks).
+     */
+    private long position;
 
     TickerState(String ticker, TickerSettings settings) {
         this.ticker = ticker;
@@ -57,6 +63,7 @@ public final class TickerState {
         symbol = null;
         pending.clear();
         batches = null;
+        position = 0;
     }
 
     // ---- snapshots ----
@@ -73,13 +80,14 @@ public final class TickerState {
         if (!snap.batches().isEmpty()) {
             s.batches = RecentBatches.of(snap.batches(), settings.rememberedBatches());
         }
+        s.position = snap.position();
         return s;
     }
 
     TickerSnapshot toSnapshot() {
         return new TickerSnapshot(symbol == null ? null : symbol.snapshot(), pending(),
                 batches == null ? List.of() : batches.oldestFirst(),
-                symbol == null ? 0 : symbol.rejected(TickOutcome.FUTURE));
+                symbol == null ? 0 : symbol.rejected(TickOutcome.FUTURE), position);
     }
 
     // ---- reading ----
@@ -106,6 +114,11 @@ public final class TickerState {
 
     boolean isPending(String hitId) {
         return pending.containsKey(hitId);
+    }
+
+    /** The highest source sequence number stored, 0 when none ({@link #position}). */
+    long position() {
+        return position;
     }
 
     /** Whether the client batch {@code id} (not 0) was applied lately. */
@@ -200,6 +213,7 @@ public final class TickerState {
         symbol.countRejected(TickOutcome.DUPLICATE, e.duplicate());
         symbol.countRejected(TickOutcome.LATE, e.late());
         symbol.countRejected(TickOutcome.FUTURE, e.future());
+        position = Math.max(position, e.position());
         if (e.batch() != 0) {
             if (batches == null) {
                 batches = new RecentBatches(settings.rememberedBatches());

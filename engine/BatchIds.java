@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Batch ids for entities, from a client's {@code Idempotency-Key}.
+ * Batch ids for entities, from a client's {@code Idempotency-Key}, or {@link #fresh} for a request
+ * without one.
  *
  * <p>An id is 64 bits of SHA-256 over the key, the symbol, the ask's index and its ticks, so the
  * same request sent again maps to the same ids, and anything else collides with odds of about
@@ -51,6 +53,16 @@ public final class BatchIds {
         }
         sha.update(b.array(), 0, b.position());
         long id = ByteBuffer.wrap(sha.digest()).getLong();
+        return id == 0 ? 1 : id; // 0 means "no id"
+    }
+
+    /**
+     * An id of its own for an ask whose request named no key: the same for every attempt of that ask
+     * (so the entity answers an attempt sent again after a slow first one "already stored"), and unlike
+     * any other ask's but with odds of about 2^-64 among the ids a ticker remembers.
+     */
+    static long fresh() {
+        long id = ThreadLocalRandom.current().nextLong();
         return id == 0 ? 1 : id; // 0 means "no id"
     }
 

@@ -161,7 +161,10 @@ final class DemoCommand {
                 "tickwatch.db.h2.dir", data,
                 "tickwatch.cluster.seed-nodes", "",
                 "pekko.remote.artery.canonical.port", 0));
-        c = c.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of()));
+        c = c.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(List.of()))
+                // a node of its own: no Cluster Bootstrap, and Ctrl-C stops it without waiting for a load balancer
+                .withValue("tickwatch.cluster.discovery", ConfigValueFactory.fromAnyRef("seed-nodes"))
+                .withValue("tickwatch.ready.drain", ConfigValueFactory.fromAnyRef("0s"));
         return port == null ? c : c.withValue("tickwatch.http.port", ConfigValueFactory.fromAnyRef(port));
     }
 

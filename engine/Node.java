@@ -94,7 +94,11 @@ public final class Node implements AutoCloseable {
     /** Records what this node's entities accept; null when {@code tickwatch.recording.enabled} is off. */
     private final TickRecorder recorder;
     private final Readiness.Settings readiness;
+    /** Set in the shutdown's first phase: {@code /ready} answers 503 from then on. */
+    private volatile boolean stopping;
     private final NodeMetricsBinder metrics;
+    /** Sends an ingest ask again while it has no answer (a shard hand-off drops buffered asks). */
+    private final IngestAttempts attempts;
 
     /** Made by {@link NodeBootstrap}, which starts each part. */
     Node(NodeSettings settings, ActorSystem<Void> system, ConditionRegistry conditions, RecentHits recent,
@@ -117,7 +121,9 @@ public final class Node implements AutoCloseable {
         this.databaseProbe = new DatabaseProbe(settings.db(), system.dispatchers().lookup(DispatcherSelector.blocking()),
                 READY_TIMEOUT);
         system.getWhenTerminated().thenRun(databaseProbe::close);
+        this.attempts = new IngestAttempts(IngestAttempts.Settings.from(settings.config()), system);
         this.metrics = new NodeMetricsBinder(system, this::sourceHealth, sinks::statuses);
+        metrics.ingestAttempts(attempts);
     }
 
     /**
@@ -204,18 +210,54 @@ public final class Node implements AutoCloseable {
      * its ticker was removed cannot bring the ticker back.
      */
     CompletionStage<IngestResult> ingestWatched(String source, List<Tick> ticks, String idempotencyKey) {
-        return ingest(source, ticks, idempotencyKey, false);
+        return ingest(source, ticks, null, idempotencyKey, false);
+    }
+
+    /**
+     * {@link #ingestWatched(String, List, String)} of ticks numbered by their source ({@code positions[i]}
+     * of {@code ticks.get(i)}, rising per symbol; Binance's aggregate ids): each entity stores the
+     * highest with the ticks and drops a tick at or below it as a duplicate.
+     */
+    CompletionStage<IngestResult> ingestWatched(String source, List<Tick> ticks, long[] positions,
+                                                String idempotencyKey) {
+        return ingest(source, ticks, positions, idempotencyKey, false);
+    }
+
+    /**
+     * The highest source sequence number {@code symbol}'s entity has stored (0: none): where a source
+     * that starts feeding the symbol here goes on from ({@code engine.sources.SourceContext#position}).
+     */
+    CompletionStage<Long> position(String symbol) {
+        return sharding.entityRefFor(TickerEntity.KEY, symbol)
+                .<TickerEntity.Position>ask(TickerEntity.GetPosition::new, settings.askTimeout())
+                .thenApply(TickerEntity.Position::position);
     }
 
     private CompletionStage<IngestResult> ingest(String source, List<Tick> ticks, String idempotencyKey,
                                                  boolean addUnknown) {
+        return ingest(source, ticks, null, idempotencyKey, addUnknown);
+    }
+
+    private CompletionStage<IngestResult> ingest(String source, List<Tick> ticks, long[] positions,
+                                                 String idempotencyKey, boolean addUnknown) {
         Map<String, List<Tick>> bySymbol = new LinkedHashMap<>();
+        Map<String, long[]> positionsBySymbol = positions == null ? null : new java.util.HashMap<>();
         long malformed = 0;
-        for (Tick t : ticks) {
+        for (int i = 0; i < ticks.size(); i++) {
+            Tick t = ticks.get(i);
             if (t == null || t.problem() != null) {
                 malformed++;
             } else {
-                bySymbol.computeIfAbsent(t.symbol(), s -> new ArrayList<>()).add(t);
+                List<Tick> mine = bySymbol.computeIfAbsent(t.symbol(), s -> new ArrayList<>());
+                if (positionsBySymbol != null) {
+                    long[] p = positionsBySymbol.computeIfAbsent(t.symbol(), s -> new long[8]);
+                    if (p.length == mine.size()) {
+                        p = java.util.Arrays.copyOf(p, p.length * 2);
+                        positionsBySymbol.put(t.symbol(), p);
+                    }
+                    p[mine.size()] = positions[i];
+                }
+                mine.add(t);
             }
         }
         IngestResult start = IngestResult.of(0, 0, 0, 0, malformed);
@@ -225,7 +267,9 @@ public final class Node implements AutoCloseable {
         }
         return Source.from(bySymbol.entrySet())
                 .mapAsyncUnordered(settings.parallelism(),
-                        e -> ingestSymbol(source, e.getKey(), e.getValue(), idempotencyKey, addUnknown))
+                        e -> ingestSymbol(source, e.getKey(), e.getValue(),
+                                positionsBySymbol == null ? null : positionsBySymbol.get(e.getKey()), idempotencyKey,
+                                addUnknown))
                 .runWith(Sink.fold(start, IngestResult::plus), system)
                 .thenApply(r -> {
                     metrics.ticks(source, r); // once per call: the hot path pays a few additions per batch
@@ -234,17 +278,20 @@ public final class Node implements AutoCloseable {
     }
 
     private CompletionStage<IngestResult> ingestSymbol(String source, String symbol, List<Tick> ticks,
-                                                       String idempotencyKey, boolean addUnknown) {
+                                                       long[] positions, String idempotencyKey, boolean addUnknown) {
         CompletionStage<IngestResult> chain = addUnknown
                 ? ensureWatched(symbol).thenApply(x -> IngestResult.NONE)
                 : CompletableFuture.completedFuture(IngestResult.NONE);
         int batch = settings.maxBatch();
         for (int from = 0; from < ticks.size(); from += batch) {
-            List<Tick> part = List.copyOf(ticks.subList(from, Math.min(ticks.size(), from + batch)));
-            long id = idempotencyKey == null ? 0 : BatchIds.of(idempotencyKey, symbol, from / batch, part);
-            chain = chain.thenCompose(sum -> sharding.entityRefFor(TickerEntity.KEY, symbol)
-                    .<IngestResult>ask(reply -> new TickerEntity.Ingest(part, id, markets.get(symbol), source, reply),
-                            settings.askTimeout())
+            int to = Math.min(ticks.size(), from + batch);
+            List<Tick> part = List.copyOf(ticks.subList(from, to));
+            long[] partPositions = positions == null ? null : java.util.Arrays.copyOfRange(positions, from, to);
+            // An id for every ask, so the entity recognises an attempt sent again (IngestAttempts)
+            long id = idempotencyKey == null ? BatchIds.fresh() : BatchIds.of(idempotencyKey, symbol, from / batch, part);
+            chain = chain.thenCompose(sum -> attempts.ask(symbol, timeout -> sharding.entityRefFor(TickerEntity.KEY,
+                            symbol).<IngestResult>ask(reply -> new TickerEntity.Ingest(part, id, markets.get(symbol),
+                            source, partPositions, reply), timeout))
                     .thenApply(sum::plus));
         }
         return chain;
@@ -788,7 +835,7 @@ public final class Node implements AutoCloseable {
      * and a probe waiting for it would both delay writes and report a busy node as down.
      */
     public CompletionStage<Boolean> ready() {
-        if (Cluster.get(system).selfMember().status() != MemberStatus.up()) {
+        if (stopping || Cluster.get(system).selfMember().status() != MemberStatus.up()) {
             return CompletableFuture.completedFuture(false);
         }
         return databaseProbe.check();
@@ -800,12 +847,27 @@ public final class Node implements AutoCloseable {
      */
     public CompletionStage<Readiness.Report> readiness() {
         boolean member = Cluster.get(system).selfMember().status() == MemberStatus.up();
-        CompletionStage<Boolean> db = member ? databaseProbe.check() : CompletableFuture.completedFuture(false);
+        boolean leaving = stopping;
+        CompletionStage<Boolean> db = member && !leaving ? databaseProbe.check() : CompletableFuture.completedFuture(false);
         return db.thenApply(ok -> {
             Map<String, String> sinkStates = new LinkedHashMap<>();
             sinks.statuses().forEach(s -> sinkStates.put(s.name(), s.state()));
-            return Readiness.report(member, ok, sourceHealth(), sinkStates, readiness);
+            return Readiness.report(member, ok, leaving, sourceHealth(), sinkStates, readiness);
         });
+    }
+
+    /**
+     * From now on {@link #ready()} and {@link #readiness()} answer not ready, although the node still
+     * serves: called in the first phase of the node's coordinated shutdown (SIGTERM), so the
+     * orchestrator takes it out of service before it stops taking requests and its tickers move.
+     */
+    void stopping() {
+        stopping = true;
+    }
+
+    /** True once the node started its shutdown ({@link #stopping()}). */
+    public boolean isStopping() {
+        return stopping;
     }
 
     /** This node's metrics in the Prometheus text format ({@code GET /metrics}). */

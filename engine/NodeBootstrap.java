@@ -123,11 +123,11 @@ public final class NodeBootstrap {
         Plan plan = readConfiguration();
         ClusterTls.refusePlaintextBeyondLoopback(settings.pekkoConfig());
         createDataDirs();
-        LOG.info("starting tickwatch node: {}; {} condition(s), sinks {}, sources {}", settings,
+        LOG.info("starting tickwatch node: {}; {}; {} condition(s), sinks {}, sources {}", settings, plan.discovery(),
                 plan.conditions().current().size(), plan.sinkNames(), plan.sourceNames());
         ActorSystem<Void> system = startSystem();
         try {
-            joinCluster(system);
+            joinCluster(system, plan.discovery());
             engine.live.LiveHub live = startLive(system);
             prepareSchema(system);
             RecentHits recent = new RecentHits(settings.recentHits());
@@ -139,7 +139,8 @@ public final class NodeBootstrap {
             SinkFacts facts = new SinkFacts(node);
             sinks.forEach(s -> s.nodeStarted(facts));
             startSources(system, plan, node);
-            awaitUp(system, node);
+            drainOnStop(system, node, plan.readiness());
+            awaitUp(system, node, plan.discovery());
             return node;
         } catch (Exception e) {
             stopAfterFailure(system);
@@ -154,7 +155,7 @@ public final class NodeBootstrap {
     /** What the configuration names, read and checked before anything starts. */
     private record Plan(ConditionRegistry conditions, List<ConfigBlocks.Block> sinks, List<ConfigBlocks.Block> sources,
                         SourcePlacement.Settings placement, TickRecorder.Settings recording,
-                        Readiness.Settings readiness) {
+                        Readiness.Settings readiness, ClusterDiscovery discovery) {
         List<String> sinkNames() {
             return names(sinks);
         }
@@ -177,7 +178,8 @@ public final class NodeBootstrap {
             readiness.check(names(sourceBlocks), names(sinkBlocks));
             return null;
         });
-        return new Plan(conditions, sinkBlocks, sourceBlocks, placement, recording, readiness);
+        ClusterDiscovery discovery = configured(() -> ClusterDiscovery.from(settings.config()));
+        return new Plan(conditions, sinkBlocks, sourceBlocks, placement, recording, readiness, discovery);
     }
 
     private static void warnAboutCommonPool() {
@@ -242,12 +244,39 @@ public final class NodeBootstrap {
         }
     }
 
-    /** A node without seed nodes joins itself; with them, the cluster's seed process joins it. */
-    private void joinCluster(ActorSystem<Void> system) {
+    /**
+     * With Cluster Bootstrap ({@link ClusterDiscovery}), its management endpoint and the bootstrap
+     * process, which joins the node; else a node without seed nodes joins itself and with them the
+     * cluster's seed process joins it.
+     */
+    private void joinCluster(ActorSystem<Void> system, ClusterDiscovery discovery) {
+        if (discovery.bootstrap()) {
+            discovery.start(system);
+            return;
+        }
         Cluster cluster = Cluster.get(system);
         if (settings.seedNodes().isEmpty()) {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
         }
+    }
+
+    /**
+     * The first phase of a shutdown (SIGTERM, {@code system.terminate()}): the node answers not ready
+     * and keeps serving for {@code tickwatch.ready.drain}, so an orchestrator or load balancer that
+     * polls {@code /ready} sends its traffic elsewhere before the admin API unbinds (the next phase),
+     * the sinks drain and the node's shards and feeds move to the others as it leaves the cluster.
+     */
+    private static void drainOnStop(ActorSystem<Void> system, Node node, Readiness.Settings readiness) {
+        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "not-ready-then-drain",
+                () -> {
+                    node.stopping();
+                    LOG.info("stopping: /ready answers 503 now; serving {} more before leaving the cluster",
+                            readiness.drain());
+                    CompletableFuture<Done> drained = new CompletableFuture<>();
+                    system.scheduler().scheduleOnce(readiness.drain(), () -> drained.complete(Done.getInstance()),
+                            system.executionContext());
+                    return drained;
+                });
     }
 
     /**
@@ -410,7 +439,19 @@ public final class NodeBootstrap {
      */
     private void startSources(ActorSystem<Void> system, Plan plan, Node node) {
         TickRecorder recorder = node.recorder();
-        SourceHost host = SourceHost.start(system, plan.sources(), sourceTypes, node::ingestWatched,
+        SourceHost.NodeIngest ingest = new SourceHost.NodeIngest() {
+            @Override
+            public java.util.concurrent.CompletionStage<TickerEntity.IngestResult> ingest(
+                    String source, List<conditions.Tick> ticks, long[] positions, String idempotencyKey) {
+                return node.ingestWatched(source, ticks, positions, idempotencyKey);
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Long> position(String symbol) {
+                return node.position(symbol);
+            }
+        };
+        SourceHost host = SourceHost.start(system, plan.sources(), sourceTypes, ingest,
                 recorder == null ? engine.sources.SourceContext.Recorder.NONE : recorder::recordRows);
         node.sourceHost(host);
         startDaily(system, node, host);
@@ -479,18 +520,32 @@ public final class NodeBootstrap {
     }
 
     /** Waits until this node is an Up member and the registry has answered. */
-    private void awaitUp(ActorSystem<Void> system, Node node) throws Exception {
+    private void awaitUp(ActorSystem<Void> system, Node node, ClusterDiscovery discovery) throws Exception {
         Duration wait = settings.startTimeout();
         Cluster cluster = Cluster.get(system);
         long deadline = System.nanoTime() + wait.toNanos();
         while (cluster.selfMember().status() != MemberStatus.up()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the node did not join the cluster (seed nodes "
-                        + settings.seedNodes() + ") within " + wait);
+                throw new IllegalStateException("the node did not join the cluster ("
+                        + (discovery.bootstrap() ? discovery.toString() : "seed nodes " + settings.seedNodes())
+                        + ") within " + wait);
             }
             Thread.sleep(20);
         }
-        node.refreshKnown().toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        // The registry singleton may still be starting (or moving, when this node joins a running cluster
+        // on a busy machine): ask again until the start timeout rather than fail after one ask-timeout.
+        while (true) {
+            try {
+                node.refreshKnown().toCompletableFuture().get(Math.max(1, deadline - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
+                break;
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.info("the ticker registry did not answer yet ({}); asking again", e.getCause() == null ? e : e.getCause());
+            }
+        }
         LOG.info("tickwatch node up at {} with {} watched ticker(s)", cluster.selfMember().address(), node.knownCount());
     }
 

@@ -82,6 +82,17 @@ final class NodeMetricsBinder {
         }
     }
 
+    /** The ingest asks sent again ({@link IngestAttempts}) and those no attempt of which was answered. */
+    void ingestAttempts(IngestAttempts attempts) {
+        // Micrometer holds the object weakly: the node holds this one for its whole life.
+        FunctionCounter.builder("tickwatch.ingest.retries", attempts, IngestAttempts::retries)
+                .description("Ingest asks sent again after an attempt-timeout without an answer (a shard hand-off)")
+                .register(registry);
+        FunctionCounter.builder("tickwatch.ingest.timeouts", attempts, IngestAttempts::timeouts)
+                .description("Ingest asks no attempt of which was answered within tickwatch.ask-timeout")
+                .register(registry);
+    }
+
     /** The Prometheus text format of everything above, read now. */
     synchronized String scrape() {
         sources = sourceHealth.get();

@@ -68,12 +68,13 @@ public record NodeSettings(Config config, Path dataDir, Path conditionsFile, Pat
 
     /**
      * The config the actor system starts with: the database's plugin settings, the cluster's TLS
-     * ({@link ClusterTls}) and the seed nodes on top.
+     * ({@link ClusterTls}), Cluster Bootstrap when discovery is not seed nodes ({@link ClusterDiscovery})
+     * and the seed nodes on top.
      *
      * @throws IllegalStateException when TLS is on and its stores are missing
      */
     public Config pekkoConfig() {
-        Config c = ClusterTls.from(config).applyTo(db.applyTo(config));
+        Config c = ClusterDiscovery.from(config).applyTo(ClusterTls.from(config).applyTo(db.applyTo(config)));
         return c.withValue("pekko.cluster.seed-nodes", ConfigValueFactory.fromIterable(seedNodes));
     }
 

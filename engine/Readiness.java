@@ -2,6 +2,7 @@ package engine;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.typesafe.config.Config;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,17 +24,24 @@ public final class Readiness {
     private Readiness() {
     }
 
-    /** {@code tickwatch.ready}: the sources and sinks that must be up for the node to be ready. */
-    public record Settings(Set<String> requiredSources, Set<String> requiredSinks) {
-        public static final Settings NONE = new Settings(Set.of(), Set.of());
+    /**
+     * {@code tickwatch.ready}: the sources and sinks that must be up for the node to be ready, and how
+     * long a stopping node keeps serving after it turned not ready ({@code drain}).
+     */
+    public record Settings(Set<String> requiredSources, Set<String> requiredSinks, Duration drain) {
+        public static final Settings NONE = new Settings(Set.of(), Set.of(), Duration.ZERO);
 
         static Settings from(Config c) {
             if (!c.hasPath("tickwatch.ready")) {
                 return NONE;
             }
             Config r = c.getConfig("tickwatch.ready");
+            Duration drain = r.hasPath("drain") ? r.getDuration("drain") : Duration.ZERO;
+            if (drain.isNegative()) {
+                throw new IllegalArgumentException("tickwatch.ready.drain must not be negative: " + drain);
+            }
             return new Settings(Set.copyOf(r.getStringList("required-sources")),
-                    Set.copyOf(r.getStringList("required-sinks")));
+                    Set.copyOf(r.getStringList("required-sinks")), drain);
         }
 
         /** Every required name is configured: a typo must refuse the start, not make the node never ready. */
@@ -62,12 +70,14 @@ public final class Readiness {
      *
      * @param member   this node is an Up cluster member
      * @param database the database answered within {@link Node#READY_TIMEOUT}
+     * @param stopping the node is shutting down (SIGTERM): not ready from the shutdown's first phase on,
+     *                 while it still serves, so traffic drains before its tickers move
      */
     public record Report(boolean ready, @JsonProperty("cluster_member") boolean member, boolean database,
-                         List<Part> sources, List<Part> sinks) {
+                         boolean stopping, List<Part> sources, List<Part> sinks) {
     }
 
-    static Report report(boolean member, boolean database, Map<String, Map<String, Object>> sourceHealth,
+    static Report report(boolean member, boolean database, boolean stopping, Map<String, Map<String, Object>> sourceHealth,
                          Map<String, String> sinkStates, Settings settings) {
         List<Part> sources = sourceHealth.entrySet().stream().map(e -> {
             String state = sourceState(e.getValue());
@@ -77,7 +87,7 @@ public final class Readiness {
                 sinkUp(e.getValue()), settings.requiredSinks().contains(e.getKey()))).toList();
         boolean required = sources.stream().allMatch(p -> p.up() || !p.required())
                 && sinks.stream().allMatch(p -> p.up() || !p.required());
-        return new Report(member && database && required, member, database, sources, sinks);
+        return new Report(member && database && required && !stopping, member, database, stopping, sources, sinks);
     }
 
     /**

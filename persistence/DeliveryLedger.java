@@ -91,15 +91,15 @@ public final class DeliveryLedger {
     /** Creates the table when missing (part of the node's schema; harmless when it exists). */
     public static CompletionStage<Done> createIfNotExists(ActorSystem<?> system, DbSettings db) {
         DeliveryLedger l = of(system, db);
-        return Schema.onConnection(system, c -> {
+        return Schema.ddl(system, c -> {
             l.create(c);
-            return Done.getInstance();
+            return null;
         });
     }
 
     /** Creates the table when missing, on one of the ledger's connections. */
     public void createTable() {
-        run(c -> {
+        Jdbc.ddl(connections, "delivery ledger", c -> {
             create(c);
             return null;
         });

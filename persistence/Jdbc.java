@@ -45,24 +45,42 @@ public final class Jdbc {
     }
 
     /**
+     * {@link #run} for statements that create or alter tables: they hold the {@link DdlLock}, so
+     * nodes starting together on one PostgreSQL database do not race on them.
+     */
+    public static void ddl(Connections connections, String what, Schema.ConnectionWork<?> work) {
+        run(connections, what, c -> {
+            DdlLock.hold(c, () -> work.apply(c));
+            return null;
+        });
+    }
+
+    /**
      * {@code work} in one transaction on one connection: committed when it returns, rolled back when
      * it throws, the connection's auto-commit restored either way.
      */
     public static <T> T transaction(Connections connections, String what, Schema.ConnectionWork<T> work) {
-        return run(connections, what, c -> {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                T result = work.apply(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        });
+        return run(connections, what, c -> inTransaction(c, work));
+    }
+
+    /**
+     * {@code work} in one transaction on {@code c} (from a pool, say: {@code Schema.onConnection}):
+     * committed when it returns, rolled back when it throws, and the connection's auto-commit
+     * restored either way, so a pooled connection goes back as it came.
+     */
+    public static <T> T inTransaction(Connection c, Schema.ConnectionWork<T> work) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            T result = work.apply(c);
+            c.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
     }
 
     /** A nullable BIGINT column. */

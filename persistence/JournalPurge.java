@@ -22,22 +22,10 @@ public final class JournalPurge {
 
     /** Deletes the rows in one transaction; completes with how many were deleted (events + snapshots). */
     public static CompletionStage<Long> purge(ActorSystem<?> system, String persistenceId) {
-        return Schema.onConnection(system, c -> {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                // event_tag rows go with their events (ON DELETE CASCADE in both scripts)
-                long rows = delete(c, "DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ?", persistenceId)
-                        + delete(c, "DELETE FROM \"snapshot\" WHERE \"persistence_id\" = ?", persistenceId);
-                c.commit();
-                return rows;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        });
+        // event_tag rows go with their events (ON DELETE CASCADE in both scripts)
+        return Schema.onConnection(system, c -> Jdbc.inTransaction(c, tx ->
+                delete(tx, "DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ?", persistenceId)
+                        + delete(tx, "DELETE FROM \"snapshot\" WHERE \"persistence_id\" = ?", persistenceId)));
     }
 
     /**

@@ -119,15 +119,15 @@ public final class OrderBook {
     /** Creates the tables when missing, on the blocking dispatcher. */
     public static CompletionStage<Done> createIfNotExists(ActorSystem<?> system, DbSettings db) {
         OrderBook b = of(system, db);
-        return Schema.onConnection(system, c -> {
+        return Schema.ddl(system, c -> {
             b.create(c);
-            return Done.getInstance();
+            return null;
         });
     }
 
     /** Creates the tables when missing (harmless when they exist). */
     public void createTables() {
-        run(c -> {
+        Jdbc.ddl(connections, "order book", c -> {
             create(c);
             return null;
         });
@@ -277,38 +277,27 @@ public final class OrderBook {
      * @return the order as stored after the fill, or empty when it was filled already
      */
     public Optional<Order> fill(String clientId, BigDecimal price, String venueId, String reason, long now) {
-        return run(c -> {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                Optional<Order> found = find(c, clientId);
-                if (found.isEmpty() || found.get().state() == State.FILLED) {
-                    c.rollback();
-                    return Optional.empty();
-                }
-                Order o = found.get();
-                BigDecimal signed = "buy".equals(o.side()) ? o.quantity() : o.quantity().negate();
-                BigDecimal realised = applyToPosition(c, o.broker(), o.symbol(), signed, price, now);
-                try (PreparedStatement p = c.prepareStatement("UPDATE " + orders + " SET state = 'filled', fill_price = ?,"
-                        + " realised = ?, venue_id = COALESCE(?, venue_id), reason = COALESCE(?, reason), updated_at = ?"
-                        + " WHERE client_id = ?")) {
-                    p.setBigDecimal(1, price);
-                    p.setBigDecimal(2, realised);
-                    p.setString(3, venueId);
-                    p.setString(4, clip(reason));
-                    p.setLong(5, now);
-                    p.setString(6, clientId);
-                    p.executeUpdate();
-                }
-                c.commit();
-                return find(c, clientId);
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
+        return run(c -> Jdbc.inTransaction(c, tx -> {
+            Optional<Order> found = find(tx, clientId);
+            if (found.isEmpty() || found.get().state() == State.FILLED) {
+                return Optional.empty(); // nothing written: the empty transaction commits nothing
             }
-        });
+            Order o = found.get();
+            BigDecimal signed = "buy".equals(o.side()) ? o.quantity() : o.quantity().negate();
+            BigDecimal realised = applyToPosition(tx, o.broker(), o.symbol(), signed, price, now);
+            try (PreparedStatement p = tx.prepareStatement("UPDATE " + orders + " SET state = 'filled', fill_price = ?,"
+                    + " realised = ?, venue_id = COALESCE(?, venue_id), reason = COALESCE(?, reason), updated_at = ?"
+                    + " WHERE client_id = ?")) {
+                p.setBigDecimal(1, price);
+                p.setBigDecimal(2, realised);
+                p.setString(3, venueId);
+                p.setString(4, clip(reason));
+                p.setLong(5, now);
+                p.setString(6, clientId);
+                p.executeUpdate();
+            }
+            return find(tx, clientId);
+        }));
     }
 
     private BigDecimal applyToPosition(Connection c, String broker, String symbol, BigDecimal signed, BigDecimal price,

@@ -16,11 +16,19 @@ public sealed interface TickerEvent extends CborSerializable {
      *               written before batch ids existed)
      * @param future ticks rejected as stamped too far ahead of the wall clock (0 in events written
      *               before that reason existed)
+     * @param position the highest source sequence number among the batch's ticks (Binance's aggregate
+     *                 id), stored in the same write as the ticks: where the node that feeds the symbol
+     *                 next goes on from; 0 for ticks without one (and in events written before it existed)
      */
     record TicksApplied(String market, List<StoredTick> ticks, long outsideSession, long duplicate, long late,
-                        long batch, long future) implements TickerEvent {
+                        long batch, long future, long position) implements TickerEvent {
         public TicksApplied {
             ticks = List.copyOf(ticks);
+        }
+
+        public TicksApplied(String market, List<StoredTick> ticks, long outsideSession, long duplicate, long late,
+                            long batch, long future) {
+            this(market, ticks, outsideSession, duplicate, late, batch, future, 0);
         }
 
         public TicksApplied(String market, List<StoredTick> ticks, long outsideSession, long duplicate, long late,

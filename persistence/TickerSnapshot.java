@@ -13,15 +13,21 @@ import java.util.List;
  *                before batch ids existed)
  * @param rejectedFuture ticks rejected as {@code future} so far (kept here, not in the model's
  *                {@link SymbolSnapshot}: only live ingest rejects them); 0 in older snapshots
+ * @param position the highest source sequence number stored ({@code TickerEvent.TicksApplied#position});
+ *                 0 when none (and in older snapshots)
  */
-public record TickerSnapshot(SymbolSnapshot symbol, List<StoredHit> pending, List<Long> batches, long rejectedFuture)
-        implements CborSerializable {
+public record TickerSnapshot(SymbolSnapshot symbol, List<StoredHit> pending, List<Long> batches, long rejectedFuture,
+                             long position) implements CborSerializable {
     public TickerSnapshot {
         pending = pending == null ? List.of() : List.copyOf(pending);
         batches = batches == null ? List.of() : List.copyOf(batches);
     }
 
     public TickerSnapshot(SymbolSnapshot symbol, List<StoredHit> pending, List<Long> batches) {
-        this(symbol, pending, batches, 0);
+        this(symbol, pending, batches, 0, 0);
+    }
+
+    public TickerSnapshot(SymbolSnapshot symbol, List<StoredHit> pending, List<Long> batches, long rejectedFuture) {
+        this(symbol, pending, batches, rejectedFuture, 0);
     }
 }

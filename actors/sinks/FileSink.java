@@ -11,7 +11,8 @@ import persistence.AlertsFile;
 /**
  * The {@code file} sink type: appends one JSON line per hit to a file and forces it to disk before
  * confirming. Ids already in the file when it opened are handed to the sink actor, so a hit
- * delivered again after a restart is not written twice.
+ * delivered again after a restart is not written twice. Across the nodes of a cluster, the delivery
+ * ledger keeps a hit in one node's file only ({@link #ledgered()}; {@code actors.SinkActor}).
  *
  * <p>Settings: {@code path}; empty means {@code <data-dir>/alerts.jsonl} for the sink named
  * {@code file} and {@code <data-dir>/alerts-<name>.jsonl} for any other name (two file sinks never
@@ -59,6 +60,15 @@ public final class FileSink implements HitSink {
     @Override
     public void deliver(Hit hit) throws IOException {
         file.append(hit);
+    }
+
+    /**
+     * Each node writes its own file, so only the cluster's ledger can tell that another node already
+     * wrote a hit (its ticker moved here before its confirmation was stored).
+     */
+    @Override
+    public boolean ledgered() {
+        return true;
     }
 
     @Override

@@ -22,6 +22,18 @@ public interface HitSink extends AutoCloseable {
      */
     void deliver(Hit hit) throws Exception;
 
+    /**
+     * Whether the node keeps this direct sink's hits in the cluster's delivery ledger
+     * ({@code persistence.DeliveryLedger}): a hit any node has marked {@code sent} there is not
+     * delivered again, here or on another node, and each delivery runs as "record the hit
+     * {@code queued}, deliver, mark it {@code sent}" ({@code actors.SinkActor}). Right for a sink
+     * whose output must hold each hit once across the nodes ({@code file}); off by default, as for
+     * {@code log}, which then costs no database write per hit. Queued sinks always use the ledger.
+     */
+    default boolean ledgered() {
+        return false;
+    }
+
     /** Ids handled before this process started (e.g. read back from the sink's file), oldest first. */
     default Collection<String> handledBefore() {
         return List.of();

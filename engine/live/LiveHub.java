@@ -1,5 +1,6 @@
 package engine.live;
 
+import actors.LiveDemand;
 import actors.LiveFeed;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -66,6 +67,7 @@ public final class LiveHub {
     private long last; // guarded by this
     private final AtomicLong slow = new AtomicLong();
     private final AtomicLong repeated = new AtomicLong();
+    private volatile ActorRef<Topic.Command<LiveDemand.Watching>> demand;
 
     LiveHub(ActorSystem<?> system, Settings settings) {
         this.system = system;
@@ -77,7 +79,32 @@ public final class LiveHub {
         LiveHub hub = new LiveHub(system, settings);
         ActorRef<Topic.Command<LiveFeed.Message>> topic = LiveFeed.start(system);
         system.systemActorOf(hub.subscriber(topic), "live-hub", Props.empty());
+        hub.demand = LiveFeed.startDemand(system);
+        system.systemActorOf(hub.announcer(), "live-demand-announcer", Props.empty());
         return hub;
+    }
+
+    /**
+     * While this node has clients, tells every node so ({@link LiveDemand}) every demand interval,
+     * so the entities make forming bars; with none, says nothing and the entities stop.
+     */
+    private Behavior<String> announcer() {
+        return Behaviors.withTimers(timers -> {
+            timers.startTimerWithFixedDelay("announce", "announce", LiveDemand.interval(system));
+            return Behaviors.receiveMessage(tick -> {
+                if (clients() > 0) {
+                    announce();
+                }
+                return Behaviors.same();
+            });
+        });
+    }
+
+    private void announce() {
+        var topic = demand;
+        if (topic != null) {
+            topic.tell(Topic.publish(new LiveDemand.Watching(system.address().toString())));
+        }
     }
 
     private Behavior<LiveFeed.Message> subscriber(ActorRef<Topic.Command<LiveFeed.Message>> topic) {
@@ -145,6 +172,7 @@ public final class LiveHub {
                 Source.<ServerSentEvent>queue(settings.clientQueue()).preMaterialize(system);
         Client client = new Client(q.first());
         clients.add(client);
+        announce(); // at once: the forming bars start with the entities' next writes, not an interval later
         return Source.from(first).concat(q.second())
                 .watchTermination((mat, done) -> {
                     done.whenComplete((d, e) -> remove(client));

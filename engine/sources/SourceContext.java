@@ -17,6 +17,17 @@ public final class SourceContext {
     @FunctionalInterface
     public interface Ingest {
         CompletionStage<IngestResult> ingest(String source, List<Tick> ticks, String idempotencyKey);
+
+        /** Ticks numbered by their source (see {@link SourceContext#ingest(List, long[], String)}); a test's ingest may ignore the numbers. */
+        default CompletionStage<IngestResult> ingest(String source, List<Tick> ticks, long[] positions,
+                                                     String idempotencyKey) {
+            return ingest(source, ticks, idempotencyKey);
+        }
+
+        /** See {@link SourceContext#position(String)}; 0 (nothing stored) outside a node. */
+        default CompletionStage<Long> position(String symbol) {
+            return java.util.concurrent.CompletableFuture.completedFuture(0L);
+        }
     }
 
     /** Where a source records rows beside the node's tick files (quotes, member flow): {@code TickRecorder#recordRows}. */
@@ -95,5 +106,26 @@ public final class SourceContext {
      */
     public CompletionStage<IngestResult> ingest(List<Tick> ticks, String idempotencyKey) {
         return ingest.ingest(name, ticks, idempotencyKey);
+    }
+
+    /**
+     * {@link #ingest(List, String)} of ticks the source numbers ({@code positions[i]} is
+     * {@code ticks.get(i)}'s number, rising per symbol, positive: Binance's aggregate ids). Each symbol's
+     * entity stores the highest with the ticks, in the same write, and drops a tick at or below it as
+     * a duplicate: so a symbol that moves to another node goes on exactly after the last stored tick
+     * ({@link #position(String)}), whatever the node it left still had in flight.
+     */
+    public CompletionStage<IngestResult> ingest(List<Tick> ticks, long[] positions, String idempotencyKey) {
+        return ingest.ingest(name, ticks, positions, idempotencyKey);
+    }
+
+    /**
+     * The highest number {@link #ingest(List, long[], String)} stored for {@code symbol}, 0 when none:
+     * where a source that starts feeding the symbol on this node goes on from (it moved here from a
+     * node that left, was stopped or died), fetching what was published meanwhile. Fails when the
+     * symbol's entity does not answer in time.
+     */
+    public CompletionStage<Long> position(String symbol) {
+        return ingest.position(symbol);
     }
 }

@@ -50,7 +50,7 @@ public final class BarArchive {
 
     /** Creates the table when missing; harmless when it exists. */
     public BarArchive createTable() {
-        run(c -> {
+        persistence.Jdbc.ddl(connections, "bar archive", c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS " + table + " ("
                         + "symbol VARCHAR(64) NOT NULL, "

@@ -44,7 +44,7 @@ public final class DailyStore {
 
     /** Creates the table when missing; harmless when it exists. */
     public DailyStore createTable() {
-        run(c -> {
+        persistence.Jdbc.ddl(connections, "daily store", c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS " + table + " ("
                         + "symbol VARCHAR(64) NOT NULL, "

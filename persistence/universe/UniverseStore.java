@@ -51,7 +51,7 @@ public final class UniverseStore {
 
     /** Creates the tables when missing; harmless when they exist. */
     public UniverseStore createTables() {
-        run(c -> {
+        persistence.Jdbc.ddl(connections, "universe store", c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS " + candidates + " ("
                         + "trade_date DATE NOT NULL, symbol VARCHAR(64) NOT NULL, name VARCHAR(200), market_cap BIGINT, "

@@ -55,7 +55,7 @@ final class TelegramStore {
     /** Creates the tables when missing. */
     static TelegramStore open(ActorSystem<?> system, String sink) {
         TelegramStore s = new TelegramStore(system, sink);
-        s.tx(c -> {
+        s.ddl(c -> {
             try (Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE IF NOT EXISTS telegram_subscriber (sink VARCHAR(200) NOT NULL, chat_id BIGINT "
                         + "NOT NULL, chat_type VARCHAR(20) NOT NULL, title VARCHAR(1000) NOT NULL, watching VARCHAR(100000) "
@@ -83,18 +83,17 @@ final class TelegramStore {
 
     /** Runs {@code work} in one transaction on the node's pool (committed when it returns, else rolled back). */
     <T> T tx(TxWork<T> work) {
+        return await(Schema.onConnection(system, c -> persistence.Jdbc.inTransaction(c, work::apply)));
+    }
+
+    /** Creates or alters tables: one transaction, holding the schema lock until after its commit. */
+    private void ddl(TxWork<?> work) {
+        await(Schema.ddl(system, c -> persistence.Jdbc.inTransaction(c, work::apply)));
+    }
+
+    private <T> T await(java.util.concurrent.CompletionStage<T> call) {
         try {
-            return Schema.onConnection(system, c -> {
-                c.setAutoCommit(false);
-                try {
-                    T t = work.apply(c);
-                    c.commit();
-                    return t;
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
-                }
-            }).toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return call.toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -4,6 +4,7 @@ import conditions.Tick;
 import engine.sources.Source;
 import engine.sources.SourceContext;
 import engine.sources.SourceFactory;
+import engine.sources.VenueSilence;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -53,6 +54,11 @@ import persistence.WatchedTicker;
  *     then closes the first: no gap, and the overlap's duplicates are dropped by id.</li>
  * <li><b>Catch-up.</b> When a symbol's aggregate ids jump, its live trades wait in the ingest stage
  *     ({@link Sequencer}) while {@link CatchUp} fetches the missed ids over REST; they go in first.</li>
+ * <li><b>Hand-over.</b> Every tick goes to the node with its aggregate id; each entity stores the highest
+ *     in the same write as the ticks and drops a tick at or below it. A symbol this source starts feeding
+ *     (it moved here from a node that left or died) holds its live trades until the node says where its
+ *     stored ones end ({@link Frame.Resume}); the feed goes on from there, fetching over REST what was
+ *     published while no node fed it.</li>
  * </ul>
  */
 public final class BinanceSource implements Source {
@@ -154,12 +160,21 @@ public final class BinanceSource implements Source {
                 connections.add(conn);
             }
             feed.connection = conn.number;
+            // its trades wait for where the node's stored ones end (another node may have fed it until now)
+            feed.awaitingPosition = true;
             feeds.put(feed.symbol, feed);
             byStream.put(feed.stream, feed);
             conn.add(feed.stream);
             if (fresh) {
                 conn.start();
             }
+            ctx.position(feed.symbol).whenComplete((position, e) -> {
+                if (e != null && !closed.get()) {
+                    LOG.warn("binance \"{}\": where the stored trades of {} end is not known ({}): its feed starts"
+                            + " with the next live trade", name, feed.symbol, e.toString());
+                }
+                offer(new Frame.Resume(feed, e == null ? position : -1));
+            });
         }
     }
 
@@ -255,27 +270,43 @@ public final class BinanceSource implements Source {
 
     /** A catch-up ended: its trades join the ingest stage, behind what is already in it. */
     private void caughtUp(Frame.CaughtUp c) {
-        var result = caughtUp.offer(c);
+        offer(c);
+    }
+
+    /** A catch-up's end or a feed's stored position into the ingest stage. */
+    private void offer(Frame f) {
+        var result = caughtUp.offer(f);
         if (!result.equals(org.apache.pekko.stream.QueueOfferResult.enqueued()) && !closed.get()) {
-            LOG.error("binance \"{}\": the catch-up of {} could not be handed on ({}): its live trades stay held",
-                    name, c.feed().symbol, result);
+            String symbol = f instanceof Frame.CaughtUp c ? c.feed().symbol : ((Frame.Resume) f).feed().symbol;
+            LOG.error("binance \"{}\": {} of {} could not be handed on ({}): its live trades stay held", name,
+                    f.getClass().getSimpleName(), symbol, result);
         }
     }
 
+    /** The stream's own backpressure, told apart from the venue's silence ({@link Connection#check}). */
+    final VenueSilence silence = new VenueSilence();
+
     /** One batch to the node, sent again (same key) until it is stored: the stream waits meanwhile. */
     private CompletionStage<Done> ingest(List<Frame.Trade> batch) {
+        return silence.storing(() -> store(batch));
+    }
+
+    private CompletionStage<Done> store(List<Frame.Trade> batch) {
         List<Tick> list = new ArrayList<>(batch.size());
+        long[] ids = new long[batch.size()];
         for (Frame.Trade t : batch) {
+            ids[list.size()] = t.id();
             list.add(t.tick());
         }
         String key = name + "-" + UUID.randomUUID();
         CompletableFuture<Done> done = new CompletableFuture<>();
-        attempt(list, key, done);
+        attempt(list, ids, key, done);
         return done;
     }
 
-    private void attempt(List<Tick> list, String key, CompletableFuture<Done> done) {
-        ctx.ingest(list, key).whenComplete((r, e) -> {
+    /** The aggregate ids go with the ticks: each entity stores the highest, so the next node to feed it knows. */
+    private void attempt(List<Tick> list, long[] ids, String key, CompletableFuture<Done> done) {
+        ctx.ingest(list, ids, key).whenComplete((r, e) -> {
             if (e == null || closed.get()) {
                 done.complete(Done.getInstance());
                 return;
@@ -284,7 +315,7 @@ public final class BinanceSource implements Source {
                 LOG.warn("binance \"{}\": ingest failed, sending the batch again: {}", name, e.toString());
             }
             try {
-                timer.schedule(() -> attempt(list, key, done), INGEST_RETRY_MS, TimeUnit.MILLISECONDS);
+                timer.schedule(() -> attempt(list, ids, key, done), INGEST_RETRY_MS, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException stopped) {
                 done.complete(Done.getInstance());
             }

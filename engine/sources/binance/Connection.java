@@ -341,7 +341,7 @@ final class Connection {
         for (Socket s : sockets()) {
             if (s.up && !s.subscribed.isEmpty() && s.closeReason == null) {
                 long since = Math.max(s.lastFrameNanos, s.subscribedNanos);
-                if (nowNanos - since > silence.toNanos()) {
+                if (src.silence.silent(since, nowNanos, silence)) {
                     LOG.warn("binance \"{}\" connection {}: no frame for {} with {} streams subscribed: reconnecting"
                             + " (a path that connects but sends nothing, as the old /stream does, looks like this)",
                             src.name, number, silence, s.subscribed.size());

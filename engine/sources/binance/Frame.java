@@ -43,6 +43,16 @@ sealed interface Frame {
     }
 
     /**
+     * Where the node's stored trades of {@code feed}'s symbol end (not a websocket frame: the answer to
+     * the source's question when it started feeding the symbol here): the highest aggregate id stored,
+     * 0 when none, -1 when the node did not answer. The symbol's live trades wait in the ingest stage
+     * until it comes; a higher first live id then opens a catch-up from it, so what was published while
+     * the symbol moved between nodes is fetched, and what the node it left stored is not taken again.
+     */
+    record Resume(SymbolFeed feed, long position) implements Frame {
+    }
+
+    /**
      * Reads a frame; the tick's symbol is {@code symbolOf(stream)}'s (the ticker as watched), its size
      * exact from the frame's string.
      */

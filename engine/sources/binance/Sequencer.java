@@ -45,6 +45,8 @@ final class Sequencer {
             live(t, out);
         } else if (f instanceof Frame.CaughtUp c) {
             caughtUp(c, out);
+        } else if (f instanceof Frame.Resume r) {
+            resume(r, out);
         }
         return out;
     }
@@ -53,6 +55,11 @@ final class Sequencer {
         SymbolFeed feed = byStream.apply(t.stream());
         if (feed == null) {
             return; // unwatched meanwhile
+        }
+        if (feed.awaitingPosition) {
+            feed.held.add(t);
+            held.incrementAndGet();
+            return;
         }
         if (feed.catchingUp != null) {
             if (t.id() > feed.lastId) {
@@ -114,6 +121,31 @@ final class Sequencer {
         held.addAndGet(-release.size());
         for (Frame.Trade t : release) {
             live(t, out); // a jump among the held trades starts the next catch-up, holding the rest again
+        }
+    }
+
+    /**
+     * The node said where its stored trades of the symbol end: the feed goes on after that id (a first
+     * live trade further on opens a catch-up from it, one at or below it was stored by the node that
+     * fed the symbol before), with the trades held meanwhile.
+     */
+    private void resume(Frame.Resume r, List<Frame.Trade> out) {
+        SymbolFeed feed = r.feed();
+        if (byStream.apply(feed.stream) != feed || !feed.awaitingPosition) {
+            held.addAndGet(-feed.held.size()); // unwatched meanwhile
+            feed.held.clear();
+            return;
+        }
+        feed.awaitingPosition = false;
+        if (r.position() > 0 && r.position() > feed.lastId) {
+            feed.lastId = r.position();
+            feed.resumedAt(r.position());
+        }
+        List<Frame.Trade> release = new ArrayList<>(feed.held);
+        feed.held.clear();
+        held.addAndGet(-release.size());
+        for (Frame.Trade t : release) {
+            live(t, out);
         }
     }
 

@@ -69,6 +69,11 @@ final class SymbolFeed {
     final List<Frame.Trade> held = new ArrayList<>();
     /** The id after the last gap given up (unfilled): a trade with it goes on without another catch-up. */
     long givenUpAt = -1;
+    /**
+     * Its live trades wait (in {@link #held}) for the node's stored position ({@link Frame.Resume}); set
+     * before the feed is published to the ingest stage, then the stage's alone.
+     */
+    boolean awaitingPosition;
     private final Deque<Gap> gaps = new ArrayDeque<>();
 
     SymbolFeed(String symbol) {
@@ -87,6 +92,20 @@ final class SymbolFeed {
             return; // still down: one gap until the feed is back
         }
         gaps.addLast(new Gap(from, lastId, reason));
+        while (gaps.size() > GAPS_KEPT) {
+            gaps.removeFirst();
+        }
+    }
+
+    /**
+     * The feed starts here after the trades another node stored (up to {@code position}, now
+     * {@link #lastId}): what was published since is this feed's gap, filled like a reconnect's.
+     */
+    synchronized void resumedAt(long position) {
+        Instant now = Instant.now();
+        Gap g = new Gap(now, position, "taken over from the node that fed it before");
+        g.to = now;
+        gaps.addLast(g);
         while (gaps.size() > GAPS_KEPT) {
             gaps.removeFirst();
         }

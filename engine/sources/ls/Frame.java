@@ -25,6 +25,11 @@ record Frame(String trCd, String key, String trType, String rspCd, String rspMsg
         return rspCd == null && body != null && body.isObject();
     }
 
+    /** A trade: data under a trades TR ({@code S3_}, {@code OC0}, ...), which becomes a tick. */
+    boolean isTrade() {
+        return isData() && Instrument.byTrades(trCd) != null;
+    }
+
     boolean isOk() {
         return OK.equals(rspCd);
     }

@@ -7,6 +7,7 @@ import engine.sources.Source;
 import engine.sources.SourceContext;
 import engine.sources.SourceEvent;
 import engine.sources.SourceFactory;
+import engine.sources.VenueSilence;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +74,10 @@ public final class LsSource implements Source {
     private static final Logger LOG = LoggerFactory.getLogger(LsSource.class);
     static final int MAX_EVENTS = 100;
     private static final int INGEST_ATTEMPTS = 5;
+    /** Trades in one batch (one ingest). */
+    private static final int MAX_BATCH_TRADES = 1_000;
+    /** Frames in one batch, quotes and member flow included: bounds what waits while a batch is ingested. */
+    private static final int MAX_BATCH_FRAMES = 20_000;
 
     /** The built-in factory (system clock). */
     public static Source create(SourceContext ctx) {
@@ -99,6 +104,10 @@ public final class LsSource implements Source {
         BoundedSourceQueue<Message> out;
         boolean open;
         volatile Instant lastFrame;
+        /** When the last frame was read ({@link System#nanoTime()}). */
+        volatile long readNanos = System.nanoTime();
+        /** This connection's backpressure, told apart from the venue's silence. */
+        final VenueSilence silence = new VenueSilence();
 
         Conn(long id, Slot slot) {
             this.id = id;
@@ -163,6 +172,8 @@ public final class LsSource implements Source {
     private final AtomicLong connects = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong messages = new AtomicLong();
+    /** Quote frames taken as the latest state and handed to the recording, all tickers together. */
+    private final AtomicLong quoteFrames = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong tokenRenewals = new AtomicLong();
     private final AtomicLong refusals = new AtomicLong();
@@ -185,6 +196,10 @@ public final class LsSource implements Source {
             return t;
         });
         exec.scheduleAtFixedRate(this::measureRate, 1, 1, TimeUnit.SECONDS);
+        if (!settings.silenceLimit().isZero()) {
+            long every = Math.max(10, settings.silenceLimit().toMillis() / 4);
+            exec.scheduleWithFixedDelay(this::checkSilence, every, every, TimeUnit.MILLISECONDS);
+        }
         LOG.info("ls source \"{}\": {}", ctx.name(), settings);
     }
 
@@ -369,6 +384,7 @@ public final class LsSource implements Source {
                 .filter(t -> t.registrations.values().stream().anyMatch(LsTicker.Registration::refused))
                 .map(t -> t.symbol).sorted().toList());
         m.put("messages", messages.get());
+        m.put("quote_frames", quoteFrames.get());
         m.put("messages_per_second", messagesPerSecond);
         m.put("last_message", lastMessage == null ? null : lastMessage.toString());
         m.put("malformed", malformed.get());
@@ -418,14 +434,20 @@ public final class LsSource implements Source {
         c.out = q.first();
         Flow<Message, String, UniqueKillSwitch> read = Flow.<Message>create()
                 .viaMat(KillSwitches.single(), Keep.right())
-                .mapAsync(1, this::text);
-        if (!settings.silenceLimit().isZero()) {
-            read = read.idleTimeout(settings.silenceLimit());
-        }
+                .mapAsync(1, m -> {
+                    c.readNanos = System.nanoTime();
+                    return text(m);
+                });
+        // Trades alone fill a batch: quotes and member flow (several times as many frames) ride along
+        // without taking a trade's place, so a batch's one ingest carries up to 1,000 trades however
+        // many quotes arrive meanwhile (counted as frames, they cut the trades a batch carried to a
+        // fifth at 4 quotes a trade, and the node fell behind on trades it could otherwise keep up with).
         Sink<Message, Pair<UniqueKillSwitch, CompletionStage<Done>>> in = read
                 .filter(s -> !s.isEmpty())
-                .groupedWithin(1000, Duration.ofMillis(2))
-                .mapAsync(1, batch -> onFrames(c, batch))
+                .mapConcat(this::parse)
+                .groupedWeightedWithin(MAX_BATCH_TRADES, MAX_BATCH_FRAMES, f -> f.isTrade() ? 1L : 0L,
+                        Duration.ofMillis(2))
+                .mapAsync(1, batch -> c.silence.storing(() -> onFrames(c, batch)))
                 .toMat(Sink.ignore(), Keep.both());
         Pair<CompletionStage<WebSocketUpgradeResponse>, Pair<UniqueKillSwitch, CompletionStage<Done>>> r =
                 Http.get(ctx.system()).singleWebSocketRequest(WebSocketRequest.create(settings.wsUrl().toString()),
@@ -460,6 +482,7 @@ public final class LsSource implements Source {
 
     private void connected(Conn c) {
         Slot slot = c.slot;
+        c.readNanos = System.nanoTime(); // silence counts from the connection, not from the attempt to open it
         c.open = true;
         slot.state = "connected";
         connects.incrementAndGet();
@@ -683,25 +706,29 @@ public final class LsSource implements Source {
 
     // ---------------------------------------------------------------- frames (on the stream)
 
+    /** A text frame parsed, or nothing for a malformed one (counted). */
+    private List<Frame> parse(String text) {
+        messages.incrementAndGet();
+        try {
+            return List.of(Frame.parse(text));
+        } catch (IllegalArgumentException e) {
+            malformed.incrementAndGet();
+            LOG.debug("ls source \"{}\": malformed frame: {}", ctx.name(), e.getMessage());
+            return List.of();
+        }
+    }
+
     /** A batch of frames: trades become ticks, ingested before the next batch is read; the rest go to exec. */
-    private CompletionStage<Done> onFrames(Conn c, List<String> texts) {
+    private CompletionStage<Done> onFrames(Conn c, List<Frame> frames) {
         Instant now = clock.instant();
         LocalDateTime local = LocalDateTime.ofInstant(now, TradeTicks.SEOUL);
-        messages.addAndGet(texts.size());
+        String received = Quotes.iso(now); // one formatting a batch, not one a quote
         lastMessage = now;
         c.lastFrame = now;
         List<Tick> ticks = new ArrayList<>();
         List<RecordedRow> quoteRows = new ArrayList<>();
         List<RecordedRow> memberRows = new ArrayList<>();
-        for (String text : texts) {
-            Frame f;
-            try {
-                f = Frame.parse(text);
-            } catch (IllegalArgumentException e) {
-                malformed.incrementAndGet();
-                LOG.debug("ls source \"{}\": malformed frame: {}", ctx.name(), e.getMessage());
-                continue;
-            }
+        for (Frame f : frames) {
             if (!f.isData()) {
                 exec.execute(() -> onControl(c, f));
                 continue;
@@ -714,7 +741,7 @@ public final class LsSource implements Source {
             String channel = Instrument.channelOf(f.trCd());
             if (!WatchedTicker.TRADES.equals(channel)) {
                 if (t != null) {
-                    sideFrame(t, i, channel, f, now, quoteRows, memberRows);
+                    sideFrame(t, i, channel, f, now, received, quoteRows, memberRows);
                 }
                 continue; // quotes and member flow do not make ticks (nor bars)
             }
@@ -745,13 +772,14 @@ public final class LsSource implements Source {
     }
 
     /** A quotes or member-flow frame: the ticker's latest state, and a row for its file. */
-    private void sideFrame(LsTicker t, Instrument i, String channel, Frame f, Instant now, List<RecordedRow> quoteRows,
-                           List<RecordedRow> memberRows) {
+    private void sideFrame(LsTicker t, Instrument i, String channel, Frame f, Instant now, String received,
+                           List<RecordedRow> quoteRows, List<RecordedRow> memberRows) {
         try {
             if (WatchedTicker.QUOTES.equals(channel)) {
-                Quotes q = Quotes.parse(i, f.body(), now);
+                Quotes q = Quotes.parse(i, f.body(), received);
                 t.quotes = q;
                 t.quoteFrames.incrementAndGet();
+                quoteFrames.incrementAndGet();
                 quoteRows.add(new RecordedRow(now.toEpochMilli(), TradeTicks.market(i), q.csv(t.symbol)));
             } else {
                 Members m = Members.parse(f.body(), now);
@@ -800,13 +828,27 @@ public final class LsSource implements Source {
         ctx.system().eventStream().tell(new EventStream.Publish<>(e));
     }
 
+    /**
+     * {@code silence-limit} without a frame ends a connection, but only the venue's silence
+     * ({@link VenueSilence}): a stream idle timeout counted the node's own backpressure as silence.
+     */
+    private void checkSilence() {
+        long now = System.nanoTime();
+        for (Slot slot : slots) {
+            Conn c = slot.ws;
+            if (c != null && c.open && c.kill != null && c.silence.silent(c.readNanos, now, settings.silenceLimit())) {
+                c.kill.abort(new java.util.concurrent.TimeoutException("no frame for " + settings.silenceLimit()));
+            }
+        }
+    }
+
     private void measureRate() {
         long m = messages.get();
         messagesPerSecond = m - messagesAtLastSecond;
         messagesAtLastSecond = m;
     }
 
-    /** The failure {@code idleTimeout} raises when no frame came within {@code silence-limit}. */
+    /** The failure {@link #checkSilence} ends a connection with when no frame came within {@code silence-limit}. */
     private static boolean silent(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null && !(c instanceof java.util.concurrent.TimeoutException)) {

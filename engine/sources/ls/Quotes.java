@@ -34,6 +34,19 @@ public record Quotes(String time, @JsonProperty("exchange_time") String exchange
     static final int MAX_LEVELS = 10;
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
 
+    private static final String[] OFFERHO = names("offerho");
+    private static final String[] OFFERREM = names("offerrem");
+    private static final String[] BIDHO = names("bidho");
+    private static final String[] BIDREM = names("bidrem");
+
+    private static String[] names(String prefix) {
+        String[] n = new String[MAX_LEVELS];
+        for (int i = 0; i < MAX_LEVELS; i++) {
+            n[i] = prefix + (i + 1);
+        }
+        return n;
+    }
+
     /** The quotes file's header: ten levels a side, empty where a frame has fewer. */
     public static final String HEADER = header();
 
@@ -50,17 +63,22 @@ public record Quotes(String time, @JsonProperty("exchange_time") String exchange
      * @throws IllegalArgumentException naming the field that is missing or malformed
      */
     static Quotes parse(Instrument inst, JsonNode body, Instant received) {
+        return parse(inst, body, iso(received));
+    }
+
+    /** {@link #parse(Instrument, JsonNode, Instant)} with the receiving time already formatted ({@link #iso}). */
+    static Quotes parse(Instrument inst, JsonNode body, String received) {
         int levels = inst.stock() ? MAX_LEVELS : 5;
-        List<Level> asks = new ArrayList<>();
-        List<Level> bids = new ArrayList<>();
+        List<Level> asks = new ArrayList<>(levels);
+        List<Level> bids = new ArrayList<>(levels);
         TradeTicks.text(body, "offerho1"); // a quotes frame without its first level is not one
         TradeTicks.text(body, "bidho1");
-        for (int i = 1; i <= levels && body.has("offerho" + i); i++) {
-            level(body, "offerho" + i, "offerrem" + i, asks);
-            level(body, "bidho" + i, "bidrem" + i, bids);
+        for (int i = 0; i < levels && body.has(OFFERHO[i]); i++) { // field names made once, not per frame
+            level(body, OFFERHO[i], OFFERREM[i], asks);
+            level(body, BIDHO[i], BIDREM[i], bids);
         }
         String hotime = body.path("hotime").asText("").trim();
-        return new Quotes(iso(received), hotime.isEmpty() ? null : hotime, bids.isEmpty() ? null : bids.get(0),
+        return new Quotes(received, hotime.isEmpty() ? null : hotime, bids.isEmpty() ? null : bids.get(0),
                 asks.isEmpty() ? null : asks.get(0), List.copyOf(asks), List.copyOf(bids), size(body, "totofferrem"),
                 size(body, "totbidrem"));
     }

@@ -49,15 +49,27 @@ import persistence.WatchedTicker;
  *     other.</li>
  * </ul>
  *
- * The clock is injectable: a test tells the crawler it is 11:00 or 16:00 KST on a given day.
+ * The clock is injectable: a test tells the crawler it is 11:00 or 16:00 KST on a given day, and
+ * {@code clock-start} shifts it for a node ({@link CrawlClock}: demos, replays of a past session, proofs
+ * outside the session's hours).
  */
 public final class NaverSource implements Source {
     public static final String TYPE = "naver";
     private static final Logger LOG = LoggerFactory.getLogger(NaverSource.class);
 
-    /** The built-in factory (system clock). */
+    /** The built-in factory: the system clock, or the one {@code clock-start} shifts ({@link CrawlClock}). */
     public static Source create(SourceContext ctx) {
-        return factory(Clock.systemUTC()).create(ctx);
+        Clock system = Clock.systemUTC();
+        Clock clock = CrawlClock.of(ctx.config(), system);
+        if (clock != system) {
+            // loud: a node crawling another session than today's must never pass for a live one
+            LOG.warn("naver source \"{}\": NOT THE SYSTEM CLOCK: clock-start = {} (at {}): crawling as if it were {} KST"
+                            + " now, at real speed; unset tickwatch.sources.{}.clock-start for live crawling", ctx.name(),
+                    ctx.config().getString("clock-start"), ctx.config().hasPath("clock-start-at")
+                            ? ctx.config().getString("clock-start-at") : "the start", LocalDateTime.ofInstant(
+                            clock.instant(), KrxCalendar.KST), ctx.name());
+        }
+        return factory(clock).create(ctx);
     }
 
     /** A factory whose sources read the time from {@code clock}. */
@@ -197,6 +209,7 @@ public final class NaverSource implements Source {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", TYPE);
         m.put("url", Scrub.url(settings.url().toString()));
+        m.put("clock", LocalDateTime.ofInstant(clock.instant(), KrxCalendar.KST).toString()); // a shifted one shows
         m.put("tickers", crawls.size());
         m.put("requests", client.requests.get());
         m.put("retries", client.retries.get());

@@ -305,6 +305,58 @@ abstract class TickerEntityContract {
         }
     }
 
+    /**
+     * A source's numbered ticks (Binance's aggregate ids): the entity stores the highest number with
+     * them and drops a tick at or below it as a duplicate, also after a restart from a snapshot. This
+     * is what a node that takes a symbol over relies on: it asks where the stored ticks end, and what
+     * the node it took over from still had in flight cannot count twice.
+     */
+    @Test
+    void numberedTicksAtOrBelowTheStoredPositionAreDuplicatesAcrossARestart() throws Exception {
+        String sym = "ETHUSDT";
+        List<Tick> ticks = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            ticks.add(new Tick(sym, 1_795_000_000_000L + i * 10_000L, 3000 + i % 7, 1 + i % 5));
+        }
+        TickerSettings settings = Fixtures.settings(LONG_GRACE, 2); // snapshots after every other write
+        ActorTestKit first = ActorTestKit.create("first", config);
+        try {
+            Rig a = rig(first, sym, settings, ConditionSet.EMPTY, List.of());
+            assertEquals(0, position(a), "nothing stored yet");
+            for (int i = 0; i < 30; i += 10) {
+                assertEquals(10, ingestNumbered(a, ticks, i, i + 10, 1001 + i).accepted());
+            }
+            assertEquals(1030, position(a));
+        } finally {
+            first.shutdownTestKit();
+        }
+        Rig b = rig(kit, sym, settings, ConditionSet.EMPTY, List.of());
+        assertEquals(1030, position(b), "the position after recovery");
+        // ids 1021-1040 again (a node that took over from 1020 and fetched on): 1021-1030 are stored already
+        IngestResult r = ingestNumbered(b, ticks, 20, 40, 1021);
+        assertEquals(10, r.accepted());
+        assertEquals(10, r.rejected().get("duplicate"));
+        assertEquals(1040, position(b));
+        assertEquals(40, b.status().accepted(), "each numbered tick counted once");
+    }
+
+    /** {@code ticks[from, to)} numbered from {@code firstId}, in one ask. */
+    private static IngestResult ingestNumbered(Rig rig, List<Tick> ticks, int from, int to, long firstId) {
+        long[] ids = new long[to - from];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = firstId + i;
+        }
+        List<Tick> part = List.copyOf(ticks.subList(from, to));
+        return AskPattern.<TickerEntity.Command, IngestResult>ask(rig.entity(),
+                r -> new TickerEntity.Ingest(part, 0, null, "binance", ids, r), WAIT, rig.kit().system().scheduler())
+                .toCompletableFuture().join();
+    }
+
+    private static long position(Rig rig) {
+        return AskPattern.<TickerEntity.Command, TickerEntity.Position>ask(rig.entity(), TickerEntity.GetPosition::new,
+                WAIT, rig.kit().system().scheduler()).toCompletableFuture().join().position();
+    }
+
     @Test
     void aBatchSentAgainWithItsIdIsStoredOnce() throws Exception {
         String sym = "247540";

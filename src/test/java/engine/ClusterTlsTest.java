@@ -9,9 +9,7 @@ import actors.TickerRegistry;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -19,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import persistence.TestDb;
 import testkit.Await;
+import testkit.ClusterKeys;
 
 /**
  * Node-to-node TLS: two nodes whose certificates trust each other form a cluster over {@code tls-tcp}
@@ -97,35 +96,14 @@ class ClusterTlsTest {
     }
 
     private Path keyPair(String alias, String pass) throws Exception {
-        Path store = dir.resolve(alias + ".p12");
-        keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + alias,
-                "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", pass,
-                "-keypass", pass);
-        return store;
+        return ClusterKeys.keyPair(dir, alias, pass);
     }
 
     private Path exportCert(String alias, Path store, String pass) throws Exception {
-        Path cert = dir.resolve(alias + ".crt");
-        keytool("-exportcert", "-alias", alias, "-keystore", store.toString(), "-storepass", pass, "-file",
-                cert.toString());
-        return cert;
+        return ClusterKeys.exportCert(dir, alias, store, pass);
     }
 
     private Path trustStore(String name, String pass, Path... certs) throws Exception {
-        Path store = dir.resolve(name + ".p12");
-        for (Path cert : certs) {
-            keytool("-importcert", "-noprompt", "-alias", cert.getFileName().toString(), "-file", cert.toString(),
-                    "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", pass);
-        }
-        return store;
-    }
-
-    private static void keytool(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "keytool " + cmd + ": " + out);
+        return ClusterKeys.trustStore(dir, name, pass, certs);
     }
 }

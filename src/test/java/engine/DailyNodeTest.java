@@ -47,7 +47,7 @@ class DailyNodeTest {
                 + "tickwatch.sources.naver { url = \"" + fake.url() + "\", rate = 1000, concurrency = 4,\n"
                 + "  read-timeout = 5s, connect-timeout = 2s, retries = 2, backoff = 5ms, max-backoff = 20ms,\n"
                 + "  failure-retry = 200ms, check-interval = 20ms }\n"
-                + "tickwatch.daily { rate = 1000, retry-backoff = 100ms, max-backoff = 200ms, check-interval = 20ms }\n";
+                + "tickwatch.daily { enabled = true, rate = 1000, retry-backoff = 100ms, max-backoff = 200ms, check-interval = 20ms }\n";
     }
 
     static Node start(NodeSettings s, MutableClock clock) {

@@ -4,23 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import actors.TickerRegistry;
 import conditions.Tick;
-import engine.sources.binance.FakeBinance;
-import engine.sources.ls.FakeLs;
 import engine.sources.ls.LsSource;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,24 +25,33 @@ import persistence.TestDb;
 /**
  * {@code bench feeds}: one node follows 15,000 instruments' trades over websockets against the fake LS
  * and the fake Binance on loopback, recording everything, at a steady offered rate; prints the messages
- * per second it sustains, the latency from a frame leaving the fake to its tick being accepted by the
- * ticker's entity (journaled), the heap, and whether it falls behind (what was published and not yet
- * accepted, sampled every second). Not part of the suite: run it with
+ * per second it sustains (trades accepted, quote frames taken), the latency from the moment a trade's
+ * frame was due at the fake to its tick being accepted by the ticker's entity (journaled), the heap, and
+ * whether it falls behind (what was published and not yet accepted, sampled every second). The fakes
+ * and their publishers ({@link FeedFakes}) run in a process of their own, as a real venue would, unless
+ * {@code -Dfakes=jvm}. Not part of the suite: run it with
  * {@code mvn -B -o test -Dtest=FeedScaleBench -Dbench=true} (README "Performance"); {@code -Drate=},
- * {@code -Dseconds=}, {@code -Dwarmup=}, {@code -Dls=}, {@code -Dbinance=} change the defaults, and
- * {@code -Dbench.config='tickwatch.ingest.parallelism = 32'} adds configuration (HOCON) to the node's.
+ * {@code -Dseconds=}, {@code -Dwarmup=}, {@code -Dls=}, {@code -Dbinance=} change the defaults,
+ * {@code -Dquotes=} adds LS quote frames a second ({@code H1_} and {@code OH0}; the LS tickers then watch
+ * quotes too, and every frame must be recorded in {@code ls-quotes.csv.gz}), and
+ * {@code -Dbench.config='tickwatch.ingest.parallelism = 32'} adds configuration (HOCON) to the node's,
+ * {@code -Dbench.jfr=FILE} records the measured phase's JFR profile (of the node's JVM).
  *
  * <p>LS: 11,000 six-digit stock codes ({@code S3_}) and 1,000 KOSPI200 option codes ({@code OC0}) on the
- * source's one connection; Binance: 3,000 {@code aggTrade} streams, so three connections. Trades only:
- * LS quotes and member flow come with the {@code ls9} branch, and Binance has only aggTrade. Each venue
- * gets its share of the rate by its instrument count, every symbol in turn.
+ * source's one connection; Binance: 3,000 {@code aggTrade} streams, so three connections. Each venue
+ * gets its share of the trade rate by its instrument count, every symbol in turn; quotes (when asked
+ * for) go to the LS symbols in turn. Quotes never reach an entity (they are the ticker's latest state
+ * in the source, and a row in the recording), so they should cost far less than trades.
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true", disabledReason = "a benchmark: run with -Dbench=true")
 class FeedScaleBench {
     static final int LS = Integer.getInteger("ls", 12_000);
-    static final int LS_OPTIONS = LS / 12;
+    /** The fakes in the node's JVM ({@code -Dfakes=jvm}), or (the default) in a process of their own. */
+    static final boolean IN_JVM = "jvm".equals(System.getProperty("fakes", "process"));
     static final int BINANCE = Integer.getInteger("binance", 3_000);
     static final int RATE = Integer.getInteger("rate", 10_000);
+    /** LS quote frames a second, on top of the trades (0: trades only, the tickers watch no quotes). */
+    static final int QUOTES = Integer.getInteger("quotes", 0);
     static final int SECONDS = Integer.getInteger("seconds", 60);
     static final int WARMUP = Integer.getInteger("warmup", 30);
     /** How long to wait at the end for every published trade to be accepted (0: do not wait, do not check). */
@@ -85,13 +90,23 @@ class FeedScaleBench {
         }
     }
 
-    /** What the entities accepted, per source, and when each LS trade left the fake. */
+    /** What the entities accepted, per source, and how long after its frame was due each trade was accepted. */
     static final class Accepted {
         final AtomicLong ls = new AtomicLong();
         final AtomicLong binance = new AtomicLong();
-        /** symbol:cum_volume of an LS trade (unique per symbol) -> System.nanoTime() at publish. */
-        final Map<String, Long> lsSent = new ConcurrentHashMap<>();
         final Latencies latencies = new Latencies();
+        /** LS symbol -> its index in the publisher's list; the LS trades each symbol accepted so far. */
+        final Map<String, Integer> lsIndex = new HashMap<>();
+        final AtomicIntegerArray lsCount;
+        volatile long t0;
+        volatile int lsRate;
+
+        Accepted(List<String> lsSymbols) {
+            for (int i = 0; i < lsSymbols.size(); i++) {
+                lsIndex.put(lsSymbols.get(i), i);
+            }
+            lsCount = new AtomicIntegerArray(lsSymbols.size());
+        }
 
         void accepted(String source, List<Tick> ticks) {
             long now = System.nanoTime();
@@ -99,10 +114,9 @@ class FeedScaleBench {
             for (Tick t : ticks) {
                 if (source.equals("ls")) {
                     ls.incrementAndGet();
-                    Long sent = lsSent.remove(t.symbol() + ":" + t.cumVolume());
-                    if (sent != null) {
-                        latencies.add(now - sent);
-                    }
+                    int i = lsIndex.get(t.symbol());
+                    long n = i + (long) lsCount.getAndIncrement(i) * lsIndex.size(); // see FeedFakes: trade n
+                    latencies.add(now - FeedFakes.dueNanos(t0, n, lsRate));
                 } else {
                     binance.incrementAndGet();
                     latencies.add(TimeUnit.MILLISECONDS.toNanos(wall - t.time())); // T is the publish time
@@ -115,47 +129,8 @@ class FeedScaleBench {
         }
     }
 
-    /** Publishes at {@code rate} a second on its own thread, each symbol in turn, until stopped. */
-    abstract static class Publisher extends Thread {
-        final int rate;
-        final AtomicLong published = new AtomicLong();
-        volatile boolean running = true;
-
-        Publisher(String name, int rate) {
-            super(name);
-            setDaemon(true);
-            this.rate = rate;
-        }
-
-        abstract void publishOne(long n);
-
-        @Override
-        public void run() {
-            long t0 = System.nanoTime();
-            long n = 0;
-            while (running) {
-                long due = (System.nanoTime() - t0) * rate / 1_000_000_000L;
-                if (n >= due) {
-                    LockSupport.parkNanos(1_000_000);
-                    continue;
-                }
-                while (n < due && running) {
-                    publishOne(n++);
-                    published.incrementAndGet();
-                }
-            }
-        }
-    }
-
-    static List<String> lsSymbols() {
-        List<String> l = new ArrayList<>();
-        for (int i = 0; i < LS - LS_OPTIONS; i++) {
-            l.add(String.format("%06d", 100_000 + i));
-        }
-        for (int i = 0; i < LS_OPTIONS; i++) {
-            l.add(String.format("201W%04d", i)); // a KOSPI200 option's shape: OC0
-        }
-        return l;
+    static long quoteFrames(Node node) {
+        return ((Number) node.sourceHealth().get("ls").get("quote_frames")).longValue();
     }
 
     static long usedHeapAfterGc() {
@@ -169,76 +144,39 @@ class FeedScaleBench {
     void fifteenThousandInstrumentsOnOneNode() throws Exception {
         int lsRate = (int) ((long) RATE * LS / (LS + BINANCE));
         int binanceRate = RATE - lsRate;
-        Accepted accepted = new Accepted();
+        Accepted accepted = new Accepted(FeedFakes.lsSymbols(LS));
         long heapBefore = usedHeapAfterGc();
-        try (FakeLs ls = new FakeLs(); FakeBinance binance = new FakeBinance();
-             Node node = new NodeBootstrap(NodeSourcesTest.settings(dir, TestDb.h2(dir.resolve("data")),
-                     LsSourceTest.config(ls, "") + "tickwatch.sources.binance { url = \"" + binance.url()
-                             + "\", rest-url = \"" + binance.restUrl() + "\", messages-per-second = 10 }\n"
-                             + "pekko.loglevel = WARNING\n" + System.getProperty("bench.config", "")))
+        // -Dbench.db=postgres: the journal on the local PostgreSQL (a schema of its own, dropped after)
+        TestDb.Db db = "postgres".equals(System.getProperty("bench.db")) ? TestDb.postgres("feeds")
+                : TestDb.h2(dir.resolve("data"));
+        try (FeedVenues venues = IN_JVM ? new FeedFakes(LS, BINANCE)
+                : new FeedFakesProcess(LS, BINANCE, dir.resolve("fakes.log"));
+             Node node = new NodeBootstrap(NodeSourcesTest.settings(dir, db,
+                     LsSourceTest.config(venues.urls().ls(), venues.urls().lsWs(), "") + "tickwatch.sources.binance { url = \""
+                             + venues.urls().binance() + "\", rest-url = \"" + venues.urls().binanceRest()
+                             + "\", messages-per-second = 10 }\n"
+                             + "pekko.loglevel = WARNING\ntickwatch.daily.enabled = false\n" + System.getProperty("bench.config", "")))
                      .sourceType(LsSource.TYPE, LsSource.factory(LsSourceTest.CLOCK))
                      .alsoAccepted(accepted::accepted).start()) {
-            List<String> lsSymbols = lsSymbols();
-            List<String> binanceSymbols = new ArrayList<>();
-            for (int i = 0; i < BINANCE; i++) {
-                binanceSymbols.add("S" + i + "USDT");
-            }
             long t0 = System.nanoTime();
-            add(node, lsSymbols, "ls");
-            add(node, binanceSymbols, "binance");
-            testkit.Await.until(() -> lsSymbols.stream().allMatch(s -> s.length() == 6
-                            ? ls.registered("S3_", s) : ls.registered("OC0", s))
-                            && binanceSymbols.stream().allMatch(s -> binance.subscribed(
-                            s.toLowerCase(java.util.Locale.ROOT) + "@aggTrade") == 1),
-                    java.time.Duration.ofMinutes(10), "every ticker registered or subscribed");
-            System.out.printf("bench feeds: %,d ls tickers (%,d stocks, %,d options) on %d connection(s), %,d binance "
-                            + "tickers on %d connections, all registered in %.1f s%n", LS, LS - LS_OPTIONS, LS_OPTIONS,
-                    ls.connections(), BINANCE, binance.open().size(), (System.nanoTime() - t0) / 1e9);
+            add(node, FeedFakes.lsSymbols(LS), "ls", QUOTES > 0 ? List.of("trades", "quotes") : null);
+            add(node, FeedFakes.binanceSymbols(BINANCE), "binance", null);
+            testkit.Await.until(() -> venues.allRegistered(QUOTES > 0), java.time.Duration.ofMinutes(10),
+                    "every ticker registered or subscribed");
+            String[] conns = venues.connections().split(" ");
+            System.out.printf("bench feeds: %,d ls tickers (%,d stocks, %,d options) on %s connection(s), %,d binance "
+                            + "tickers on %s connections, all registered in %.1f s; the fakes %s%n", LS, LS - LS / 12,
+                    LS / 12, conns[0], BINANCE, conns[1], (System.nanoTime() - t0) / 1e9,
+                    IN_JVM ? "in the node's JVM (-Dfakes=jvm)" : "in a process of their own");
 
-            long[] lsCum = new long[lsSymbols.size()];
-            int[] lsSecond = new int[lsSymbols.size()];
-            long[] binanceId = new long[BINANCE];
-            Publisher lsPub = new Publisher("bench-ls", lsRate) {
-                @Override
-                void publishOne(long n) {
-                    int i = (int) (n % lsSymbols.size());
-                    String code = lsSymbols.get(i);
-                    long size = 1 + n % 9;
-                    lsCum[i] += size;
-                    String time = LocalTime.of(9, 0).plusSeconds(lsSecond[i]++ % 23_000)
-                            .format(LsSourceTest.HHMMSS);
-                    Map<String, String> b = new LinkedHashMap<>();
-                    b.put("chetime", time);
-                    b.put("cvolume", String.valueOf(size));
-                    b.put("volume", String.valueOf(lsCum[i]));
-                    accepted.lsSent.put(code + ":" + lsCum[i], System.nanoTime());
-                    if (code.length() == 6) {
-                        b.put("price", String.valueOf(50_000 + (n * 7) % 300 * 100));
-                        b.put("sign", "2");
-                        b.put("cgubun", "+");
-                        b.put("shcode", code);
-                        ls.publish("S3_", code, b);
-                    } else {
-                        b.put("price", String.format("%.2f", 3 + (n % 50) / 100.0));
-                        b.put("futcode", code);
-                        ls.publish("OC0", code, b);
-                    }
-                }
-            };
-            Publisher binancePub = new Publisher("bench-binance", binanceRate) {
-                @Override
-                void publishOne(long n) {
-                    int i = (int) (n % BINANCE);
-                    binance.publish(new FakeBinance.Trade(binanceSymbols.get(i), ++binanceId[i],
-                            (90_000 + n % 500) + ".1", "0.0" + (10 + n % 89), System.currentTimeMillis()));
-                }
-            };
-            lsPub.start();
-            binancePub.start();
+            accepted.lsRate = lsRate;
+            accepted.t0 = venues.start(lsRate, binanceRate, QUOTES);
             try {
                 Thread.sleep(WARMUP * 1000L);
-                System.out.printf("warm-up: %d s at %,d messages/s offered (%,d ls + %,d binance); behind by %,d%n",
-                        WARMUP, RATE, lsRate, binanceRate, published(lsPub, binancePub) - accepted.total());
+                long[] p = venues.published();
+                System.out.printf("warm-up: %d s at %,d trades/s offered (%,d ls + %,d binance) + %,d quotes/s; behind by "
+                        + "%,d trades, %,d quotes%n", WARMUP, RATE, lsRate, binanceRate, QUOTES,
+                        p[0] + p[1] - accepted.total(), p[2] - quoteFrames(node));
                 accepted.latencies.on = true;
                 jdk.jfr.Recording jfr = null;
                 if (JFR != null) {
@@ -246,18 +184,21 @@ class FeedScaleBench {
                     jfr.setDestination(Path.of(JFR));
                     jfr.start();
                 }
-                long pub0 = published(lsPub, binancePub);
+                long[] p0 = venues.published();
+                long quotes0 = quoteFrames(node);
                 long acc0 = accepted.total();
-                long behind0 = pub0 - acc0;
+                long behind0 = p0[0] + p0[1] - acc0;
                 long maxBehind = behind0;
                 long m0 = System.nanoTime();
                 for (int s = 1; s <= SECONDS; s++) {
                     Thread.sleep(1000);
-                    long behind = published(lsPub, binancePub) - accepted.total();
+                    long[] ps = venues.published();
+                    long behind = ps[0] + ps[1] - accepted.total();
                     maxBehind = Math.max(maxBehind, behind);
                     if (s % 10 == 0) {
-                        System.out.printf("  %3d s: %,d published, %,d accepted, behind by %,d%n", s,
-                                published(lsPub, binancePub) - pub0, accepted.total() - acc0, behind);
+                        System.out.printf("  %3d s: %,d trades published, %,d accepted, behind by %,d; quotes behind by "
+                                        + "%,d%n", s, ps[0] + ps[1] - p0[0] - p0[1], accepted.total() - acc0, behind,
+                                ps[2] - quoteFrames(node));
                     }
                 }
                 double secs = (System.nanoTime() - m0) / 1e9;
@@ -266,19 +207,23 @@ class FeedScaleBench {
                     jfr.stop();
                     jfr.close();
                 }
-                long pub1 = published(lsPub, binancePub);
+                long[] p1 = venues.published();
                 long acc1 = accepted.total();
-                System.out.printf("measured %.0f s: offered %,.0f messages/s, accepted %,.0f ticks/s (every tick journaled"
-                                + " and recorded); behind by %,d at the start, %,d at the end, at most %,d%n", secs,
-                        (pub1 - pub0) / secs, (acc1 - acc0) / secs, behind0, pub1 - acc1, maxBehind);
-                System.out.println("frame to entity: " + accepted.latencies.summary());
+                long quotes1 = quoteFrames(node);
+                System.out.printf("measured %.0f s: offered %,.0f trades/s, accepted %,.0f trades/s (every tick journaled"
+                                + " and recorded); trades behind by %,d at the start, %,d at the end, at most %,d%n", secs,
+                        (p1[0] + p1[1] - p0[0] - p0[1]) / secs, (acc1 - acc0) / secs, behind0, p1[0] + p1[1] - acc1,
+                        maxBehind);
+                System.out.printf("quotes: offered %,.0f frames/s, taken %,.0f frames/s (latest state set, handed to the "
+                                + "recording); behind by %,d at the end; %,.0f messages/s offered in all%n",
+                        (p1[2] - p0[2]) / secs, (quotes1 - quotes0) / secs, p1[2] - quotes1,
+                        (p1[0] + p1[1] + p1[2] - p0[0] - p0[1] - p0[2]) / secs);
+                System.out.println("frame due to entity: " + accepted.latencies.summary());
             } finally {
-                lsPub.running = false;
-                binancePub.running = false;
-                lsPub.join();
-                binancePub.join();
+                venues.stop();
             }
-            long published = published(lsPub, binancePub);
+            long[] end = venues.published();
+            long published = end[0] + end[1];
             AssertionError notDrained = null;
             if (DRAIN_MINUTES > 0) {
                 try {
@@ -289,10 +234,11 @@ class FeedScaleBench {
                 }
             }
             long heap = usedHeapAfterGc();
-            System.out.printf("end: %,d published, %,d accepted (%,d ls, %,d binance); heap after GC %,d MB "
+            System.out.printf("end: %,d trades published, %,d accepted (%,d ls, %,d binance); heap after GC %,d MB "
                             + "(%,d MB before the node started; max %,d MB)%n", published, accepted.total(),
                     accepted.ls.get(), accepted.binance.get(), heap >> 20, heapBefore >> 20,
                     Runtime.getRuntime().maxMemory() >> 20);
+            quotesPublished = end[2];
             if (notDrained != null) {
                 throw notDrained;
             }
@@ -300,23 +246,42 @@ class FeedScaleBench {
                 assertTrue(accepted.total() == published, "every published trade accepted once: " + published
                         + " published, " + accepted.total() + " accepted");
             }
+        } finally {
+            db.drop();
+        }
+        if (QUOTES > 0 && DRAIN_MINUTES > 0) { // the node is closed: its recording is complete
+            long recorded = recordedQuotes(dir);
+            System.out.printf("quotes: %,d published, %,d recorded%n", quotesPublished, recorded);
+            assertTrue(recorded == quotesPublished, "every quote frame recorded once: " + quotesPublished
+                    + " published, " + recorded + " recorded");
         }
     }
 
-    static long published(Publisher... ps) {
-        long n = 0;
-        for (Publisher p : ps) {
-            n += p.published.get();
+    private long quotesPublished;
+
+    /** Rows in every {@code ls-quotes.csv.gz} under {@code dir} (each file's header line not counted). */
+    static long recordedQuotes(Path dir) throws java.io.IOException {
+        List<Path> files;
+        try (var walk = java.nio.file.Files.walk(dir)) {
+            files = walk.filter(f -> f.getFileName().toString().equals("ls-quotes.csv.gz")).toList();
         }
-        return n;
+        long rows = 0;
+        for (Path f : files) {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(f)),
+                    java.nio.charset.StandardCharsets.UTF_8))) {
+                rows += in.lines().filter(l -> !l.isEmpty() && !Character.isLetter(l.charAt(0))).count();
+            }
+        }
+        return rows;
     }
 
     /** Adds tickers 50 at a time (the registry answers each). */
-    static void add(Node node, List<String> symbols, String source) throws Exception {
+    static void add(Node node, List<String> symbols, String source, List<String> channels) throws Exception {
         for (int from = 0; from < symbols.size(); from += 50) {
             List<CompletableFuture<?>> batch = new ArrayList<>();
             for (String s : symbols.subList(from, Math.min(symbols.size(), from + 50))) {
-                batch.add(node.addTicker(s, source).toCompletableFuture().thenAccept(r -> {
+                batch.add(node.addTicker(s, source, null, null, channels).toCompletableFuture().thenAccept(r -> {
                     if (!(r instanceof TickerRegistry.Added)) {
                         throw new IllegalStateException(s + ": " + r);
                     }

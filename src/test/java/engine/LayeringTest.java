@@ -35,10 +35,16 @@ class LayeringTest {
                     "java.util.concurrent..")
             .because("conditions is the deterministic market model: no actors, no I/O, no threads");
 
-    private static JavaClasses production() {
-        return new ClassFileImporter()
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("conditions", "persistence", "actors", "engine");
+    /** Imported once for the class: both rules read the same compiled classes, and an import takes seconds. */
+    private static JavaClasses imported;
+
+    private static synchronized JavaClasses production() {
+        if (imported == null) {
+            imported = new ClassFileImporter()
+                    .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                    .importPackages("conditions", "persistence", "actors", "engine");
+        }
+        return imported;
     }
 
     @Test

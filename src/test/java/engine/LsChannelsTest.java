@@ -60,20 +60,6 @@ class LsChannelsTest {
     }
 
     /** An H1_/HA_ (10 levels) or FH0/OH0/OVH (5) body: asks from {@code ask} up, bids from {@code bid} down. */
-    static Map<String, String> quotesBody(int levels, double ask, double bid, double step) {
-        Map<String, String> b = new LinkedHashMap<>();
-        b.put("hotime", "100000");
-        for (int i = 1; i <= levels; i++) {
-            b.put("offerho" + i, String.valueOf(ask + (i - 1) * step));
-            b.put("bidho" + i, String.valueOf(bid - (i - 1) * step));
-            b.put("offerrem" + i, String.valueOf(100 * i));
-            b.put("bidrem" + i, String.valueOf(200 * i));
-        }
-        b.put("totofferrem", "5500");
-        b.put("totbidrem", "11000");
-        return b;
-    }
-
     static Map<String, String> membersBody(String code) {
         Map<String, String> b = new LinkedHashMap<>();
         String[][] sellers = {{"036", "JP모간"}, {"029", "KB증권"}, {"005", "미래에셋"}, {"044", "메릴린치"}, {"017", "KB"}};
@@ -163,14 +149,14 @@ class LsChannelsTest {
             assertTrue(before.has("quotes") && before.get("quotes").isNull(), "null until quotes came: " + before);
             assertTrue(before.get("members").isNull());
 
-            assertEquals(1, fake.publish("H1_", "005930", quotesBody(10, 55_100, 55_000, 100)));
-            fake.publish("H1_", "005930", quotesBody(10, 55_200, 55_100, 100)); // the latest wins
+            assertEquals(1, fake.publish("H1_", "005930", FakeLs.quotesBody(10, 55_100, 55_000, 100)));
+            fake.publish("H1_", "005930", FakeLs.quotesBody(10, 55_200, 55_100, 100)); // the latest wins
             fake.publish("K1_", "005930", membersBody("005930"));
-            fake.publish("HA_", "122870", quotesBody(10, 81_700, 81_500, 100));
+            fake.publish("HA_", "122870", FakeLs.quotesBody(10, 81_700, 81_500, 100));
             fake.publish("OK_", "122870", membersBody("122870"));
-            fake.publish("FH0", "101W9000", quotesBody(5, 402.15, 402.1, 0.05));
-            fake.publish("OH0", "201W9342", quotesBody(5, 3.5, 3.45, 0.05));
-            fake.publish("OVH", "NQU23   ", quotesBody(5, 15321.5, 15321.25, 0.25));
+            fake.publish("FH0", "101W9000", FakeLs.quotesBody(5, 402.15, 402.1, 0.05));
+            fake.publish("OH0", "201W9342", FakeLs.quotesBody(5, 3.5, 3.45, 0.05));
+            fake.publish("OVH", "NQU23   ", FakeLs.quotesBody(5, 15321.5, 15321.25, 0.25));
             awaitUntil(() -> node.quotes("NQU23") != null && node.quotes("201W9342") != null
                     && node.quotes("101W9000") != null && node.members("122870") != null
                     && node.quotes("122870") != null && node.members("005930") != null, "the latest state of each");

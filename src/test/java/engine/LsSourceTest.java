@@ -128,9 +128,14 @@ class LsSourceTest {
     }
 
     static String config(FakeLs fake, String extra) {
+        return config(fake.url(), fake.wsUrl(), extra);
+    }
+
+    /** {@link #config(FakeLs, String)} for a fake LS at these URLs (one in another process). */
+    static String config(String url, String wsUrl, String extra) {
         // a short grace: the last bar closes a moment after its end in feed time
         return "tickwatch.sinks.log.enabled = false\ntickwatch.clock.grace = 200ms\n"
-                + "tickwatch.sources.ls { enabled = true, url = \"" + fake.url() + "\", ws-url = \"" + fake.wsUrl()
+                + "tickwatch.sources.ls { enabled = true, url = \"" + url + "\", ws-url = \"" + wsUrl
                 + "\",\n  appkey = \"" + APPKEY + "\", appsecret = \"" + APPSECRET + "\",\n"
                 + "  backoff = 50ms, max-backoff = 300ms, request-timeout = 3s, silence-limit = 0s\n" + extra + "}\n";
     }
@@ -218,6 +223,10 @@ class LsSourceTest {
                 fake.publish("S3_", "000660", stockBody("000660", small.get(0)));
                 awaitUntil(() -> accepted(node, "000660") == 1, "000660's trade");
                 assertEquals(1, fake.connectionsEver(), "one connection carries every registration");
+                // the last answer is counted on the source's own thread: wait for it (a loaded machine
+                // read 4 here once), then check the whole health
+                awaitUntil(() -> Long.valueOf(5).equals(node.sourceHealth().get("ls").get("registrations")),
+                        "five registrations counted");
                 Map<String, Object> health = node.sourceHealth().get("ls");
                 assertEquals("connected", health.get("state"));
                 assertEquals(1, health.get("connections"));

@@ -55,7 +55,9 @@ class NaverSourceTest {
     static String config(FakeNaver fake) {
         return "tickwatch.sinks.log.enabled = false\n"
                 + "tickwatch.sources.naver { url = \"" + fake.url() + "\", rate = 1000, concurrency = 4,\n"
-                + "  read-timeout = 300ms, connect-timeout = 300ms, retries = 3, backoff = 5ms, max-backoff = 20ms,\n"
+                // 1 s, not less: a loopback page slower than the timeout on a busy machine is read twice, and
+                // the tests count the pages read. The timeout fault below hangs longer than this.
+                + "  read-timeout = 1s, connect-timeout = 1s, retries = 3, backoff = 5ms, max-backoff = 20ms,\n"
                 + "  poll-delay = 2s, failure-retry = 200ms, check-interval = 20ms }\n";
     }
 
@@ -174,7 +176,7 @@ class NaverSourceTest {
             }
             // down from 10:00 to 16:00; meanwhile the site answers a 500, a timeout and a cut-off page
             clock.set(DAY.atTime(16, 0));
-            fake.timeoutMillis(1000);
+            fake.timeoutMillis(2500); // past the read-timeout of config()
             fake.fail("005930", 3, FakeNaver.Fault.HTTP_500);
             fake.fail("005930", 5, FakeNaver.Fault.TIMEOUT);
             fake.fail("005930", 7, FakeNaver.Fault.TRUNCATED);

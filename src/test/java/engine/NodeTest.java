@@ -43,7 +43,12 @@ class NodeTest {
                         "tickwatch.data-dir = \"" + dir.resolve("data") + "\"\n"
                                 + "tickwatch.conditions.file = \"" + dir.resolve("conditions.json") + "\"\n"
                                 + "pekko.remote.artery.canonical.port = 0\n"
-                                + "tickwatch.hits.ack-timeout = 1s\n")
+                                + "tickwatch.hits.ack-timeout = 1s\n"
+                                // Nothing leaves the machine: a test that watches a naver ticker without a
+                                // fake of its own would crawl finance.naver.com (daily context at start,
+                                // minute pages in KRX hours). Tests of those set their fake's url.
+                                + "tickwatch.daily.enabled = false\n"
+                                + "tickwatch.sources.naver.url = \"http://127.0.0.1:9\"\n")
                 .withFallback(db.overlay()));
     }
 

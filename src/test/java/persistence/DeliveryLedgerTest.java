@@ -4,49 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ledger's protocol on H2 and on PostgreSQL: an item is queued once, sent only by the node that
  * begins it (or takes it over after its lease), and its final states stick.
  */
 class DeliveryLedgerTest {
-    @TempDir
-    Path dir;
-    TestDb.Db db;
-
-    @AfterEach
-    void drop() {
-        if (db != null) {
-            db.drop();
-        }
-    }
-
-    DeliveryLedger open(TestDb.Db d) {
-        db = d;
-        DeliveryLedger l = new DeliveryLedger(d::connect, d.settings());
+    @EachDb("ledger")
+    void protocol(TestDb.Db db) {
+        DeliveryLedger l = new DeliveryLedger(db::connect, db.settings());
         l.createTable();
         l.createTable(); // harmless when it exists
-        return l;
-    }
-
-    @Test
-    void protocolOnH2() {
-        protocol(open(TestDb.h2(dir)));
-    }
-
-    @Test
-    void protocolOnPostgres() {
-        protocol(open(TestDb.postgres("ledger")));
-    }
-
-    void protocol(DeliveryLedger l) {
         StoredHit h = new StoredHit("c", "005930", 1_000, "KRX", Map.of("CLOSE", 1.5, "X", Double.NaN), List.of("w"));
         String p = DeliveryLedger.payload(h);
         assertEquals(h.id(), DeliveryLedger.hit(p).id(), "the payload reads back");

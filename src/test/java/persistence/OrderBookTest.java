@@ -5,51 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import persistence.OrderBook.Order;
 import persistence.OrderBook.State;
 
 /** The orders table and the positions on H2 and PostgreSQL: one order per hit, states, fills and P&L. */
 class OrderBookTest {
-    @TempDir
-    Path dir;
-    TestDb.Db db;
-
-    @AfterEach
-    void drop() {
-        if (db != null) {
-            db.drop();
-        }
-    }
-
-    OrderBook open(TestDb.Db d) {
-        db = d;
-        OrderBook b = new OrderBook(d::connect, d.settings());
-        b.createTables();
-        b.createTables(); // harmless when they exist
-        return b;
-    }
-
-    @Test
-    void onH2() {
-        book(open(TestDb.h2(dir)));
-    }
-
-    @Test
-    void onPostgres() {
-        book(open(TestDb.postgres("orders")));
-    }
-
     static Order order(String id, String hit, String symbol, String side, String qty, String price, String day, long at) {
         return new Order(id, hit, "orders", "paper", "ls", symbol, side, "market", new BigDecimal(qty),
                 new BigDecimal(price), day, State.INTENT, null, null, null, null, at, at);
     }
 
-    void book(OrderBook b) {
+    @EachDb("orders")
+    void book(TestDb.Db db) {
+        OrderBook b = new OrderBook(db::connect, db.settings());
+        b.createTables();
+        b.createTables(); // harmless when they exist
         Order a = order("c1", "005930/dip/1", "005930", "buy", "10", "100", "2026-11-20", 1);
         assertTrue(b.insert(a));
         assertFalse(b.insert(a), "the same client id once");

@@ -23,7 +23,8 @@ class SchemaTest {
     @TempDir
     Path dir;
 
-    static void createTwiceAndPing(TestDb.Db db) throws Exception {
+    @EachDb("schema")
+    void createTwiceAndPing(TestDb.Db db) throws Exception {
         ActorTestKit kit = ActorTestKit.create("schema", db.applyTo(
                 ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load())));
         try {
@@ -47,18 +48,7 @@ class SchemaTest {
             assertEquals(4, tables, "the four tables of the plugin in schema " + db.settings().schema());
         } finally {
             kit.shutdownTestKit();
-            db.drop();
         }
-    }
-
-    @Test
-    void h2() throws Exception {
-        createTwiceAndPing(TestDb.h2(dir));
-    }
-
-    @Test
-    void postgres() throws Exception {
-        createTwiceAndPing(TestDb.postgres("schema"));
     }
 
     @Test

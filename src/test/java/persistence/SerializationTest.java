@@ -74,6 +74,7 @@ class SerializationTest {
         assertEquals(0L, e.future());
         assertEquals(4L, e.late());
         assertEquals(9L, e.batch());
+        assertEquals(0L, e.position(), "written before source positions: none");
 
         Map<String, Object> oldSnapshot = new LinkedHashMap<>();
         oldSnapshot.put("symbol", null);
@@ -82,6 +83,7 @@ class SerializationTest {
         TickerSnapshot snap = fromBytes(cbor.writeValueAsBytes(oldSnapshot), TickerSnapshot.class);
         assertEquals(0L, snap.rejectedFuture());
         assertEquals(List.of(3L), snap.batches());
+        assertEquals(0L, snap.position(), "written before source positions: none");
 
         Map<String, Object> oldTicker = new LinkedHashMap<>();
         oldTicker.put("symbol", "005930");

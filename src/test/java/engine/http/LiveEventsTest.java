@@ -110,6 +110,67 @@ class LiveEventsTest {
         }
     }
 
+    /** A tick one minute into bar {@code n} of BTCUSDT: it forms bar {@code n} (and closes {@code n - 1}). */
+    static void pushInside(int port, int n) {
+        String t = "{\"time\":" + (T0 + n * 300_000L + 60_000) + ",\"symbol\":\"BTCUSDT\",\"price\":" + (200 + n)
+                + ",\"volume\":1,\"market\":\"CRYPTO\"}";
+        try {
+            assertEquals(200, RawHttp.send(port, "POST", "/api/ticks", JSON, "[" + t + "]").status());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** What the probe receives until {@code quiet} passes without a message. */
+    static List<actors.LiveEvent> drain(org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<actors.LiveEvent> probe,
+                                        Duration quiet) {
+        List<actors.LiveEvent> got = new ArrayList<>();
+        while (true) {
+            try {
+                got.add(probe.receiveMessage(quiet));
+            } catch (AssertionError timedOut) {
+                return got;
+            }
+        }
+    }
+
+    static boolean forming(actors.LiveEvent e) {
+        return e instanceof actors.LiveTicker.Bar b && !b.closed();
+    }
+
+    /**
+     * Forming bars cost every entity a JSON map and a cluster message twice a second: they are made
+     * only while a stream client is connected somewhere (and for three demand intervals after it left).
+     */
+    @Test
+    void formingBarsAreMadeOnlyWhileSomeoneWatches(@TempDir Path dir) throws Exception {
+        try (ApiNode api = ApiNode.start(dir, EVERY_BAR, "", "tickwatch.live.demand-interval = 200ms\n"
+                + "tickwatch.live.bar-interval = 10ms\n")) {
+            var system = api.node.system();
+            var probe = org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.<actors.LiveEvent>create(system);
+            system.eventStream().tell(new org.apache.pekko.actor.typed.eventstream.EventStream.Subscribe<>(
+                    actors.LiveEvent.class, probe.getRef()));
+            pushInside(api.open, 0);
+            pushInside(api.open, 1); // closes bar 0: its closed bar and its hit are published, always
+            List<actors.LiveEvent> quiet = drain(probe, Duration.ofMillis(700));
+            assertTrue(quiet.stream().anyMatch(e -> e instanceof actors.LiveTicker.HitFound), "the hit: " + quiet);
+            assertTrue(quiet.stream().noneMatch(LiveEventsTest::forming), "no forming bar without a client: " + quiet);
+            try (SseClient c = new SseClient(api.open, Map.of())) {
+                take(c, got -> got.size() == 1); // hello: subscribed, and the demand announced
+                Await.until(() -> {
+                    pushInside(api.open, 1);
+                    return c.events.stream().anyMatch(e -> e.type().equals("bar") && !json(e.data()).path("closed").asBoolean());
+                }, Duration.ofSeconds(10), "a forming bar on the stream while a client watches");
+            }
+            // three demand intervals after the client left, a write makes no forming bar again
+            Await.until(() -> {
+                drain(probe, Duration.ofMillis(50));
+                pushInside(api.open, 1);
+                return drain(probe, Duration.ofMillis(300)).stream().noneMatch(LiveEventsTest::forming);
+            }, Duration.ofSeconds(10), "forming bars stop once nobody watches");
+        }
+    }
+
     /** What another part of the node (orders, say) would publish. */
     public record OrderFilled(String symbol, @com.fasterxml.jackson.annotation.JsonProperty("filled_qty") long filledQty)
             implements actors.LiveEvent {

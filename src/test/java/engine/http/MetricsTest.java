@@ -78,6 +78,8 @@ class MetricsTest {
         }
         assertEquals("counter", after.type("tickwatch_ticks_accepted_total"));
         assertTrue(after.help("tickwatch_ticks_rejected_total").contains("reason"));
+        assertEquals("counter", after.type("tickwatch_ingest_retries_total")); // its moves: IngestRetryTest
+        assertEquals(0, after.value("tickwatch_ingest_timeouts_total"), "every ingest ask answered");
         assertEquals(1, after.value("tickwatch_bars_closed_total") - before.value("tickwatch_bars_closed_total"),
                 "the 09:00 bar closed");
         assertEquals(1, after.value("tickwatch_entities"), "one ticker entity runs");

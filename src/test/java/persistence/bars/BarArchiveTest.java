@@ -11,43 +11,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import persistence.EachDb;
 import persistence.TestDb;
 import testkit.Await;
 
 /** The bar archive on H2 and PostgreSQL: bars round-trip exactly, a bar written again replaces itself, ranges and limits. */
 class BarArchiveTest {
     private static final long T0 = 1_795_000_000_000L - 1_795_000_000_000L % 300_000; // a 5-minute boundary
-    @TempDir
-    Path dir;
-    TestDb.Db db;
 
-    @AfterEach
-    void drop() {
-        if (db != null) {
-            db.drop();
-        }
-    }
-
-    BarArchive open(TestDb.Db d) {
-        db = d;
+    static BarArchive open(TestDb.Db d) {
         return new BarArchive(d::connect, d.settings()).createTable().createTable();
     }
 
     @Test
-    void onH2() {
-        roundTrip(open(TestDb.h2(dir)));
-    }
-
-    @Test
-    void onPostgres() {
-        roundTrip(open(TestDb.postgres("bars")));
-    }
-
-    @Test
-    void theWriterWritesOffTheCallersThreadInBatches() throws Exception {
+    void theWriterWritesOffTheCallersThreadInBatches(@TempDir Path dir) throws Exception {
         BarArchive a = open(TestDb.h2(dir));
         try (BarArchiveWriter w = BarArchiveWriter.start(a, 10_000)) {
             List<Bar> bars = new ArrayList<>();
@@ -62,7 +41,9 @@ class BarArchiveTest {
         }
     }
 
-    void roundTrip(BarArchive a) {
+    @EachDb("bars")
+    void roundTrip(TestDb.Db db) {
+        BarArchive a = open(db);
         List<BarArchive.SymbolBar> bars = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             bars.add(new BarArchive.SymbolBar("005930", new Bar(T0 + i * 300_000L, 100 + i, 101 + i, 99 + i,

@@ -5,43 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import conditions.DailyBar;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import persistence.EachDb;
 import persistence.TestDb;
 
 /** Daily bars and flows round-trip on H2 and PostgreSQL; a later fetch of a day replaces it. */
 class DailyStoreTest {
-    @TempDir
-    Path dir;
-    TestDb.Db db;
-
-    @AfterEach
-    void drop() {
-        if (db != null) {
-            db.drop();
-        }
-    }
-
-    DailyStore open(TestDb.Db d) {
-        db = d;
-        return new DailyStore(d::connect, d.settings()).createTable().createTable();
-    }
-
-    @Test
-    void onH2() {
-        roundTrip(open(TestDb.h2(dir)));
-    }
-
-    @Test
-    void onPostgres() {
-        roundTrip(open(TestDb.postgres("daily")));
-    }
-
-    void roundTrip(DailyStore s) {
+    @EachDb("daily")
+    void roundTrip(TestDb.Db db) {
+        DailyStore s = new DailyStore(db::connect, db.settings()).createTable().createTable();
         LocalDate d1 = LocalDate.of(2026, 11, 26);
         LocalDate d2 = LocalDate.of(2026, 11, 27);
         LocalDate d3 = LocalDate.of(2026, 11, 30);

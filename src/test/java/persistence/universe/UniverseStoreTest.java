@@ -3,43 +3,16 @@ package persistence.universe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import persistence.EachDb;
 import persistence.TestDb;
 
 /** The universe job's progress and lists round-trip on H2 and PostgreSQL. */
 class UniverseStoreTest {
-    @TempDir
-    Path dir;
-    TestDb.Db db;
-
-    @AfterEach
-    void drop() {
-        if (db != null) {
-            db.drop();
-        }
-    }
-
-    UniverseStore open(TestDb.Db d) {
-        db = d;
-        return new UniverseStore(d::connect, d.settings()).createTables().createTables();
-    }
-
-    @Test
-    void onH2() {
-        roundTrip(open(TestDb.h2(dir)));
-    }
-
-    @Test
-    void onPostgres() {
-        roundTrip(open(TestDb.postgres("universe")));
-    }
-
-    void roundTrip(UniverseStore s) {
+    @EachDb("universe")
+    void roundTrip(TestDb.Db db) {
+        UniverseStore s = new UniverseStore(db::connect, db.settings()).createTables().createTables();
         LocalDate fri = LocalDate.of(2026, 11, 20);
         LocalDate mon = LocalDate.of(2026, 11, 23);
         assertTrue(s.candidates(fri).isEmpty());

@@ -9,6 +9,7 @@ import actors.TickerEntity.IngestResult;
 import com.typesafe.config.ConfigFactory;
 import conditions.Tick;
 import conditions.Volume;
+import engine.sources.SourceContext;
 import engine.sources.SourceContexts;
 import java.time.Clock;
 import java.time.Duration;
@@ -110,6 +111,62 @@ class BinanceSourceTest {
 
     static long events(BinanceSource s, String kind) {
         return events(s).stream().filter(e -> e.get("kind").equals(kind)).count();
+    }
+
+    /**
+     * A symbol another node fed until now (it left, or was stopped): the node says its stored trades end
+     * at id 6. The feed goes on after it: ids 7-10, published while no node fed the symbol, are fetched
+     * over REST before the live ones; ids up to 6, which the other node stored, are not taken again;
+     * every tick goes to the node with its aggregate id.
+     */
+    @Test
+    void aSymbolTakenOverFromAnotherNodeGoesOnAfterWhatThatNodeStored() throws Exception {
+        List<Tick> got = Collections.synchronizedList(new ArrayList<>());
+        List<Long> positions = Collections.synchronizedList(new ArrayList<>());
+        engine.sources.SourceContext.Ingest node = new engine.sources.SourceContext.Ingest() {
+            @Override
+            public CompletableFuture<IngestResult> ingest(String source, List<Tick> ticks, String key) {
+                throw new AssertionError("the binance source numbers its ticks");
+            }
+
+            @Override
+            public CompletableFuture<IngestResult> ingest(String source, List<Tick> ticks, long[] ids, String key) {
+                got.addAll(ticks);
+                for (long id : ids) {
+                    positions.add(id);
+                }
+                return CompletableFuture.completedFuture(IngestResult.NONE);
+            }
+
+            @Override
+            public CompletableFuture<Long> position(String symbol) {
+                return CompletableFuture.completedFuture("BTCUSDT".equals(symbol) ? 6L : 0L);
+            }
+        };
+        try (FakeBinance fake = new FakeBinance()) {
+            var block = ConfigFactory.parseString("type = binance\nurl = \"" + fake.url() + "\"\nrest-url = \""
+                    + fake.restUrl() + "\"\nbackoff = 20ms, max-backoff = 100ms, check-interval = 50ms,"
+                    + " messages-per-second = 10\ncatch-up { request-interval = 0s }");
+            var ctx = SourceContexts.create("binance", block, SYSTEM, node, ConcurrentHashMap.newKeySet());
+            try (BinanceSource src = new BinanceSource(ctx, BinanceSettings.from(block), Clock.systemUTC())) {
+                for (long id = 1; id <= 10; id++) {
+                    fake.record(trade("BTCUSDT", id)); // published before this node fed it
+                }
+                src.watch(ticker("BTCUSDT"));
+                awaitUntil(() -> fake.subscribed("btcusdt@aggTrade") == 1, "SUBSCRIBE btcusdt@aggTrade");
+                fake.publish(trade("BTCUSDT", 11));
+                fake.publish(trade("BTCUSDT", 12));
+                awaitUntil(() -> got.size() >= 6, "ids 7 to 12");
+                Thread.sleep(200); // nothing more may come
+                synchronized (got) {
+                    assertEquals(ids(7, 12), got.stream().map(Tick::time).toList(),
+                            "after the stored id 6: the missed 7-10 fetched, then the live 11 and 12, each once");
+                }
+                assertEquals(List.of(7L, 8L, 9L, 10L, 11L, 12L), positions, "each tick with its aggregate id");
+                assertEquals(1, fake.restRequests().size(), "one page fetched");
+                assertEquals(7, fake.restRequests().get(0).fromId());
+            }
+        }
     }
 
     @Test
@@ -274,7 +331,7 @@ class BinanceSourceTest {
     void aGapOnOneSymbolHoldsNoOtherSymbol() throws Exception {
         Collected got = new Collected();
         try (FakeBinance fake = new FakeBinance();
-             BinanceSource src = source(fake, got, "catch-up { request-interval = 0s, max-wait = 10s }")) {
+             BinanceSource src = source(fake, got, "catch-up { request-interval = 0s, max-wait = 5s }")) {
             src.watch(ticker("BTCUSDT"));
             src.watch(ticker("ETHUSDT"));
             awaitUntil(() -> fake.subscribed("btcusdt@aggTrade") == 1 && fake.subscribed("ethusdt@aggTrade") == 1,
@@ -327,6 +384,44 @@ class BinanceSourceTest {
                 Thread.sleep(50);
             }
             assertTrue((Long) src.health().get("reconnects") >= 2);
+        }
+    }
+
+    /** A node that fell behind holds the stream back; that is not the venue going silent. */
+    @Test
+    void aNodeSlowerToStoreABatchThanTheSilenceLimitIsNotTakenForASilentVenue() throws Exception {
+        List<Tick> stored = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicReference<FakeBinance> venue = new java.util.concurrent.atomic.AtomicReference<>();
+        // The venue sends the next trade as soon as the node takes one, so the venue itself is never
+        // silent (as in LsSilenceTest): a gap between a store and the test's next publish, long on a
+        // loaded machine, was real silence and once ended the connection in a two-fork suite run.
+        SourceContext.Ingest slow = (source, batch, key) -> {
+            long next = stored.size() + batch.size() + 1;
+            if (next <= 3) {
+                venue.get().publish(trade("BTCUSDT", next));
+            }
+            return CompletableFuture.supplyAsync(() -> {
+                stored.addAll(batch);
+                return IngestResult.NONE;
+            }, CompletableFuture.delayedExecutor(3000, java.util.concurrent.TimeUnit.MILLISECONDS));
+        };
+        try (FakeBinance fake = new FakeBinance()) {
+            venue.set(fake);
+            var block = ConfigFactory.parseString("type = binance\nurl = \"" + fake.url() + "\"\nrest-url = \""
+                    + fake.restUrl() + "\"\nbackoff = 20ms, max-backoff = 100ms, check-interval = 50ms,"
+                    + " messages-per-second = 10\nsilence = 1s\n");
+            var ctx = SourceContexts.create("binance", block, SYSTEM, slow, ConcurrentHashMap.newKeySet());
+            try (BinanceSource src = new BinanceSource(ctx, BinanceSettings.from(block), Clock.systemUTC())) {
+                src.watch(ticker("BTCUSDT"));
+                awaitUntil(() -> fake.subscribed("btcusdt@aggTrade") == 1, "subscribed");
+                // each batch takes the node 3 s, three silence limits (of 1 s: 400 ms was too short for a
+                // loaded machine, as in LsSilenceTest)
+                fake.publish(trade("BTCUSDT", 1));
+                awaitUntil(() -> stored.size() >= 3, "3 trades stored");
+                assertEquals(1, fake.connections().size(), "one connection throughout: " + events(src));
+                assertTrue(events(src).stream().noneMatch(e -> e.get("kind").equals("disconnected")), events(src).toString());
+                assertEquals(ids(1, 3), stored.stream().map(Tick::time).toList());
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigFactory;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -176,6 +177,21 @@ public final class FakeLs implements AutoCloseable {
     /** Registrations of {@code key} under {@code trCd} are refused with this code and message. */
     public void refuse(String trCd, String key, String code, String msg) {
         refused.put(trCd + "|" + key, new String[] {code, msg});
+    }
+
+    /** A quotes frame's body ({@code H1_}, {@code OH0}, ...): {@code levels} levels a side from {@code ask} up and {@code bid} down. */
+    public static Map<String, String> quotesBody(int levels, double ask, double bid, double step) {
+        Map<String, String> b = new LinkedHashMap<>();
+        b.put("hotime", "100000");
+        for (int i = 1; i <= levels; i++) {
+            b.put("offerho" + i, String.valueOf(ask + (i - 1) * step));
+            b.put("bidho" + i, String.valueOf(bid - (i - 1) * step));
+            b.put("offerrem" + i, String.valueOf(100 * i));
+            b.put("bidrem" + i, String.valueOf(200 * i));
+        }
+        b.put("totofferrem", "5500");
+        b.put("totbidrem", "11000");
+        return b;
     }
 
     /** Sends a data frame to every connection registered for it; how many got it. */

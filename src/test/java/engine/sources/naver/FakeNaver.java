@@ -39,7 +39,8 @@ public final class FakeNaver implements AutoCloseable {
 
     public enum Fault { HTTP_500, TIMEOUT, TRUNCATED, STUB }
 
-    public record Request(String code, int page, String thistime, String userAgent, String referer) {
+    /** One minute-page request; {@code atNanos} is when it arrived ({@link System#nanoTime()}). */
+    public record Request(String code, int page, String thistime, String userAgent, String referer, long atNanos) {
     }
 
     private final HttpServer server;
@@ -51,6 +52,7 @@ public final class FakeNaver implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private volatile int overstateLastPage;
+    private volatile LocalTime until = LocalTime.MAX;
     private volatile long timeoutMillis = 2000;
     private final FakeDailySite daily;
     public static final String DAY_PATH = "/item/sise_day.naver";
@@ -131,6 +133,14 @@ public final class FakeNaver implements AutoCloseable {
         days.put(code, invent(code).stream().filter(r -> !r.time().isBefore(first)).toList());
     }
 
+    /**
+     * The site shows no minute after {@code last} from now on (a test's end of the feed: what the
+     * crawlers hold then stops changing, whatever their clock says).
+     */
+    public void until(LocalTime last) {
+        until = last;
+    }
+
     /** pgRR names a page this much past the real last one (a page past the last then repeats it). */
     public void overstateLastPage(int by) {
         overstateLastPage = by;
@@ -195,7 +205,7 @@ public final class FakeNaver implements AutoCloseable {
             String thistime = q.getOrDefault("thistime", "");
             String ua = ex.getRequestHeaders().getFirst("User-Agent");
             String referer = ex.getRequestHeaders().getFirst("Referer");
-            requests.add(new Request(code, page, thistime, ua, referer));
+            requests.add(new Request(code, page, thistime, ua, referer, System.nanoTime()));
             answer(ex, nextFault(code, page), ua, referer, () -> page(code, page, thistime));
         } catch (IOException | RuntimeException e) {
             // the client hung up (a timeout): nothing to answer
@@ -284,6 +294,9 @@ public final class FakeNaver implements AutoCloseable {
             return out;
         }
         LocalTime end = at.toLocalDate().isAfter(day) ? LocalTime.MAX : at.toLocalTime();
+        if (end.isAfter(until)) {
+            end = until.withSecond(59); // the last minute shown is complete
+        }
         List<MinuteRow> all = rows(code);
         for (int i = all.size() - 1; i >= 0; i--) {
             MinuteRow r = all.get(i);

@@ -1,0 +1,93 @@
+package engine.sources.ls;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import actors.TickerEntity.IngestResult;
+import com.typesafe.config.ConfigFactory;
+import conditions.Tick;
+import engine.sources.SourceContext;
+import engine.sources.SourceContexts;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.Test;
+import persistence.WatchedTicker;
+import testkit.Await;
+
+/**
+ * Quotes ride along with the trades without taking their place in a batch: while the node stores one
+ * batch, it keeps reading, and the next batch carries every trade read meanwhile in one ingest however
+ * many quote frames came between them (at a whole market's 4 quotes a trade, counting quotes against
+ * the batch cut each ingest to a fifth of its trades, and the node fell behind on trades: issue 9).
+ */
+class LsBatchingTest {
+    static final int TRADES = 300;
+    static final int QUOTES_PER_TRADE = 4;
+
+    @Test
+    void tradesReadWhileABatchIsStoredGoInOneIngestWhateverTheQuotesBetweenThem() throws Exception {
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ls-batching",
+                // local: a second test JVM (surefire forkCount 2) may hold the cluster port 25520
+                ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+        List<List<Tick>> ingests = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<IngestResult> firstStored = new CompletableFuture<>();
+        SourceContext.Ingest held = (source, batch, key) -> {
+            ingests.add(List.copyOf(batch));
+            return ingests.size() == 1 ? firstStored : CompletableFuture.completedFuture(IngestResult.NONE);
+        };
+        Map<String, String> quotes = FakeLs.quotesBody(10, 55_100, 55_000, 100);
+        try (FakeLs fake = new FakeLs()) {
+            var block = ConfigFactory.parseString("type = ls\nurl = \"" + fake.url() + "\"\nws-url = \"" + fake.wsUrl()
+                    + "\"\nappkey = \"PSkey7Hq2Lx9\"\nappsecret = \"sEcr3tZw8Vb4\"\n"
+                    + "backoff = 50ms, max-backoff = 300ms, request-timeout = 3s\n");
+            var ctx = SourceContexts.create("ls", block, system, held, ConcurrentHashMap.newKeySet());
+            LsSource src = new LsSource(ctx, LsSettings.from(block), LsSilenceTest.CLOCK);
+            try {
+                src.watch(new WatchedTicker("005930", "ls", 0L, null, null, List.of("trades", "quotes")));
+                Await.until(() -> fake.registered("S3_", "005930") && fake.registered("H1_", "005930"),
+                        Duration.ofSeconds(20), "trades and quotes registered");
+                fake.publish("S3_", "005930", trade(1));
+                Await.until(() -> ingests.size() == 1, Duration.ofSeconds(20), "the first trade's ingest");
+                long before = messages(src);
+                for (int n = 2; n <= TRADES + 1; n++) { // the first ingest is held: all of these wait
+                    for (int q = 0; q < QUOTES_PER_TRADE; q++) {
+                        fake.publish("H1_", "005930", quotes);
+                    }
+                    fake.publish("S3_", "005930", trade(n));
+                }
+                int frames = TRADES * (QUOTES_PER_TRADE + 1);
+                Await.until(() -> messages(src) - before == frames, Duration.ofSeconds(20),
+                        "the node reads all " + frames + " frames while it stores a batch");
+                firstStored.complete(IngestResult.NONE);
+                Await.until(() -> ingests.stream().mapToInt(List::size).sum() == TRADES + 1, Duration.ofSeconds(20),
+                        "every trade ingested");
+                assertEquals(2, ingests.size(), "the trades read while the first batch was stored, in one ingest");
+                assertEquals(TRADES, ingests.get(1).size());
+                assertEquals(TRADES * QUOTES_PER_TRADE, ((Number) src.health().get("quote_frames")).longValue(),
+                        "every quote frame taken");
+            } finally {
+                src.close();
+            }
+        } finally {
+            system.terminate();
+        }
+    }
+
+    /** Trade {@code n} of 005930: one share, at 10:00 plus n seconds. */
+    static Map<String, String> trade(int n) {
+        Map<String, String> b = LsSilenceTest.trade(n);
+        b.put("chetime", java.time.LocalTime.of(10, 0).plusSeconds(n).format(
+                java.time.format.DateTimeFormatter.ofPattern("HHmmss")));
+        return b;
+    }
+
+    static long messages(LsSource src) {
+        return ((Number) src.health().get("messages")).longValue();
+    }
+}
