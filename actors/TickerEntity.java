@@ -138,8 +138,12 @@ public final class TickerEntity
     public record GetPosition(ActorRef<Position> replyTo) implements Command {
     }
 
-    /** @param position the highest source sequence number stored; 0 when none */
-    public record Position(long position) implements CborSerializable {
+    /**
+     * @param position     the highest source sequence number stored; 0 when none
+     * @param lastTickTime the latest stored tick's time, epoch millis; 0 when none (a crawler that
+     *                     starts feeding the symbol reads its day on from there, not from the open)
+     */
+    public record Position(long position, long lastTickTime) implements CborSerializable {
     }
 
     /** The last {@code limit} closed bars (all that are kept when {@code limit <= 0}), oldest first. */
@@ -466,7 +470,8 @@ public final class TickerEntity
                 .onCommand(Purge.class, (s, c) -> onPurge(c))
                 .onCommand(Ingest.class, this::onIngest)
                 .onCommand(GetStatus.class, (s, c) -> Effect().reply(c.replyTo(), s.status().withDaily(daily)))
-                .onCommand(GetPosition.class, (s, c) -> Effect().reply(c.replyTo(), new Position(s.position())))
+                .onCommand(GetPosition.class, (s, c) -> Effect().reply(c.replyTo(),
+                        new Position(s.position(), Math.max(0, s.lastTickTime()))))
                 .onCommand(GetBars.class, (s, c) -> Effect().reply(c.replyTo(), s.bars(c.limit())))
                 .onCommand(Wake.class, (s, c) -> Effect().noReply())
                 .onCommand(Passivate.class, (s, c) -> {

@@ -228,9 +228,17 @@ public final class Node implements AutoCloseable {
      * that starts feeding the symbol here goes on from ({@code engine.sources.SourceContext#position}).
      */
     CompletionStage<Long> position(String symbol) {
+        return stored(symbol).thenApply(TickerEntity.Position::position);
+    }
+
+    /** The symbol's latest stored tick's time (epoch millis), 0 when none: see {@link engine.sources.SourceContext#lastTickTime}. */
+    CompletionStage<Long> lastTickTime(String symbol) {
+        return stored(symbol).thenApply(TickerEntity.Position::lastTickTime);
+    }
+
+    private CompletionStage<TickerEntity.Position> stored(String symbol) {
         return sharding.entityRefFor(TickerEntity.KEY, symbol)
-                .<TickerEntity.Position>ask(TickerEntity.GetPosition::new, settings.askTimeout())
-                .thenApply(TickerEntity.Position::position);
+                .ask(TickerEntity.GetPosition::new, settings.askTimeout());
     }
 
     private CompletionStage<IngestResult> ingest(String source, List<Tick> ticks, String idempotencyKey,
@@ -264,6 +272,17 @@ public final class Node implements AutoCloseable {
         if (bySymbol.isEmpty()) {
             metrics.ticks(source, start);
             return CompletableFuture.completedFuture(start);
+        }
+        if (bySymbol.size() == 1) { // a source's lane (SymbolLanes): one ask, no stream to run for it
+            Map.Entry<String, List<Tick>> only = bySymbol.entrySet().iterator().next();
+            IngestResult before = start;
+            return ingestSymbol(source, only.getKey(), only.getValue(),
+                    positionsBySymbol == null ? null : positionsBySymbol.get(only.getKey()), idempotencyKey, addUnknown)
+                    .thenApply(r -> {
+                        IngestResult sum = before.plus(r);
+                        metrics.ticks(source, sum);
+                        return sum;
+                    });
         }
         return Source.from(bySymbol.entrySet())
                 .mapAsyncUnordered(settings.parallelism(),

@@ -450,6 +450,11 @@ public final class NodeBootstrap {
             public java.util.concurrent.CompletionStage<Long> position(String symbol) {
                 return node.position(symbol);
             }
+
+            @Override
+            public java.util.concurrent.CompletionStage<Long> lastTickTime(String symbol) {
+                return node.lastTickTime(symbol);
+            }
         };
         SourceHost host = SourceHost.start(system, plan.sources(), sourceTypes, ingest,
                 recorder == null ? engine.sources.SourceContext.Recorder.NONE : recorder::recordRows);

@@ -28,6 +28,11 @@ public final class SourceContext {
         default CompletionStage<Long> position(String symbol) {
             return java.util.concurrent.CompletableFuture.completedFuture(0L);
         }
+
+        /** See {@link SourceContext#lastTickTime(String)}; 0 (nothing stored) outside a node. */
+        default CompletionStage<Long> lastTickTime(String symbol) {
+            return java.util.concurrent.CompletableFuture.completedFuture(0L);
+        }
     }
 
     /** Where a source records rows beside the node's tick files (quotes, member flow): {@code TickRecorder#recordRows}. */
@@ -127,5 +132,14 @@ public final class SourceContext {
      */
     public CompletionStage<Long> position(String symbol) {
         return ingest.position(symbol);
+    }
+
+    /**
+     * The time of the latest tick stored for {@code symbol} (epoch millis), 0 when none: where a
+     * crawler that starts feeding the symbol on this node reads on from, instead of reading its day
+     * again from the open. Fails when the symbol's entity does not answer in time.
+     */
+    public CompletionStage<Long> lastTickTime(String symbol) {
+        return ingest.lastTickTime(symbol);
     }
 }

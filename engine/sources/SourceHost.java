@@ -35,6 +35,9 @@ public final class SourceHost implements AutoCloseable {
         CompletionStage<IngestResult> ingest(String source, List<Tick> ticks, long[] positions, String idempotencyKey);
 
         CompletionStage<Long> position(String symbol);
+
+        /** See {@link SourceContext#lastTickTime(String)}. */
+        CompletionStage<Long> lastTickTime(String symbol);
     }
 
     /**
@@ -51,6 +54,8 @@ public final class SourceHost implements AutoCloseable {
     private final List<Listener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, Source> sources = new LinkedHashMap<>();
     private final Map<String, Set<String>> watched = new ConcurrentHashMap<>();
+    /** When this node started feeding each symbol it feeds ({@code fed_here_since}). */
+    private final Map<String, java.time.Instant> fedSince = new ConcurrentHashMap<>();
     private final Set<String> warnedMissing = new HashSet<>();
     private final NodeIngest node;
 
@@ -91,6 +96,11 @@ public final class SourceHost implements AutoCloseable {
                 public CompletionStage<Long> position(String symbol) {
                     return host.node.position(symbol);
                 }
+
+                @Override
+                public CompletionStage<Long> lastTickTime(String symbol) {
+                    return host.node.lastTickTime(symbol);
+                }
             };
             SourceContext ctx = new SourceContext(b.name(), b.config(), system, ingest, symbols, recorder);
             try {
@@ -128,6 +138,7 @@ public final class SourceHost implements AutoCloseable {
         if (!watched.get(t.source()).add(t.symbol())) {
             return;
         }
+        fedSince.put(t.symbol(), java.time.Instant.now());
         try {
             s.watch(t);
         } catch (RuntimeException e) {
@@ -152,6 +163,7 @@ public final class SourceHost implements AutoCloseable {
         if (s == null || !watched.get(t.source()).remove(t.symbol())) {
             return;
         }
+        fedSince.remove(t.symbol());
         try {
             s.unwatch(t);
         } catch (RuntimeException e) {
@@ -192,17 +204,28 @@ public final class SourceHost implements AutoCloseable {
         return m;
     }
 
-    /** What the source feeding {@code symbol} on this node says about it, or null. */
+    /**
+     * What the source feeding {@code symbol} on this node says about it, or null; with
+     * {@code fed_here_since}, when this node started feeding it (the node's own clock: after a node
+     * died, when the ticker's feed moved here).
+     */
     public Map<String, Object> health(String symbol) {
         Source s = feeding(symbol);
         if (s == null) {
             return null;
         }
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        java.time.Instant since = fedSince.get(symbol);
+        m.put("fed_here_since", since == null ? null : since.toString());
         try {
-            return s.health(symbol);
+            Map<String, Object> h = s.health(symbol);
+            if (h != null) {
+                m.putAll(h);
+            }
         } catch (RuntimeException ex) {
-            return Map.of("error", ex.toString());
+            m.put("error", ex.toString());
         }
+        return m;
     }
 
     /** The latest quotes of {@code symbol} from the source feeding it here, or null. */

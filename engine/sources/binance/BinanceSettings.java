@@ -21,11 +21,13 @@ import java.time.Duration;
  * @param lifetime          a connection is renewed (a new one opened, then the old closed) after this long;
  *                          Binance cuts connections at 24 hours
  * @param checkInterval     how often silence and lifetimes are checked
+ * @param maxQueued         trades waiting for the node (over all symbols, {@link engine.sources.SymbolLanes})
+ *                          before the source stops reading its sockets
  * @param catchUp           fetching a gap's trades over REST ({@code rest-url}, {@code catch-up})
  */
 public record BinanceSettings(URI url, Duration silence, Duration backoff, Duration maxBackoff, int maxStreams,
                               int messagesPerSecond, int streamsPerMessage, Duration lifetime, Duration checkInterval,
-                              CatchUpSettings catchUp) {
+                              int maxQueued, CatchUpSettings catchUp) {
 
     /** The defaults, as in application.conf. */
     static final String DEFAULTS = """
@@ -38,6 +40,7 @@ public record BinanceSettings(URI url, Duration silence, Duration backoff, Durat
             streams-per-message = 200
             lifetime = 23h
             check-interval = 1s
+            max-queued = 50000
             """;
 
     public BinanceSettings {
@@ -55,6 +58,9 @@ public record BinanceSettings(URI url, Duration silence, Duration backoff, Durat
         if (streamsPerMessage < 1) {
             throw new IllegalArgumentException("streams-per-message must be at least 1");
         }
+        if (maxQueued < 1) {
+            throw new IllegalArgumentException("max-queued must be at least 1, got " + maxQueued);
+        }
         if (silence.isNegative() || silence.isZero() || lifetime.isNegative() || lifetime.isZero()) {
             throw new IllegalArgumentException("silence and lifetime must be positive");
         }
@@ -66,7 +72,7 @@ public record BinanceSettings(URI url, Duration silence, Duration backoff, Durat
         return new BinanceSettings(engine.sources.BaseUrl.of(c.getString("url")), c.getDuration("silence"), c.getDuration("backoff"),
                 c.getDuration("max-backoff"), c.getInt("max-streams"), c.getInt("messages-per-second"),
                 c.getInt("streams-per-message"), c.getDuration("lifetime"), c.getDuration("check-interval"),
-                CatchUpSettings.from(block));
+                c.getInt("max-queued"), CatchUpSettings.from(block));
     }
 
     /** The combined-streams endpoint: since 2026-04 aggTrade is served only on {@code /market/stream}. */

@@ -4,6 +4,7 @@ import conditions.Tick;
 import engine.sources.Source;
 import engine.sources.SourceContext;
 import engine.sources.SourceFactory;
+import engine.sources.SymbolLanes;
 import engine.sources.VenueSilence;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,8 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -46,7 +45,8 @@ import persistence.WatchedTicker;
  *     connection sends at most {@code messages-per-second} of these, several streams a message.</li>
  * <li><b>Nothing twice.</b> Every connection's trades go through one stage that keeps each symbol's last
  *     aggregate id and drops any trade at or below it (a reconnect's or a renewal's overlap), then to the
- *     node in batches, one batch in flight: a batch that fails is sent again with the same key.</li>
+ *     node symbol by symbol ({@link SymbolLanes}): one batch of a symbol in flight, a batch that fails
+ *     sent again with the same key, and no symbol waiting for another's entity.</li>
  * <li><b>Reconnects.</b> A drop, an error frame or {@code silence} with streams subscribed closes the
  *     websocket; it is opened again after a jittered backoff and every stream subscribed again. Each
  *     ticker's gap (from the last frame to the re-subscription) is in its health.</li>
@@ -66,6 +66,8 @@ public final class BinanceSource implements Source {
     private static final Logger LOG = LoggerFactory.getLogger(BinanceSource.class);
     /** A failed batch is offered to the node again after this long. */
     private static final long INGEST_RETRY_MS = 500;
+    /** How often a moved feed asks again where its stored trades end, holding its live trades meanwhile. */
+    private static final int POSITION_ASKS = 6;
 
     /** The built-in factory. */
     public static Source create(SourceContext ctx) {
@@ -90,6 +92,8 @@ public final class BinanceSource implements Source {
     private final Sequencer sequencer;
     /** Fetches a gap's trades over REST; null when {@code catch-up.enabled = false}. */
     private final CatchUp catchUp;
+    /** The trades' way into the node, one lane per symbol. */
+    private final SymbolLanes lanes;
     /** Where a catch-up's result enters the ingest stage. */
     private final BoundedSourceQueue<Frame> caughtUp;
     private final SourceContext ctx;
@@ -104,7 +108,6 @@ public final class BinanceSource implements Source {
     final AtomicLong sent = new AtomicLong();
     private final AtomicLong frames = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
-    private final AtomicLong ingestRetries = new AtomicLong();
     private volatile Instant lastMessage;
     private final Deque<long[]> rateSamples = new ArrayDeque<>();
     private volatile double messagesPerSecond;
@@ -124,6 +127,7 @@ public final class BinanceSource implements Source {
         });
         this.catchUp = settings.catchUp().enabled()
                 ? new CatchUp(name, settings.catchUp(), system, mat, timer, this::caughtUp) : null;
+        this.lanes = new SymbolLanes(ctx, timer, INGEST_RETRY_MS, settings.maxQueued(), true);
         this.sequencer = new Sequencer(byStream::get, catchUp == null ? null : catchUp::start);
         this.hub = MergeHub.of(Frame.class, 256)
                 .mapConcat(sequencer::accept)
@@ -168,14 +172,35 @@ public final class BinanceSource implements Source {
             if (fresh) {
                 conn.start();
             }
-            ctx.position(feed.symbol).whenComplete((position, e) -> {
-                if (e != null && !closed.get()) {
-                    LOG.warn("binance \"{}\": where the stored trades of {} end is not known ({}): its feed starts"
-                            + " with the next live trade", name, feed.symbol, e.toString());
-                }
-                offer(new Frame.Resume(feed, e == null ? position : -1));
-            });
+            resumeAfterStored(feed, 1);
         }
+    }
+
+    /**
+     * Asks the node where the symbol's stored trades end and hands that to the ingest stage; the ask
+     * goes to the symbol's entity, which may be starting on another node (its node just died): asked
+     * again a few times before the feed goes on from its next live trade without the gap.
+     */
+    private void resumeAfterStored(SymbolFeed feed, int attempt) {
+        ctx.position(feed.symbol).whenComplete((position, e) -> {
+            if (e == null || closed.get()) {
+                offer(new Frame.Resume(feed, e == null ? position : -1));
+                return;
+            }
+            if (attempt < POSITION_ASKS && feeds.get(feed.symbol) == feed) {
+                LOG.info("binance \"{}\": where the stored trades of {} end is not known yet ({}): asking again",
+                        name, feed.symbol, e.toString());
+                try {
+                    timer.schedule(() -> resumeAfterStored(feed, attempt + 1), INGEST_RETRY_MS, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    return;
+                }
+            }
+            LOG.warn("binance \"{}\": where the stored trades of {} end is not known ({}): its feed starts"
+                    + " with the next live trade", name, feed.symbol, e.toString());
+            offer(new Frame.Resume(feed, -1));
+        });
     }
 
     @Override
@@ -208,6 +233,7 @@ public final class BinanceSource implements Source {
             connections.forEach(Connection::close);
             connections.clear();
         }
+        lanes.close();
         timer.shutdownNow();
         mat.shutdown();
     }
@@ -286,40 +312,19 @@ public final class BinanceSource implements Source {
     /** The stream's own backpressure, told apart from the venue's silence ({@link Connection#check}). */
     final VenueSilence silence = new VenueSilence();
 
-    /** One batch to the node, sent again (same key) until it is stored: the stream waits meanwhile. */
+    /**
+     * One batch of trades into the symbols' lanes ({@link SymbolLanes}): each symbol's trades go to
+     * the node with their aggregate ids (each entity stores the highest, so the next node to feed it
+     * knows), one batch of a symbol at a time; the stream reads on unless too many wait.
+     */
     private CompletionStage<Done> ingest(List<Frame.Trade> batch) {
-        return silence.storing(() -> store(batch));
-    }
-
-    private CompletionStage<Done> store(List<Frame.Trade> batch) {
         List<Tick> list = new ArrayList<>(batch.size());
         long[] ids = new long[batch.size()];
         for (Frame.Trade t : batch) {
             ids[list.size()] = t.id();
             list.add(t.tick());
         }
-        String key = name + "-" + UUID.randomUUID();
-        CompletableFuture<Done> done = new CompletableFuture<>();
-        attempt(list, ids, key, done);
-        return done;
-    }
-
-    /** The aggregate ids go with the ticks: each entity stores the highest, so the next node to feed it knows. */
-    private void attempt(List<Tick> list, long[] ids, String key, CompletableFuture<Done> done) {
-        ctx.ingest(list, ids, key).whenComplete((r, e) -> {
-            if (e == null || closed.get()) {
-                done.complete(Done.getInstance());
-                return;
-            }
-            if (ingestRetries.incrementAndGet() % 100 == 1) {
-                LOG.warn("binance \"{}\": ingest failed, sending the batch again: {}", name, e.toString());
-            }
-            try {
-                timer.schedule(() -> attempt(list, ids, key, done), INGEST_RETRY_MS, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                done.complete(Done.getInstance());
-            }
-        });
+        return silence.storing(() -> lanes.submit(list, ids));
     }
 
     /** A stream's feed was cut: its ticker's gap opens. */
@@ -431,6 +436,7 @@ public final class BinanceSource implements Source {
             cu.putAll(catchUp.view());
         }
         m.put("catch_up", cu);
+        m.put("ingest", lanes.view());
         m.put("event_counts", events.counts());
         m.put("connections", conns.size());
         m.put("per_connection", conns);

@@ -25,10 +25,13 @@ import java.util.TreeMap;
  * @param instruments    symbol to instrument, for codes whose shape does not tell (or tells wrong)
  * @param maxRegistrationsPerConnection channels one connection carries at most (a ticker with trades and
  *                       quotes counts two); past it the source opens another connection; 0: no limit, one connection
+ * @param maxQueued      trades waiting for the node (over all symbols, {@link engine.sources.SymbolLanes}) before
+ *                       the source stops reading its websockets
  */
 public record LsSettings(URI url, URI wsUrl, String appKey, String appSecret, Duration renewBefore,
                          Duration requestTimeout, Duration silenceLimit, Duration backoff, Duration maxBackoff,
-                         double jitter, Map<String, Instrument> instruments, int maxRegistrationsPerConnection) {
+                         double jitter, Map<String, Instrument> instruments, int maxRegistrationsPerConnection,
+                         int maxQueued) {
 
     static final String DEFAULTS = """
             url = "https://openapi.ls-sec.co.kr:8080"
@@ -41,6 +44,7 @@ public record LsSettings(URI url, URI wsUrl, String appKey, String appSecret, Du
             jitter = 0.3
             instruments {}
             max-registrations-per-connection = 0
+            max-queued = 50000
             """;
 
     public LsSettings {
@@ -58,6 +62,9 @@ public record LsSettings(URI url, URI wsUrl, String appKey, String appSecret, Du
         if (maxRegistrationsPerConnection < 0) {
             throw new IllegalArgumentException("max-registrations-per-connection must be 0 (no limit) or more, got "
                     + maxRegistrationsPerConnection);
+        }
+        if (maxQueued < 1) {
+            throw new IllegalArgumentException("max-queued must be at least 1, got " + maxQueued);
         }
         check(url, "url", "http", "https");
         check(wsUrl, "ws-url", "ws", "wss");
@@ -81,7 +88,7 @@ public record LsSettings(URI url, URI wsUrl, String appKey, String appSecret, Du
                 secret(c, "appkey", "TICKWATCH_LS_APPKEY"), secret(c, "appsecret", "TICKWATCH_LS_APPSECRET"),
                 c.getDuration("renew-before"), c.getDuration("request-timeout"), c.getDuration("silence-limit"),
                 c.getDuration("backoff"), c.getDuration("max-backoff"), c.getDouble("jitter"), inst,
-                c.getInt("max-registrations-per-connection"));
+                c.getInt("max-registrations-per-connection"), c.getInt("max-queued"));
     }
 
     private static String secret(Config c, String key, String env) {

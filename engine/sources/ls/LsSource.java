@@ -6,6 +6,7 @@ import conditions.Tick;
 import engine.sources.Source;
 import engine.sources.SourceContext;
 import engine.sources.SourceEvent;
+import engine.sources.SymbolLanes;
 import engine.sources.SourceFactory;
 import engine.sources.VenueSilence;
 import java.time.Clock;
@@ -66,14 +67,16 @@ import persistence.tickfile.RecordedRow;
  *     so one received again is not counted twice.</li>
  * </ul>
  *
- * All state is changed on one thread of the source's own; frames are parsed and ingested on the
- * stream, with backpressure: the websocket is read no faster than the node stores the ticks.
+ * All state is changed on one thread of the source's own; frames are parsed on the stream and their
+ * trades go to the node symbol by symbol ({@link SymbolLanes}), with backpressure: the websocket is
+ * not read while more than {@code max-queued} trades wait for the node.
  */
 public final class LsSource implements Source {
     public static final String TYPE = "ls";
     private static final Logger LOG = LoggerFactory.getLogger(LsSource.class);
     static final int MAX_EVENTS = 100;
-    private static final int INGEST_ATTEMPTS = 5;
+    /** A batch the node did not store is sent again after this long (same key). */
+    private static final long INGEST_RETRY_MS = 500;
     /** Trades in one batch (one ingest). */
     private static final int MAX_BATCH_TRADES = 1_000;
     /** Frames in one batch, quotes and member flow included: bounds what waits while a batch is ingested. */
@@ -154,6 +157,8 @@ public final class LsSource implements Source {
     private final TokenClient tokens;
     private final Materializer mat;
     private final ScheduledExecutorService exec;
+    /** The trades' way into the node, one lane per symbol (a moving entity holds back only its own). */
+    private final SymbolLanes lanes;
     private final Random random = new Random();
 
     // changed on exec only
@@ -195,6 +200,7 @@ public final class LsSource implements Source {
             t.setDaemon(true);
             return t;
         });
+        this.lanes = new SymbolLanes(ctx, exec, INGEST_RETRY_MS, settings.maxQueued(), false);
         exec.scheduleAtFixedRate(this::measureRate, 1, 1, TimeUnit.SECONDS);
         if (!settings.silenceLimit().isZero()) {
             long every = Math.max(10, settings.silenceLimit().toMillis() / 4);
@@ -326,6 +332,7 @@ public final class LsSource implements Source {
 
     @Override
     public void close() {
+        lanes.close();
         exec.execute(() -> {
             closed = true;
             for (Slot slot : slots) {
@@ -374,6 +381,7 @@ public final class LsSource implements Source {
         m.put("connections", open);
         m.put("connects", connects.get());
         m.put("reconnects", reconnects.get());
+        m.put("ingest", lanes.view());
         m.put("next_try", nextTry == null ? null : nextTry.toString());
         m.put("max_registrations_per_connection", settings.maxRegistrationsPerConnection());
         m.put("per_connection", perConnection);
@@ -718,7 +726,10 @@ public final class LsSource implements Source {
         }
     }
 
-    /** A batch of frames: trades become ticks, ingested before the next batch is read; the rest go to exec. */
+    /**
+     * A batch of frames: trades become ticks, handed to the symbols' lanes (the next batch is read at
+     * once unless too many trades wait for the node); the rest go to exec.
+     */
     private CompletionStage<Done> onFrames(Conn c, List<Frame> frames) {
         Instant now = clock.instant();
         LocalDateTime local = LocalDateTime.ofInstant(now, TradeTicks.SEOUL);
@@ -768,7 +779,7 @@ public final class LsSource implements Source {
         if (ticks.isEmpty()) {
             return CompletableFuture.completedFuture(Done.getInstance());
         }
-        return ingest(ticks, 1);
+        return lanes.submit(ticks, null);
     }
 
     /** A quotes or member-flow frame: the ticker's latest state, and a row for its file. */
@@ -792,21 +803,6 @@ public final class LsSource implements Source {
             t.malformed.incrementAndGet();
             LOG.debug("ls source \"{}\": malformed {} {}: {}", ctx.name(), f.trCd(), f.key(), e.getMessage());
         }
-    }
-
-    /** Ingests, trying again on failure (the cumulative volume drops what was stored the first time). */
-    private CompletionStage<Done> ingest(List<Tick> ticks, int n) {
-        return ctx.ingest(ticks).handle((r, err) -> {
-            if (err == null) {
-                return CompletableFuture.completedFuture(Done.getInstance());
-            }
-            if (n >= INGEST_ATTEMPTS) {
-                return CompletableFuture.<Done>failedFuture(new IllegalStateException("ingest failed " + n
-                        + " times: " + message(err)));
-            }
-            java.util.concurrent.Executor later = CompletableFuture.delayedExecutor(100L * n, TimeUnit.MILLISECONDS);
-            return CompletableFuture.supplyAsync(() -> null, later).thenCompose(x -> ingest(ticks, n + 1));
-        }).thenCompose(s -> s);
     }
 
     // ---------------------------------------------------------------- events and rates

@@ -194,7 +194,15 @@ class ClusterKillIT {
                     "-Dtickwatch.sources.binance.max-backoff=1s",
                     "-Dtickwatch.sources.binance.check-interval=200ms",
                     "-Dtickwatch.sources.binance.catch-up.request-interval=0s",
-                    "-Dtickwatch.sources.naver.failure-retry=2s");
+                    "-Dtickwatch.sources.naver.failure-retry=2s",
+                    // A ticker whose feed was on the killed node and whose entity was not gets its trades again
+                    // about 20 s later (the feed moves after the node is removed, then catches up): with the
+                    // default 2 s grace, a bar that ended meanwhile is closed by the clock first and those of
+                    // its trades are refused as late (counted, in no bar: README "The cluster under faults").
+                    // Which of a ticker's unrecorded trades were late and which accepted cannot be told apart
+                    // from outside, so the bars are compared with a grace longer than the failover, as a
+                    // cluster that wants every trade in its bars runs.
+                    "-Dtickwatch.clock.grace=45s");
             int[] clusterPorts = new int[NODES];
             List<Api> apis = new ArrayList<>();
             List<Map<String, String>> envs = new ArrayList<>();
@@ -285,10 +293,11 @@ class ClusterKillIT {
             Map<Integer, Set<String>> streamsByConnection = new HashMap<>();
             binance.open().forEach(c -> streamsByConnection.put(c.id, Set.copyOf(c.streams)));
             int hitsAtKill = desk.requests().size();
+            // who crawls what at the kill (the feed workers may have been rebalanced since the count above)
+            Map<String, Integer> crawlersAtKill = crawledBy(apis);
             long killAt = System.nanoTime();
             java.time.Instant killWall = java.time.Instant.now();
             nodes.get(killed).kill();
-            long killedBy = System.nanoTime(); // a request the fake Naver takes from now on is a survivor's
             long tradesAtKill = trades.published.get();
             figures.add("kill -9 of node %d with batch %d in flight, %d of %d acknowledged, %d webhook requests so far,"
                             + " it fed %s binance ticker(s)", killedNode, producer.inFlight, producer.acked, batches.size(),
@@ -324,14 +333,34 @@ class ClusterKillIT {
             figures.add("the killed node's %d binance tickers subscribed again on a survivor %.1f s after the kill"
                     + " (target < 30 s)", fedByKilled, feedsMoved);
             // the killed node's crawled tickers: each read again by a survivor's crawler
-            List<String> crawledByKilled = crawlers.entrySet().stream().filter(e -> e.getValue() == killedNode)
+            List<String> crawledByKilled = crawlersAtKill.entrySet().stream().filter(e -> e.getValue() == killedNode)
                     .map(Map.Entry::getKey).toList();
-            waitFor("the killed node's " + crawledByKilled.size() + " naver tickers crawled on a survivor", 60,
-                    () -> crawledByKilled.stream().allMatch(c -> firstRequestAfter(naver, c, killedBy) > 0));
-            double crawlsMoved = crawledByKilled.stream().mapToLong(c -> firstRequestAfter(naver, c, killedBy))
-                    .max().stream().mapToDouble(at -> (at - killAt) / 1e9).findFirst().orElse(Double.NaN);
+            // A survivor takes a moved ticker's crawl over when its source starts crawling it (fed_here_since,
+            // in the ticker's source_health), asks the entity where its stored minutes end, and reads what is
+            // new: nothing until the next minute completes, so its first page request may come up to a
+            // minute later; that is when the site has something new, not the failover's length.
+            Map<String, java.time.Instant> crawlingSince = new TreeMap<>();
+            try {
+                waitFor("the killed node's naver tickers " + crawledByKilled + " crawled on a survivor", 60, () -> {
+                    for (String c : crawledByKilled) {
+                        if (!crawlingSince.containsKey(c)) {
+                            java.time.Instant since = fedHereSince(apis, killed, c);
+                            if (since != null && since.isAfter(killWall)) {
+                                crawlingSince.put(c, since);
+                            }
+                        }
+                    }
+                    return crawlingSince.size() == crawledByKilled.size();
+                });
+            } catch (AssertionError e) {
+                fail(e.getMessage() + " (crawling since: " + crawlingSince + "; the survivors' view:"
+                        + sourceHealths(apis, killed, crawledByKilled) + ")");
+            }
+            double crawlsMoved = crawlingSince.values().stream().mapToDouble(at -> java.time.Duration.between(killWall, at).toMillis() / 1e3)
+                    .max().orElse(Double.NaN);
             figures.add("the killed node's %d naver tickers %s crawled again on a survivor %.1f s after the kill"
-                    + " (target < 30 s)", crawledByKilled.size(), crawledByKilled, crawlsMoved);
+                    + " (target < 30 s; its first page read when the next minute is complete)", crawledByKilled.size(),
+                    crawledByKilled, crawlsMoved);
 
             if (restartKilled) {
                 // node 1 again, on its data: it joins the two others (they run the registry now)
@@ -435,8 +464,9 @@ class ClusterKillIT {
             List<String> problems = new ArrayList<>(compareBars(api, expected, all, closedBarIds));
             long crawledEqual = CRAWLED.stream().filter(c -> problems.stream().noneMatch(p -> p.startsWith(c + ":")))
                     .count();
-            figures.add("naver feed: %d minutes up to %s accepted (each once: a moved ticker's crawl reads its day from"
-                            + " 09:00 again, and cum_volume drops what was stored), %d of %d crawled tickers' bars equal"
+            figures.add("naver feed: %d minutes up to %s accepted (each once: a moved ticker's crawl reads on after"
+                            + " its entity's last stored minute, or its day from 09:00 again when the entity does not"
+                            + " answer, and cum_volume drops what was stored), %d of %d crawled tickers' bars equal"
                             + " backtest over them (the list below names any that differ)", crawledTicks.size(), lastMinute,
                     crawledEqual, CRAWLED.size());
 
@@ -569,10 +599,41 @@ class ClusterKillIT {
                 NAVER_DAY.atTime(NAVER_START).atZone(KrxCalendar.KST).toInstant())), KrxCalendar.KST);
     }
 
-    /** When (System.nanoTime()) the fake Naver first took a request for {@code code} after {@code since}; 0: none yet. */
-    static long firstRequestAfter(FakeNaver naver, String code, long since) {
-        return naver.requests(code).stream().mapToLong(FakeNaver.Request::atNanos).filter(at -> at > since).min()
-                .orElse(0);
+    /** What the survivors say of each code's source, for a failure's message. */
+    static String sourceHealths(List<Api> apis, int killed, List<String> codes) {
+        StringBuilder b = new StringBuilder();
+        for (int n = 0; n < apis.size(); n++) {
+            if (n == killed) {
+                continue;
+            }
+            for (String code : codes) {
+                try {
+                    b.append("\n    node ").append(n + 1).append(' ').append(code).append(": ")
+                            .append(apis.get(n).json("/api/tickers/" + code).path("source_health"));
+                } catch (IOException | RuntimeException e) {
+                    b.append("\n    node ").append(n + 1).append(' ').append(code).append(": ").append(e);
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    /** When a survivor (any node but {@code killed}) started crawling {@code code}, or null. */
+    static java.time.Instant fedHereSince(List<Api> apis, int killed, String code) {
+        for (int n = 0; n < apis.size(); n++) {
+            if (n == killed) {
+                continue;
+            }
+            try {
+                JsonNode since = apis.get(n).json("/api/tickers/" + code).path("source_health").path("fed_here_since");
+                if (since.isTextual()) {
+                    return java.time.Instant.parse(since.asText());
+                }
+            } catch (IOException | RuntimeException notYet) {
+                // the ticker's entity is moving: asked again
+            }
+        }
+        return null;
     }
 
     /**

@@ -117,10 +117,12 @@ class BinanceSourceTest {
      * A symbol another node fed until now (it left, or was stopped): the node says its stored trades end
      * at id 6. The feed goes on after it: ids 7-10, published while no node fed the symbol, are fetched
      * over REST before the live ones; ids up to 6, which the other node stored, are not taken again;
-     * every tick goes to the node with its aggregate id.
+     * every tick goes to the node with its aggregate id. The entity answers only the third ask: it is
+     * starting on its new node (the node it was on just died), and the source asks again meanwhile.
      */
     @Test
     void aSymbolTakenOverFromAnotherNodeGoesOnAfterWhatThatNodeStored() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger asks = new java.util.concurrent.atomic.AtomicInteger();
         List<Tick> got = Collections.synchronizedList(new ArrayList<>());
         List<Long> positions = Collections.synchronizedList(new ArrayList<>());
         engine.sources.SourceContext.Ingest node = new engine.sources.SourceContext.Ingest() {
@@ -140,6 +142,9 @@ class BinanceSourceTest {
 
             @Override
             public CompletableFuture<Long> position(String symbol) {
+                if (asks.incrementAndGet() < 3) {
+                    return CompletableFuture.failedFuture(new java.util.concurrent.TimeoutException("no answer"));
+                }
                 return CompletableFuture.completedFuture("BTCUSDT".equals(symbol) ? 6L : 0L);
             }
         };
@@ -165,6 +170,7 @@ class BinanceSourceTest {
                 assertEquals(List.of(7L, 8L, 9L, 10L, 11L, 12L), positions, "each tick with its aggregate id");
                 assertEquals(1, fake.restRequests().size(), "one page fetched");
                 assertEquals(7, fake.restRequests().get(0).fromId());
+                assertEquals(3, asks.get(), "asked until the entity answered");
             }
         }
     }
@@ -409,7 +415,10 @@ class BinanceSourceTest {
             venue.set(fake);
             var block = ConfigFactory.parseString("type = binance\nurl = \"" + fake.url() + "\"\nrest-url = \""
                     + fake.restUrl() + "\"\nbackoff = 20ms, max-backoff = 100ms, check-interval = 50ms,"
-                    + " messages-per-second = 10\nsilence = 1s\n");
+                    + " messages-per-second = 10\nsilence = 1s\n"
+                    // one trade waiting fills the queue: the stream then waits for the node, as a node far
+                    // behind makes it wait at the default bound
+                    + "max-queued = 1\n");
             var ctx = SourceContexts.create("binance", block, SYSTEM, slow, ConcurrentHashMap.newKeySet());
             try (BinanceSource src = new BinanceSource(ctx, BinanceSettings.from(block), Clock.systemUTC())) {
                 src.watch(ticker("BTCUSDT"));

@@ -22,7 +22,8 @@ import testkit.Await;
 
 /**
  * Quotes ride along with the trades without taking their place in a batch: while the node stores one
- * batch, it keeps reading, and the next batch carries every trade read meanwhile in one ingest however
+ * batch of a symbol, the source keeps reading, and the symbol's next batch carries every trade queued
+ * meanwhile ({@link engine.sources.SymbolLanes}) in one ingest however
  * many quote frames came between them (at a whole market's 4 quotes a trade, counting quotes against
  * the batch cut each ingest to a fifth of its trades, and the node fell behind on trades: issue 9).
  */
@@ -64,10 +65,12 @@ class LsBatchingTest {
                 int frames = TRADES * (QUOTES_PER_TRADE + 1);
                 Await.until(() -> messages(src) - before == frames, Duration.ofSeconds(20),
                         "the node reads all " + frames + " frames while it stores a batch");
+                Await.until(() -> queued(src) == TRADES + 1, Duration.ofSeconds(20),
+                        "the trades wait in the symbol's lane behind the one being stored");
                 firstStored.complete(IngestResult.NONE);
                 Await.until(() -> ingests.stream().mapToInt(List::size).sum() == TRADES + 1, Duration.ofSeconds(20),
                         "every trade ingested");
-                assertEquals(2, ingests.size(), "the trades read while the first batch was stored, in one ingest");
+                assertEquals(2, ingests.size(), "the trades read while the first batch was stored, in one ingest: " + ingests.stream().map(l -> l.size() + " " + l.get(0).symbol()).toList());
                 assertEquals(TRADES, ingests.get(1).size());
                 assertEquals(TRADES * QUOTES_PER_TRADE, ((Number) src.health().get("quote_frames")).longValue(),
                         "every quote frame taken");
@@ -89,5 +92,9 @@ class LsBatchingTest {
 
     static long messages(LsSource src) {
         return ((Number) src.health().get("messages")).longValue();
+    }
+
+    private static long queued(LsSource src) {
+        return ((Number) ((Map<?, ?>) src.health().get("ingest")).get("queued")).longValue();
     }
 }

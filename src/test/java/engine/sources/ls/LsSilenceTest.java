@@ -73,7 +73,10 @@ class LsSilenceTest {
             venue.set(fake);
             var block = ConfigFactory.parseString("type = ls\nurl = \"" + fake.url() + "\"\nws-url = \"" + fake.wsUrl()
                     + "\"\nappkey = \"PSkey7Hq2Lx9\"\nappsecret = \"sEcr3tZw8Vb4\"\n"
-                    + "backoff = 50ms, max-backoff = 300ms, request-timeout = 3s, silence-limit = 1s\n");
+                    + "backoff = 50ms, max-backoff = 300ms, request-timeout = 3s, silence-limit = 1s\n"
+                    // one trade waiting fills the queue: the stream then waits for the node, as a node far
+                    // behind makes it wait at the default bound
+                    + "max-queued = 1\n");
             var ctx = SourceContexts.create("ls", block, system, slow, ConcurrentHashMap.newKeySet());
             LsSource src = new LsSource(ctx, LsSettings.from(block), CLOCK);
             try {
