@@ -236,6 +236,16 @@ public final class Node implements AutoCloseable {
         return stored(symbol).thenApply(TickerEntity.Position::lastTickTime);
     }
 
+    /** Entity asks sent again after their attempt timed out ({@link IngestAttempts}; bench feeds prints it). */
+    long ingestRetries() {
+        return attempts.retries();
+    }
+
+    /** Entity asks no attempt of which was answered by the deadline. */
+    long ingestTimeouts() {
+        return attempts.timeouts();
+    }
+
     private CompletionStage<TickerEntity.Position> stored(String symbol) {
         return sharding.entityRefFor(TickerEntity.KEY, symbol)
                 .ask(TickerEntity.GetPosition::new, settings.askTimeout());

@@ -238,6 +238,9 @@ class FeedScaleBench {
                             + "(%,d MB before the node started; max %,d MB)%n", published, accepted.total(),
                     accepted.ls.get(), accepted.binance.get(), heap >> 20, heapBefore >> 20,
                     Runtime.getRuntime().maxMemory() >> 20);
+            System.out.printf("ingest: %,d entity asks sent again after tickwatch.ingest.attempt-timeout, %,d unanswered"
+                    + " at the deadline; the sources' lanes: ls %s, binance %s%n", node.ingestRetries(), node.ingestTimeouts(),
+                    node.sourceHealth().get("ls").get("ingest"), node.sourceHealth().get("binance").get("ingest"));
             quotesPublished = end[2];
             if (notDrained != null) {
                 throw notDrained;
