@@ -41,11 +41,16 @@ public final class DdlLock {
 
     /** {@code work}'s statements on {@code c} (in auto-commit mode), holding the lock on PostgreSQL. */
     public static void hold(Connection c, Work work) throws SQLException {
+        hold(c, work, WAIT);
+    }
+
+    /** {@link #hold(Connection, Work)}, waiting at most {@code wait} for the lock (a test's shorter wait). */
+    static void hold(Connection c, Work work, Duration wait) throws SQLException {
         if (!isPostgres(c)) {
             work.run();
             return;
         }
-        acquire(c);
+        acquire(c, wait);
         try {
             work.run();
         } catch (SQLException | RuntimeException e) {
@@ -63,8 +68,8 @@ public final class DdlLock {
         return "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
     }
 
-    private static void acquire(Connection c) throws SQLException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+    private static void acquire(Connection c, Duration wait) throws SQLException {
+        long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT pg_try_advisory_lock(" + KEY + ")")) {
                 r.next();
@@ -74,7 +79,7 @@ public final class DdlLock {
             }
             if (System.nanoTime() > deadline) {
                 throw new SQLException("another session has held tickwatch's schema lock (pg advisory lock " + KEY
-                        + ") for " + WAIT.toSeconds() + " s: is another node stuck creating tables? See pg_locks "
+                        + ") for " + wait.toSeconds() + " s: is another node stuck creating tables? See pg_locks "
                         + "where locktype = 'advisory'");
             }
             try {
