@@ -240,18 +240,8 @@ class BootstrapLeaveIT {
     }
 
     private void awaitReady(int n, Api api) throws Exception {
-        waitFor("node " + (n + 1) + " ready (GET /ready = 200)", 120, () -> {
-            for (NodeProcess any : nodes) { // the other node's death is the likelier cause of this one's wait
-                if (!any.process.isAlive()) {
-                    fail("node " + any.n + " exited with " + any.process.exitValue() + ":\n" + any.log());
-                }
-            }
-            try {
-                return api.get("/ready").statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        // every node watched: the other node's death is the likelier cause of this one's wait
+        CrashRestartIT.awaitReady("node " + (n + 1), api, 120, Duration.ofSeconds(15), nodes);
     }
 
     private static int count(JsonNode list) {

@@ -921,18 +921,9 @@ class ClusterKillIT {
     }
 
     private void awaitReady(int n, List<Api> apis) throws Exception {
-        NodeProcess p = nodes.get(n);
         // generous: five engineers' builds share two cores here, and three JVMs starting took 90-180 s
-        waitFor("node " + (n + 1) + " ready (GET /ready = 200)", 300, () -> {
-            if (!p.process.isAlive()) {
-                fail("node " + (n + 1) + " exited with " + p.process.exitValue() + ":\n" + p.log());
-            }
-            try {
-                return apis.get(n).get("/ready").statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        CrashRestartIT.awaitReady("node " + (n + 1), apis.get(n), 300, java.time.Duration.ofSeconds(15),
+                List.of(nodes.get(n)));
     }
 
     /**

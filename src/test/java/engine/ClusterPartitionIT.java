@@ -325,16 +325,7 @@ class ClusterPartitionIT {
 
     private static void awaitReady(NodeProcess p, Api api) throws Exception {
         // Generous: three JVMs starting with TLS on 2 cores shared with other builds took up to 80 s to join.
-        waitFor("node " + p.n + " ready (GET /ready = 200)", 180, () -> {
-            if (!p.process.isAlive()) {
-                fail("node " + p.n + " exited with " + p.process.exitValue() + ":\n" + p.log());
-            }
-            try {
-                return api.get("/ready").statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        CrashRestartIT.awaitReady("node " + p.n, api, 180, Duration.ofSeconds(15), List.of(p));
     }
 
     private static long ticks(List<List<GenTick>> batches, int upTo) {

@@ -426,17 +426,7 @@ class ClusterRollingIT {
         }
 
         void awaitReady(int n) throws Exception {
-            NodeProcess p = nodes[n];
-            waitFor("node " + (n + 1) + " ready (GET /ready = 200)", 300, () -> {
-                if (!p.process.isAlive()) {
-                    fail("node " + (n + 1) + " exited with " + p.process.exitValue() + ":\n" + p.log());
-                }
-                try {
-                    return apis.get(n).get("/ready", Duration.ofSeconds(2)).statusCode() == 200;
-                } catch (IOException e) {
-                    return false;
-                }
-            });
+            CrashRestartIT.awaitReady("node " + (n + 1), apis.get(n), 300, Duration.ofSeconds(2), List.of(nodes[n]));
             up[n] = true;
         }
 

@@ -985,6 +985,27 @@ class CrashRestartIT {
     }
 
     /** Polls {@code check} every 100 ms until it holds; fails after {@code seconds}. */
+    /**
+     * Waits up to {@code seconds} for {@code node}'s {@code GET /ready} to answer 200 (each request given
+     * {@code tryTimeout}), and fails at once with the log of any of {@code watched} that exited: in a
+     * cluster, another node's death is often why this one waits.
+     */
+    static void awaitReady(String node, Api api, int seconds, Duration tryTimeout, List<NodeProcess> watched)
+            throws Exception {
+        waitFor(node + " ready (GET /ready = 200)", seconds, () -> {
+            for (NodeProcess p : watched) {
+                if (!p.process.isAlive()) {
+                    fail("node " + p.n + " exited with " + p.process.exitValue() + ":\n" + p.log());
+                }
+            }
+            try {
+                return api.get("/ready", tryTimeout).statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
     static void waitFor(String what, int seconds, Check check) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         Exception last = null;
