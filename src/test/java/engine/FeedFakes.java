@@ -24,8 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>What is published is a pure function of the trade's number {@code n} and the symbol lists, so the
  * bench can tell when each trade was due without hearing from the publisher: LS trade {@code n} goes to
- * symbol {@code n % symbols} at {@code start + n / rate} ({@link #dueNanos}); its cumulative volume is
- * the symbol's trade count so far, {@code n / symbols + 1}.
+ * symbol {@link TradeSchedule#symbol} (every symbol in turn, or skewed as a real market is) at
+ * {@code start + n / rate} ({@link #dueNanos}); its cumulative volume is the symbol's trade count so far,
+ * and its exchange time 09:00 plus one second for every {@code symbols} trades published.
  */
 final class FeedFakes implements FeedVenues {
     static final DateTimeFormatter HHMMSS = DateTimeFormatter.ofPattern("HHmmss");
@@ -146,15 +147,18 @@ final class FeedFakes implements FeedVenues {
 
     /** Starts publishing; returns the start (System.nanoTime(), shared by the machine's processes on Linux). */
     @Override
-    public long start(int lsRate, int binanceRate, int quotes) {
+    public long start(int lsRate, int binanceRate, int quotes, double skew) {
         int symbols = lsSymbols.size();
+        TradeSchedule lsSchedule = new TradeSchedule(symbols, skew);
+        TradeSchedule binanceSchedule = new TradeSchedule(binanceSymbols.size(), skew);
+        long[] lsTrades = new long[symbols];
         lsPub = new Publisher("bench-ls", lsRate) {
             @Override
             void publishOne(long n) {
-                int i = (int) (n % symbols);
+                int i = lsSchedule.symbol(n);
                 String code = lsSymbols.get(i);
                 long size = 1;
-                long cum = n / symbols + 1;
+                long cum = ++lsTrades[i];
                 String time = LocalTime.of(9, 0).plusSeconds((n / symbols) % 23_000).format(HHMMSS);
                 Map<String, String> b = new LinkedHashMap<>();
                 b.put("chetime", time);
@@ -177,7 +181,7 @@ final class FeedFakes implements FeedVenues {
         binancePub = new Publisher("bench-binance", binanceRate) {
             @Override
             void publishOne(long n) {
-                int i = (int) (n % binanceSymbols.size());
+                int i = binanceSchedule.symbol(n);
                 binance.publish(new FakeBinance.Trade(binanceSymbols.get(i), ++binanceId[i],
                         (90_000 + n % 500) + ".1", "0.0" + (10 + n % 89), System.currentTimeMillis()));
             }
@@ -187,7 +191,7 @@ final class FeedFakes implements FeedVenues {
         quotePub = new Publisher("bench-ls-quotes", quotes) {
             @Override
             void publishOne(long n) {
-                String code = lsSymbols.get((int) (n % symbols));
+                String code = lsSymbols.get(lsSchedule.symbol(n));
                 ls.publish(code.length() == 6 ? "H1_" : "OH0", code, code.length() == 6 ? stockQuotes : optionQuotes);
             }
         };
@@ -228,7 +232,7 @@ final class FeedFakes implements FeedVenues {
      * The venues in a process of their own: {@code FeedFakes <ls tickers> <binance tickers>} prints
      * {@code urls <ls url> <ls ws url> <binance url> <binance rest url>}, then answers one line per
      * command line on stdin: {@code registered <quotes true|false>}, {@code connections},
-     * {@code start <ls rate> <binance rate> <quotes rate>} (the start's System.nanoTime()),
+     * {@code start <ls rate> <binance rate> <quotes rate> <skew>} (the start's System.nanoTime()),
      * {@code published}, {@code stop}. It exits when stdin ends (its parent gone).
      */
     public static void main(String[] args) throws Exception {
@@ -242,7 +246,7 @@ final class FeedFakes implements FeedVenues {
                     case "registered" -> out.println(f.allRegistered(Boolean.parseBoolean(w[1])));
                     case "connections" -> out.println(f.connections());
                     case "start" -> out.println(f.start(Integer.parseInt(w[1]), Integer.parseInt(w[2]),
-                            Integer.parseInt(w[3])));
+                            Integer.parseInt(w[3]), Double.parseDouble(w[4])));
                     case "published" -> out.println(join(f.published()));
                     case "stop" -> {
                         f.stop();

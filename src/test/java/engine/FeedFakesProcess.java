@@ -71,8 +71,8 @@ final class FeedFakesProcess implements FeedVenues {
     }
 
     @Override
-    public long start(int lsRate, int binanceRate, int quotes) throws IOException {
-        return Long.parseLong(ask("start " + lsRate + " " + binanceRate + " " + quotes));
+    public long start(int lsRate, int binanceRate, int quotes, double skew) throws IOException {
+        return Long.parseLong(ask("start " + lsRate + " " + binanceRate + " " + quotes + " " + skew));
     }
 
     @Override

@@ -35,12 +35,13 @@ import persistence.TestDb;
  * {@code -Dquotes=} adds LS quote frames a second ({@code H1_} and {@code OH0}; the LS tickers then watch
  * quotes too, and every frame must be recorded in {@code ls-quotes.csv.gz}), and
  * {@code -Dbench.config='tickwatch.ingest.parallelism = 32'} adds configuration (HOCON) to the node's,
- * {@code -Dbench.jfr=FILE} records the measured phase's JFR profile (of the node's JVM).
+ * {@code -Dbench.jfr=FILE} records the measured phase's JFR profile (of the node's JVM), and
+ * {@code -Dskew=1} makes a few symbols trade far more often than the rest ({@link TradeSchedule}).
  *
  * <p>LS: 11,000 six-digit stock codes ({@code S3_}) and 1,000 KOSPI200 option codes ({@code OC0}) on the
  * source's one connection; Binance: 3,000 {@code aggTrade} streams, so three connections. Each venue
- * gets its share of the trade rate by its instrument count, every symbol in turn; quotes (when asked
- * for) go to the LS symbols in turn. Quotes never reach an entity (they are the ticker's latest state
+ * gets its share of the trade rate by its instrument count, every symbol in turn (or by the skew's
+ * schedule); quotes (when asked for) go to the LS symbols the same way. Quotes never reach an entity (they are the ticker's latest state
  * in the source, and a row in the recording), so they should cost far less than trades.
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true", disabledReason = "a benchmark: run with -Dbench=true")
@@ -52,6 +53,11 @@ class FeedScaleBench {
     static final int RATE = Integer.getInteger("rate", 10_000);
     /** LS quote frames a second, on top of the trades (0: trades only, the tickers watch no quotes). */
     static final int QUOTES = Integer.getInteger("quotes", 0);
+    /**
+     * How unevenly the symbols trade ({@link TradeSchedule}): 0 (the default) every symbol equally often,
+     * {@code s} above 0 the {@code k}-th busiest in proportion to {@code 1 / k^s}, as a real market.
+     */
+    static final double SKEW = Double.parseDouble(System.getProperty("skew", "0"));
     static final int SECONDS = Integer.getInteger("seconds", 60);
     static final int WARMUP = Integer.getInteger("warmup", 30);
     /** How long to wait at the end for every published trade to be accepted (0: do not wait, do not check). */
@@ -98,14 +104,16 @@ class FeedScaleBench {
         /** LS symbol -> its index in the publisher's list; the LS trades each symbol accepted so far. */
         final Map<String, Integer> lsIndex = new HashMap<>();
         final AtomicIntegerArray lsCount;
+        final TradeSchedule lsSchedule;
         volatile long t0;
         volatile int lsRate;
 
-        Accepted(List<String> lsSymbols) {
+        Accepted(List<String> lsSymbols, TradeSchedule lsSchedule) {
             for (int i = 0; i < lsSymbols.size(); i++) {
                 lsIndex.put(lsSymbols.get(i), i);
             }
             lsCount = new AtomicIntegerArray(lsSymbols.size());
+            this.lsSchedule = lsSchedule;
         }
 
         void accepted(String source, List<Tick> ticks) {
@@ -115,7 +123,7 @@ class FeedScaleBench {
                 if (source.equals("ls")) {
                     ls.incrementAndGet();
                     int i = lsIndex.get(t.symbol());
-                    long n = i + (long) lsCount.getAndIncrement(i) * lsIndex.size(); // see FeedFakes: trade n
+                    long n = lsSchedule.nth(i, lsCount.getAndIncrement(i)); // see FeedFakes: trade n
                     latencies.add(now - FeedFakes.dueNanos(t0, n, lsRate));
                 } else {
                     binance.incrementAndGet();
@@ -144,7 +152,8 @@ class FeedScaleBench {
     void fifteenThousandInstrumentsOnOneNode() throws Exception {
         int lsRate = (int) ((long) RATE * LS / (LS + BINANCE));
         int binanceRate = RATE - lsRate;
-        Accepted accepted = new Accepted(FeedFakes.lsSymbols(LS));
+        TradeSchedule lsSchedule = new TradeSchedule(LS, SKEW);
+        Accepted accepted = new Accepted(FeedFakes.lsSymbols(LS), lsSchedule);
         long heapBefore = usedHeapAfterGc();
         // -Dbench.db=postgres: the journal on the local PostgreSQL (a schema of its own, dropped after)
         TestDb.Db db = "postgres".equals(System.getProperty("bench.db")) ? TestDb.postgres("feeds")
@@ -170,7 +179,10 @@ class FeedScaleBench {
                     IN_JVM ? "in the node's JVM (-Dfakes=jvm)" : "in a process of their own");
 
             accepted.lsRate = lsRate;
-            accepted.t0 = venues.start(lsRate, binanceRate, QUOTES);
+            System.out.printf("symbols: %s; the busiest 100 LS symbols get %.0f %% of the LS trades, the busiest 1,000 %.0f %%%n",
+                    SKEW == 0 ? "every one equally often (-Dskew=0)" : "skewed as a market, Zipf exponent " + SKEW,
+                    100 * lsSchedule.share(100), 100 * lsSchedule.share(1_000));
+            accepted.t0 = venues.start(lsRate, binanceRate, QUOTES, SKEW);
             try {
                 Thread.sleep(WARMUP * 1000L);
                 long[] p = venues.published();

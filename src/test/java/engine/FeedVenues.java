@@ -17,8 +17,11 @@ interface FeedVenues extends AutoCloseable {
     /** "LS connections, Binance connections". */
     String connections() throws Exception;
 
-    /** Starts publishing at these rates a second; returns the start, System.nanoTime() (one clock for the machine's processes on Linux). */
-    long start(int lsRate, int binanceRate, int quotes) throws Exception;
+    /**
+     * Starts publishing at these rates a second, the symbols chosen by a {@link TradeSchedule} of this
+     * skew; returns the start, System.nanoTime() (one clock for the machine's processes on Linux).
+     */
+    long start(int lsRate, int binanceRate, int quotes, double skew) throws Exception;
 
     /** Published so far: LS trades, Binance trades, LS quote frames. */
     long[] published() throws Exception;
