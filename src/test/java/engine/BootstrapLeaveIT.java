@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import persistence.TestDb;
 
@@ -38,6 +39,7 @@ import persistence.TestDb;
  * <p>Work files under {@code target/bootstrap-leave-it/}. Alone:
  * {@code mvn -B -o verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=BootstrapLeaveIT}.
  */
+@Tag("cluster") // run alone, after the one-node ITs (pom.xml, failsafe)
 class BootstrapLeaveIT {
     static final int SYMBOLS = 20;
     /** Seconds from SIGTERM to the process's exit that the test accepts (measured: README). */

@@ -38,6 +38,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import persistence.TestDb;
 
@@ -60,6 +61,7 @@ import persistence.TestDb;
  * <p>Work files (each node's log, data and conditions, backtest's output) under
  * {@code target/cluster-kill-it/}. Alone: README "The cluster under faults".
  */
+@Tag("cluster") // run alone, after the one-node ITs (pom.xml, failsafe)
 class ClusterKillIT {
     static final int NODES = 3;
     static final int SYMBOLS = 24;

@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import persistence.TestDb;
 import testkit.ClusterKeys;
@@ -57,6 +58,7 @@ import testkit.TcpForwarder;
  * {@code TICKWATCH_REQUIRE_NETNS=true} / {@code TICKWATCH_REQUIRE_POSTGRES=true}. Work files under
  * {@code target/cluster-partition-it/}. Alone: README "The cluster under faults".
  */
+@Tag("cluster") // run alone, after the one-node ITs (pom.xml, failsafe)
 class ClusterPartitionIT {
     static final int NODES = 3;
     /**

@@ -30,6 +30,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import persistence.TestDb;
 
@@ -53,6 +54,7 @@ import persistence.TestDb;
  *
  * <p>Work files under {@code target/cluster-rolling-it/}. Alone: README "The cluster under faults".
  */
+@Tag("cluster") // run alone, after the one-node ITs (pom.xml, failsafe)
 class ClusterRollingIT {
     static final int NODES = 3;
     static final int SYMBOLS = 24;
