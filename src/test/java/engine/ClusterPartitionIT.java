@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -154,12 +153,7 @@ class ClusterPartitionIT {
             apis.add(new Api("http://" + net.address(n) + ":" + HTTP_PORT, adminToken));
             Path nodeDir = Files.createDirectories(dir.resolve("node" + n));
             Files.copy(dir.resolve("conditions.json"), nodeDir.resolve("conditions.json"));
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("TICKWATCH_DB", "postgres");
-            env.put("TICKWATCH_DB_URL", dbUrl);
-            env.put("TICKWATCH_DB_USER", TestDb.PG_USER);
-            env.put("TICKWATCH_DB_PASSWORD", "");
-            env.put("TICKWATCH_DB_SCHEMA", db.pgSchema());
+            Map<String, String> env = CrashRestartIT.postgresEnv(dbUrl, db.pgSchema()); // through the forwarder
             env.put("TICKWATCH_HOST", net.address(n));
             env.put("TICKWATCH_PORT", String.valueOf(CLUSTER_PORT));
             env.put("TICKWATCH_SEED_NODES", "pekko://tickwatch@" + net.address(1) + ":" + CLUSTER_PORT);

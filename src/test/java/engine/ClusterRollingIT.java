@@ -22,7 +22,6 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -154,26 +153,15 @@ class ClusterRollingIT {
                 Path nodeDir = dir.resolve("node" + (n + 1));
                 Files.createDirectories(nodeDir);
                 Files.copy(dir.resolve("conditions.json"), nodeDir.resolve("conditions.json"));
-                Map<String, String> env = new LinkedHashMap<>();
-                env.put("TICKWATCH_DB", "postgres");
+                Map<String, String> env = CrashRestartIT.clusterNodeEnv(db, nodeDir, httpPort, clusterPorts[n]);
                 env.put("TICKWATCH_READY_DRAIN", "1s"); // no load balancer to drain: keep the five stops short
-                env.put("TICKWATCH_DB_URL", TestDb.PG_URL);
-                env.put("TICKWATCH_DB_USER", TestDb.PG_USER);
-                env.put("TICKWATCH_DB_PASSWORD", "");
-                env.put("TICKWATCH_DB_SCHEMA", db.pgSchema());
-                env.put("TICKWATCH_HTTP_PORT", String.valueOf(httpPort));
-                env.put("TICKWATCH_PORT", String.valueOf(clusterPorts[n]));
-                env.put("TICKWATCH_DATA_DIR", nodeDir.resolve("data").toString());
                 env.put("TICKWATCH_BINANCE_WS_URL", fake.url());
                 env.put("TICKWATCH_BINANCE_URL", fake.restUrl());
                 envs.add(env);
             }
             // Every node lists all three: a restarted first seed joins the others instead of forming a cluster alone.
-            StringBuilder seeds = new StringBuilder();
-            for (int port : clusterPorts) {
-                seeds.append(seeds.length() == 0 ? "" : ",").append("pekko://tickwatch@127.0.0.1:").append(port);
-            }
-            envs.forEach(e -> e.put("TICKWATCH_SEED_NODES", seeds.toString()));
+            List<String> seeds = CrashRestartIT.seedNodes(clusterPorts);
+            envs.forEach(e -> e.put("TICKWATCH_SEED_NODES", String.join(",", seeds)));
             Cluster cluster = new Cluster(dir, envs, jvm, apis);
 
             // 1. One node, the feed's tickers, both kinds of traffic.
@@ -226,7 +214,7 @@ class ClusterRollingIT {
                 // itself when the others do not answer within seed-node-timeout (5 s), and so formed a
                 // second cluster here once (the others answered after 6 s on a loaded machine).
                 String self = "pekko://tickwatch@127.0.0.1:" + clusterPorts[n];
-                List<String> others = new ArrayList<>(List.of(seeds.toString().split(",")));
+                List<String> others = new ArrayList<>(seeds);
                 others.remove(self);
                 others.add(self);
                 envs.get(n).put("TICKWATCH_SEED_NODES", String.join(",", others));

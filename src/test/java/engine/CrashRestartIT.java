@@ -217,8 +217,7 @@ class CrashRestartIT {
             s.execute("DROP SCHEMA IF EXISTS " + PG_SCHEMA + " CASCADE");
             s.execute("CREATE SCHEMA " + PG_SCHEMA);
         }
-        scenario("postgres", Map.of("TICKWATCH_DB", "postgres", "TICKWATCH_DB_URL", TestDb.PG_URL,
-                "TICKWATCH_DB_USER", TestDb.PG_USER, "TICKWATCH_DB_PASSWORD", "", "TICKWATCH_DB_SCHEMA", PG_SCHEMA));
+        scenario("postgres", postgresEnv(TestDb.PG_URL, PG_SCHEMA));
     }
 
     // ---- the scenario ----
@@ -1033,6 +1032,38 @@ class CrashRestartIT {
 
     static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** A node's database settings: the test's PostgreSQL at {@code url} (a forwarder's, say), in {@code schema}. */
+    static Map<String, String> postgresEnv(String url, String schema) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("TICKWATCH_DB", "postgres");
+        env.put("TICKWATCH_DB_URL", url);
+        env.put("TICKWATCH_DB_USER", TestDb.PG_USER);
+        env.put("TICKWATCH_DB_PASSWORD", "");
+        env.put("TICKWATCH_DB_SCHEMA", schema);
+        return env;
+    }
+
+    /**
+     * A cluster node on loopback, as the cluster ITs start them: the test's PostgreSQL schema, its admin API
+     * and cluster ports, its data under {@code nodeDir}; the IT adds its feeds, seeds and the rest.
+     */
+    static Map<String, String> clusterNodeEnv(TestDb.Db db, Path nodeDir, int httpPort, int clusterPort) {
+        Map<String, String> env = postgresEnv(TestDb.PG_URL, db.pgSchema());
+        env.put("TICKWATCH_HTTP_PORT", String.valueOf(httpPort));
+        env.put("TICKWATCH_PORT", String.valueOf(clusterPort));
+        env.put("TICKWATCH_DATA_DIR", nodeDir.resolve("data").toString());
+        return env;
+    }
+
+    /** The seed addresses of nodes on loopback at these cluster ports, in this order ({@code TICKWATCH_SEED_NODES} joins them with commas). */
+    static List<String> seedNodes(int... clusterPorts) {
+        List<String> seeds = new ArrayList<>();
+        for (int port : clusterPorts) {
+            seeds.add("pekko://tickwatch@127.0.0.1:" + port);
+        }
+        return seeds;
     }
 
     static int freePort() throws IOException {
