@@ -213,7 +213,7 @@ class ClusterRollingIT {
                 // A node started again while the cluster runs lists itself last: the first seed node joins
                 // itself when the others do not answer within seed-node-timeout (5 s), and so formed a
                 // second cluster here once (the others answered after 6 s on a loaded machine).
-                String self = "pekko://tickwatch@127.0.0.1:" + clusterPorts[n];
+                String self = seeds.get(n);
                 List<String> others = new ArrayList<>(seeds);
                 others.remove(self);
                 others.add(self);

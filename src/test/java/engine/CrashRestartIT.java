@@ -983,7 +983,6 @@ class CrashRestartIT {
         boolean done() throws Exception;
     }
 
-    /** Polls {@code check} every 100 ms until it holds; fails after {@code seconds}. */
     /**
      * Waits up to {@code seconds} for {@code node}'s {@code GET /ready} to answer 200 (each request given
      * {@code tryTimeout}), and fails at once with the log of any of {@code watched} that exited: in a
@@ -1005,6 +1004,7 @@ class CrashRestartIT {
         });
     }
 
+    /** Polls {@code check} every 100 ms until it holds; fails after {@code seconds}. */
     static void waitFor(String what, int seconds, Check check) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         Exception last = null;

@@ -41,8 +41,9 @@ import persistence.TestDb;
  * <p>LS: 11,000 six-digit stock codes ({@code S3_}) and 1,000 KOSPI200 option codes ({@code OC0}) on the
  * source's one connection; Binance: 3,000 {@code aggTrade} streams, so three connections. Each venue
  * gets its share of the trade rate by its instrument count, every symbol in turn (or by the skew's
- * schedule); quotes (when asked for) go to the LS symbols the same way. Quotes never reach an entity (they are the ticker's latest state
- * in the source, and a row in the recording), so they should cost far less than trades.
+ * schedule); quotes (when asked for) go to the LS symbols the same way. Quotes never reach an entity
+ * (they are the ticker's latest state in the source, and a row in the recording), so they should cost
+ * far less than trades.
  */
 @EnabledIfSystemProperty(named = "bench", matches = "true", disabledReason = "a benchmark: run with -Dbench=true")
 class FeedScaleBench {
