@@ -156,6 +156,16 @@ public final class TickerRegistry
     public record SubscribeFeeds(int partition, int partitions, ActorRef<FeedUpdate> subscriber) implements Command {
     }
 
+    /**
+     * A feed worker of {@code partition} stops on this node to start on another (its hand-over, after
+     * its tickers' last ticks reached the node): the partition's next subscription hears when
+     * ({@link FeedTickers#handedOverAt}), so a source whose ticker has stored nothing yet can fetch
+     * what was published since. Kept in memory only: a registry that moves forgets it.
+     */
+    public record FeedsHandedOver(int partition, int partitions, long at, ActorRef<org.apache.pekko.Done> replyTo)
+            implements Command {
+    }
+
     /** Stops the singleton (its stop message when the node leaves). */
     public enum Stop implements Command {
         INSTANCE
@@ -224,11 +234,14 @@ public final class TickerRegistry
      * One page of every ticker of the partition now, by symbol: the answer to {@link SubscribeFeeds},
      * in pages of at most {@link #PAGE} numbered from 0 ({@code last} on the final one; a partition
      * with no tickers is one empty last page). The registry sends all pages of an answer before any
-     * later update, so a worker applies them together when the last arrives.
+     * later update, so a worker applies them together when the last arrives. {@code handedOverAt}
+     * (epoch millis, 0 for none): when the partition's worker last handed it over from another node,
+     * told to the first subscription after that ({@link FeedsHandedOver}).
      */
-    public record FeedTickers(List<WatchedTicker> tickers, int page, boolean last) implements FeedUpdate {
+    public record FeedTickers(List<WatchedTicker> tickers, int page, boolean last, long handedOverAt)
+            implements FeedUpdate {
         public FeedTickers(List<WatchedTicker> tickers) {
-            this(tickers, 0, true);
+            this(tickers, 0, true, 0);
         }
     }
 
@@ -320,6 +333,8 @@ public final class TickerRegistry
     private final Duration wakeInterval;
     /** Feed workers by partition; in memory only (see the class comment). */
     private final Map<Integer, Subscriber> feeds = new HashMap<>();
+    /** Partitions handed over and not subscribed since: when ({@link FeedsHandedOver}). */
+    private final Map<Integer, Long> handedOver = new HashMap<>();
 
     private TickerRegistry(ActorContext<Command> ctx, TimerScheduler<Command> timers, List<String> sourceNames,
                            Watcher watcher, Duration wakeInterval) {
@@ -389,6 +404,12 @@ public final class TickerRegistry
                 .onCommand(Lookup.class, (s, c) -> Effect().reply(c.replyTo(), new Found(s.tickers.get(c.symbol()))))
                 .onCommand(AddMany.class, this::onAddMany)
                 .onCommand(SubscribeFeeds.class, this::onSubscribeFeeds)
+                .onCommand(FeedsHandedOver.class, (s, c) -> {
+                    if (c.partition() >= 0 && c.partition() < c.partitions()) {
+                        handedOver.put(c.partition(), c.at());
+                    }
+                    return Effect().reply(c.replyTo(), org.apache.pekko.Done.getInstance());
+                })
                 .onCommand(WakeAll.class, (s, c) -> {
                     ctx.getLog().info("waking the {} ticker(s) after the cluster's members changed", s.tickers.size());
                     s.tickers.values().forEach(this::watch);
@@ -505,13 +526,15 @@ public final class TickerRegistry
         }
         Subscriber sub = new Subscriber(c.partitions(), c.subscriber());
         feeds.put(c.partition(), sub);
+        Long at = handedOver.remove(c.partition());
+        long handedOverAt = at == null ? 0 : at;
         List<WatchedTicker> mine = s.tickers.values().stream().filter(t -> sub.owns(t.symbol(), c.partition())).toList();
         int pages = Math.max(1, (mine.size() + PAGE - 1) / PAGE);
         for (int p = 0; p < pages - 1; p++) {
-            c.subscriber().tell(new FeedTickers(mine.subList(p * PAGE, (p + 1) * PAGE), p, false));
+            c.subscriber().tell(new FeedTickers(mine.subList(p * PAGE, (p + 1) * PAGE), p, false, handedOverAt));
         }
         return Effect().reply(c.subscriber(),
-                new FeedTickers(mine.subList((pages - 1) * PAGE, mine.size()), pages - 1, true));
+                new FeedTickers(mine.subList((pages - 1) * PAGE, mine.size()), pages - 1, true, handedOverAt));
     }
 
     /** Tells the feed worker that owns {@code symbol}, if one has subscribed. */

@@ -30,9 +30,11 @@ import org.slf4j.LoggerFactory;
  * remembers once it stored the batch ({@code tickwatch.ingest.remembered-batches}), so an attempt of a
  * batch whose first attempt was stored, only slowly, is answered "already stored". And every attempt
  * keeps waiting until the deadline, not only until its own retry: the first answer wins, which is
- * mostly the first attempt's own (an entity answers its messages in order); but a later attempt's
- * "already stored" has come first too (once in {@code IngestRetryTest} on a loaded machine; why is not
- * known), so a request's answer may count stored ticks as {@code already_stored} instead of accepted.
+ * mostly the first attempt's own. The entity answers its messages in order, but each attempt is its
+ * own ask whose answer completes its own future, and those futures' callbacks run on the dispatcher's
+ * threads in no set order: a later attempt's "already stored" can win (twice in {@code IngestRetryTest}
+ * on a loaded machine), so a request's answer may count stored ticks as {@code already_stored} instead
+ * of accepted. Either way each tick is stored once.
  */
 final class IngestAttempts {
     private static final Logger LOG = LoggerFactory.getLogger(IngestAttempts.class);

@@ -10,9 +10,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import persistence.WatchedTicker;
 
@@ -20,8 +23,9 @@ import persistence.WatchedTicker;
  * One partition of the watched symbols ({@link TickerRegistry#partitionOf}), run on one node at a
  * time by the sharded daemon process of {@link SourcePlacement}: it subscribes to its partition
  * at the registry and has this node's {@link SourceHost} watch every ticker of it, and unwatch
- * each one that is removed. When it stops (its node leaves, or sharding moves it to another node)
- * it unwatches all of them here, before it starts on the other node.
+ * each one that is removed. When sharding moves it to another node (a rebalance, its node leaving)
+ * it hands each ticker over ({@link HandOver}): it stops once the ticks taken here reached the node,
+ * and only then starts on the other node. When it stops otherwise it unwatches all of them here.
  *
  * <p>It subscribes again every {@code resync} interval: the answer is the whole partition, which
  * repairs a lost message and reaches a registry that moved to another node (whose subscriptions
@@ -41,11 +45,27 @@ public final class FeedWorker {
         INSTANCE
     }
 
+    /**
+     * Sharding's stop message (see {@link SourcePlacement}): the worker moves to another node (a
+     * rebalance, this node leaving). It stops once its tickers' ticks taken here reached the node.
+     */
+    public enum HandOver implements Command {
+        INSTANCE
+    }
+
+    private enum Drained implements Command {
+        INSTANCE
+    }
+
     private FeedWorker() {
     }
 
+    /**
+     * @param handOverTimeout how long a moving worker waits for its tickers' last ticks to reach the
+     *                        node ({@link SourceHost#handOver})
+     */
     public static Behavior<Command> create(int partition, int partitions, ActorRef<TickerRegistry.Command> registry,
-                                           SourceHost host, Duration resync) {
+                                           SourceHost host, Duration resync, Duration handOverTimeout) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             ActorRef<FeedUpdate> updates = ctx.messageAdapter(FeedUpdate.class, Update::new);
             Runnable subscribe = () -> registry.tell(new TickerRegistry.SubscribeFeeds(partition, partitions, updates));
@@ -59,7 +79,7 @@ public final class FeedWorker {
                         if (u.update() instanceof FeedTickers page) {
                             List<WatchedTicker> all = pages.add(page);
                             if (all != null) {
-                                apply(new FeedTickers(all), owned, host);
+                                apply(new FeedTickers(all, 0, true, page.handedOverAt()), owned, host);
                             }
                         } else {
                             apply(u.update(), owned, host);
@@ -70,6 +90,23 @@ public final class FeedWorker {
                         subscribe.run();
                         return Behaviors.same();
                     })
+                    .onMessageEquals(HandOver.INSTANCE, () -> {
+                        long at = System.currentTimeMillis();
+                        List<CompletableFuture<?>> waits = new ArrayList<>();
+                        owned.values().forEach(t -> waits.add(host.handOver(t, handOverTimeout).toCompletableFuture()));
+                        ctx.getLog().debug("feed worker {} handing over {} ticker(s)", partition, waits.size());
+                        owned.clear();
+                        timers.cancelAll();
+                        // the registry hears it before this worker stops, so before it starts elsewhere
+                        waits.add(AskPattern.<TickerRegistry.Command, Done>ask(registry,
+                                r -> new TickerRegistry.FeedsHandedOver(partition, partitions, at, r),
+                                handOverTimeout, ctx.getSystem().scheduler()).toCompletableFuture());
+                        ctx.pipeToSelf(CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new)),
+                                (ok, e) -> Drained.INSTANCE);
+                        return Behaviors.receive(Command.class) // updates meanwhile are the new home's
+                                .onMessageEquals(Drained.INSTANCE, Behaviors::stopped)
+                                .build();
+                    })
                     .onSignal(PostStop.class, s -> {
                         owned.values().forEach(host::unwatch);
                         return Behaviors.same();
@@ -79,6 +116,7 @@ public final class FeedWorker {
     }
 
     private static void apply(FeedUpdate u, Map<String, WatchedTicker> owned, SourceHost host) {
+        long handedOverAt = u instanceof FeedTickers all ? all.handedOverAt() : 0;
         if (u instanceof FeedTickers all) {
             Map<String, WatchedTicker> now = new HashMap<>();
             all.tickers().forEach(t -> now.put(t.symbol(), t));
@@ -88,14 +126,14 @@ public final class FeedWorker {
                     host.unwatch(t);
                 }
             }
-            now.values().forEach(t -> add(t, owned, host));
+            now.values().forEach(t -> add(t, owned, host, handedOverAt));
         } else if (u instanceof FeedAdded a) {
             WatchedTicker old = owned.get(a.ticker().symbol());
             if (old != null && !old.equals(a.ticker())) {
                 owned.remove(old.symbol());
                 host.unwatch(old);
             }
-            add(a.ticker(), owned, host);
+            add(a.ticker(), owned, host, 0);
         } else if (u instanceof FeedRemoved r) {
             WatchedTicker old = owned.remove(r.ticker().symbol());
             if (old != null) {
@@ -129,9 +167,9 @@ public final class FeedWorker {
         }
     }
 
-    private static void add(WatchedTicker t, Map<String, WatchedTicker> owned, SourceHost host) {
+    private static void add(WatchedTicker t, Map<String, WatchedTicker> owned, SourceHost host, long handedOverAt) {
         if (owned.putIfAbsent(t.symbol(), t) == null) {
-            host.watch(t);
+            host.watch(t, handedOverAt);
         }
     }
 }

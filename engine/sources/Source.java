@@ -27,6 +27,16 @@ public interface Source extends AutoCloseable {
     void unwatch(WatchedTicker ticker);
 
     /**
+     * Completes once the ticks of {@code symbol} this source took before {@link #unwatch} have reached
+     * the node (stored, or refused by it). Its feed moves to another node only after that, so the new
+     * feeder asks where the stored ticks end after they are all there ({@link SourceHost#handOver}).
+     * A source that hands ticks straight to {@link SourceContext#ingest} holds none: the default.
+     */
+    default java.util.concurrent.CompletionStage<org.apache.pekko.Done> drained(String symbol) {
+        return java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance());
+    }
+
+    /**
      * Why this source cannot feed {@code ticker} as asked ({@code POST /api/tickers} answers 400 with
      * it), or null when it can. By default a source takes no instrument and gives trades only; one that
      * knows instruments or gives quotes and member flow (the {@code ls} source) says so here.

@@ -33,6 +33,11 @@ public final class SourceContext {
         default CompletionStage<Long> lastTickTime(String symbol) {
             return java.util.concurrent.CompletableFuture.completedFuture(0L);
         }
+
+        /** See {@link SourceContext#handedOverAt(String)}; 0 (never) outside a node. */
+        default long handedOverAt(String symbol) {
+            return 0;
+        }
     }
 
     /** Where a source records rows beside the node's tick files (quotes, member flow): {@code TickRecorder#recordRows}. */
@@ -141,5 +146,17 @@ public final class SourceContext {
      */
     public CompletionStage<Long> lastTickTime(String symbol) {
         return ingest.lastTickTime(symbol);
+    }
+
+    /**
+     * When another node handed this symbol's feed over to this one (epoch millis: it stopped taking
+     * the symbol's ticks then), or 0 when this node's feed of it did not start with a hand-over (or the
+     * registry that knew moved since). A source whose symbol has stored nothing yet
+     * ({@link #position(String)} 0) cannot tell the trades published between that hand-over and its
+     * own first one from the symbol's start: it fetches them from about this time, where the venue
+     * allows (the binance source's catch-up).
+     */
+    public long handedOverAt(String symbol) {
+        return ingest.handedOverAt(symbol);
     }
 }

@@ -27,13 +27,19 @@ public final class SourcePlacement {
      *                       partitions differently: change it on every node at once)
      * @param resyncInterval how often a worker subscribes again (how long a missed change, or a
      *                       registry that moved, can go unnoticed)
+     * @param handOverTimeout how long a moving worker waits for its tickers' last ticks to reach the node
+     *                        before it stops (and sharding starts it elsewhere)
      */
-    public record Settings(int workers, Duration resyncInterval) {
+    public record Settings(int workers, Duration resyncInterval, Duration handOverTimeout) {
         public static Settings from(Config root) {
             Config c = root.getConfig("tickwatch.source-placement");
-            Settings s = new Settings(c.getInt("workers"), c.getDuration("resync-interval"));
+            Settings s = new Settings(c.getInt("workers"), c.getDuration("resync-interval"),
+                    c.getDuration("hand-over-timeout"));
             if (s.workers < 1) {
                 throw new IllegalArgumentException("tickwatch.source-placement.workers must be at least 1");
+            }
+            if (s.handOverTimeout.isNegative()) {
+                throw new IllegalArgumentException("tickwatch.source-placement.hand-over-timeout must not be negative");
             }
             return s;
         }
@@ -46,7 +52,8 @@ public final class SourcePlacement {
     public static void init(ActorSystem<?> system, ActorRef<TickerRegistry.Command> registry, SourceHost host,
                             Settings settings) {
         ShardedDaemonProcess.get(system).init(FeedWorker.Command.class, NAME, settings.workers(),
-                i -> FeedWorker.create(i, settings.workers(), registry, host, settings.resyncInterval()),
-                ShardedDaemonProcessSettings.create(system), java.util.Optional.empty());
+                i -> FeedWorker.create(i, settings.workers(), registry, host, settings.resyncInterval(),
+                        settings.handOverTimeout()),
+                ShardedDaemonProcessSettings.create(system), java.util.Optional.of(FeedWorker.HandOver.INSTANCE));
     }
 }

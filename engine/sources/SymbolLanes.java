@@ -47,6 +47,8 @@ public final class SymbolLanes {
     private final LinkedHashSet<Lane> ready = new LinkedHashSet<>();
     /** Ticks queued or in flight, over all lanes. */
     private int queued;
+    /** Who waits for a symbol's lane to empty ({@link #drained}), by symbol. */
+    private final Map<String, List<CompletableFuture<Done>>> drainWaiters = new HashMap<>();
     /** Completed when {@link #queued} falls below the bound; null when nobody waits. */
     private CompletableFuture<Done> room;
     private boolean closed;
@@ -174,6 +176,7 @@ public final class SymbolLanes {
     private void stored(Batch b) {
         List<Batch> next;
         CompletableFuture<Done> wake = null;
+        List<CompletableFuture<Done>> drainedNow = List.of();
         synchronized (this) {
             Lane lane = b.lane();
             lane.inFlight = null;
@@ -183,6 +186,10 @@ public final class SymbolLanes {
                 ready.add(lane);
             } else {
                 lanes.remove(lane.symbol); // an idle symbol holds nothing
+                List<CompletableFuture<Done>> w = drainWaiters.remove(lane.symbol);
+                if (w != null) {
+                    drainedNow = w;
+                }
             }
             next = closed ? List.of() : takeReady();
             if (room != null && queued < maxQueued) {
@@ -194,6 +201,23 @@ public final class SymbolLanes {
         if (wake != null) {
             wake.complete(Done.getInstance());
         }
+        drainedNow.forEach(f -> f.complete(Done.getInstance()));
+    }
+
+    /**
+     * Completes once every tick of {@code symbol} submitted so far has been stored (at once when none
+     * waits): the source stopped taking the symbol's ticks, and its feed moves to another node only
+     * after these reached the entity ({@link SourceHost#handOver}). Completes too when the lanes close.
+     */
+    public CompletionStage<Done> drained(String symbol) {
+        synchronized (this) {
+            if (!closed && lanes.containsKey(symbol)) {
+                CompletableFuture<Done> f = new CompletableFuture<>();
+                drainWaiters.computeIfAbsent(symbol, k -> new ArrayList<>()).add(f);
+                return f;
+            }
+        }
+        return CompletableFuture.completedFuture(Done.getInstance());
     }
 
     /** Ticks queued or with the node. */
@@ -217,16 +241,20 @@ public final class SymbolLanes {
         return m;
     }
 
-    /** Stops sending; a source waiting in {@link #submit} goes on. */
+    /** Stops sending; a source waiting in {@link #submit} goes on, and so does whoever waits in {@link #drained}. */
     public void close() {
         CompletableFuture<Done> wake;
+        List<CompletableFuture<Done>> drains = new ArrayList<>();
         synchronized (this) {
             closed = true;
             wake = room;
             room = null;
+            drainWaiters.values().forEach(drains::addAll);
+            drainWaiters.clear();
         }
         if (wake != null) {
             wake.complete(Done.getInstance());
         }
+        drains.forEach(f -> f.complete(Done.getInstance()));
     }
 }

@@ -68,6 +68,8 @@ public final class BinanceSource implements Source {
     private static final long INGEST_RETRY_MS = 500;
     /** How often a moved feed asks again where its stored trades end, holding its live trades meanwhile. */
     private static final int POSITION_ASKS = 6;
+    /** How far before a hand-over a symbol with nothing stored is fetched from ({@link #since}). */
+    static final long HAND_OVER_MARGIN_MS = 60_000;
 
     /** The built-in factory. */
     public static Source create(SourceContext ctx) {
@@ -128,7 +130,7 @@ public final class BinanceSource implements Source {
         this.catchUp = settings.catchUp().enabled()
                 ? new CatchUp(name, settings.catchUp(), system, mat, timer, this::caughtUp) : null;
         this.lanes = new SymbolLanes(ctx, timer, INGEST_RETRY_MS, settings.maxQueued(), true);
-        this.sequencer = new Sequencer(byStream::get, catchUp == null ? null : catchUp::start);
+        this.sequencer = new Sequencer(byStream::get, catchUp);
         this.hub = MergeHub.of(Frame.class, 256)
                 .mapConcat(sequencer::accept)
                 .groupedWithin(2000, java.time.Duration.ofMillis(20))
@@ -184,7 +186,7 @@ public final class BinanceSource implements Source {
     private void resumeAfterStored(SymbolFeed feed, int attempt) {
         ctx.position(feed.symbol).whenComplete((position, e) -> {
             if (e == null || closed.get()) {
-                offer(new Frame.Resume(feed, e == null ? position : -1));
+                offer(new Frame.Resume(feed, e == null ? position : -1, since(feed)));
                 return;
             }
             if (attempt < POSITION_ASKS && feeds.get(feed.symbol) == feed) {
@@ -199,8 +201,18 @@ public final class BinanceSource implements Source {
             }
             LOG.warn("binance \"{}\": where the stored trades of {} end is not known ({}): its feed starts"
                     + " with the next live trade", name, feed.symbol, e.toString());
-            offer(new Frame.Resume(feed, -1));
+            offer(new Frame.Resume(feed, -1, since(feed)));
         });
+    }
+
+    /**
+     * Where a symbol handed over from another node may have trades that no node took, when it has
+     * stored none: from a minute before the hand-over (the other node stopped taking its trades then;
+     * the minute covers its last ones, had they not reached the node). 0 when it was no hand-over.
+     */
+    private long since(SymbolFeed feed) {
+        long at = ctx.handedOverAt(feed.symbol);
+        return at > 0 ? Math.max(1, at - HAND_OVER_MARGIN_MS) : 0;
     }
 
     @Override
@@ -222,6 +234,12 @@ public final class BinanceSource implements Source {
                 }
             }
         }
+    }
+
+    /** The symbol's trades already in its lane (taken before {@link #unwatch}) reached the node. */
+    @Override
+    public java.util.concurrent.CompletionStage<org.apache.pekko.Done> drained(String symbol) {
+        return lanes.drained(symbol);
     }
 
     @Override

@@ -31,20 +31,29 @@ import org.slf4j.LoggerFactory;
  * a gap larger than {@code max-trades} or {@code max-wait} passing ends the job unfilled, with what it
  * fetched by then. Every job ends exactly once. All state lives on the source's timer thread.
  */
-final class CatchUp {
+final class CatchUp implements Sequencer.Fetch {
     private static final Logger LOG = LoggerFactory.getLogger(CatchUp.class);
     /** Binance's largest page. */
     static final int PAGE = 1000;
+    /** Binance refuses a {@code startTime}-{@code endTime} window of an hour or more. */
+    private static final long HOUR_MS = 3_600_000;
 
-    /** One gap to fill: ids {@code fromId} up to {@code toId} (exclusive) of {@code feed}. */
+    /**
+     * One gap to fill: ids {@code fromId} up to {@code toId} (exclusive) of {@code feed}; or, when
+     * {@code sinceMillis} is set, the trades from that time up to id {@code toId}, whose first id the
+     * first page (asked by time) tells.
+     */
     private static final class Job {
         final SymbolFeed feed;
-        final long fromId;
+        long fromId;
         final long toId;
         final List<Frame.Trade> got = new ArrayList<>();
         long nextId;
         int attempt;
         boolean done;
+        /** Asks its first page by time: {@code startTime} this, {@code endTime} {@link #untilMillis}; 0 once by id. */
+        long sinceMillis;
+        long untilMillis;
 
         Job(SymbolFeed feed, long fromId, long toId) {
             this.feed = feed;
@@ -84,13 +93,30 @@ final class CatchUp {
     }
 
     /** The ingest stage's {@link Sequencer.Fetch}: queues the job on the timer thread. */
-    void start(SymbolFeed feed, long fromId, long toId) {
+    @Override
+    public void start(SymbolFeed feed, long fromId, long toId) {
         Job j = new Job(feed, fromId, toId);
         if (toId - fromId > settings.maxTrades()) {
             finish(j, false, "the gap is " + (toId - fromId) + " trades, more than max-trades ("
                     + settings.maxTrades() + ")");
             return;
         }
+        queue(j);
+    }
+
+    /**
+     * Fetches the trades from {@code sinceMillis} up to id {@code toId}: the first page by time (Binance
+     * takes a window under an hour, both ends inclusive), the rest by id.
+     */
+    @Override
+    public void startSince(SymbolFeed feed, long sinceMillis, long untilMillis, long toId) {
+        Job j = new Job(feed, toId, toId);
+        j.sinceMillis = sinceMillis;
+        j.untilMillis = Math.max(sinceMillis, Math.min(untilMillis, sinceMillis + HOUR_MS - 1));
+        queue(j);
+    }
+
+    private void queue(Job j) {
         try {
             timer.execute(() -> {
                 queue.addLast(j);
@@ -127,9 +153,9 @@ final class CatchUp {
             return;
         }
         notBeforeNanos = System.nanoTime() + settings.requestInterval().toNanos();
-        long limit = Math.min(PAGE, j.toId - j.nextId);
         String url = settings.restUrl() + "/fapi/v1/aggTrades?symbol=" + j.feed.symbol.toUpperCase(Locale.ROOT)
-                + "&fromId=" + j.nextId + "&limit=" + limit;
+                + (j.sinceMillis > 0 ? "&startTime=" + j.sinceMillis + "&endTime=" + j.untilMillis + "&limit=" + PAGE
+                : "&fromId=" + j.nextId + "&limit=" + Math.min(PAGE, j.toId - j.nextId));
         requests.incrementAndGet();
         Http.get(system).singleRequest(HttpRequest.GET(url))
                 .thenCompose(this::read)
@@ -186,6 +212,10 @@ final class CatchUp {
             return;
         }
         j.attempt = 0;
+        if (j.sinceMillis > 0) {
+            byTime(j, page);
+            return;
+        }
         long highest = -1;
         for (JsonNode n : page) {
             Frame f = Frame.trade(j.feed.stream, j.feed.symbol, n);
@@ -212,6 +242,36 @@ final class CatchUp {
             return;
         }
         next();
+    }
+
+    /**
+     * The first page of a job asked by time: its trades before {@code toId} are the job's, the first
+     * of them its {@code fromId}; none means none was missed. A full page goes on by id.
+     */
+    private void byTime(Job j, JsonNode page) {
+        j.sinceMillis = 0;
+        long highest = -1;
+        long lowest = Long.MAX_VALUE;
+        for (JsonNode n : page) {
+            Frame f = Frame.trade(j.feed.stream, j.feed.symbol, n);
+            if (f instanceof Frame.Trade t && t.id() < j.toId) {
+                j.got.add(t);
+                lowest = Math.min(lowest, t.id());
+            }
+            highest = Math.max(highest, n.path("a").asLong(-1));
+        }
+        if (lowest != Long.MAX_VALUE) {
+            j.fromId = lowest;
+        }
+        if (page.size() < PAGE || highest >= j.toId - 1) {
+            boolean all = j.got.size() == j.toId - j.fromId;
+            finish(j, all, all ? null : "Binance no longer has " + (j.toId - j.fromId - j.got.size())
+                    + " of the ids (too old, or malformed)");
+            next();
+        } else {
+            j.nextId = highest + 1;
+            page(j);
+        }
     }
 
     /** Waits {@code afterMillis} (the server's) or the backoff, then asks again, or gives up after max-retries. */

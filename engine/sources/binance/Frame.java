@@ -48,8 +48,10 @@ sealed interface Frame {
      * 0 when none, -1 when the node did not answer. The symbol's live trades wait in the ingest stage
      * until it comes; a higher first live id then opens a catch-up from it, so what was published while
      * the symbol moved between nodes is fetched, and what the node it left stored is not taken again.
+     * {@code since} (epoch millis, 0 for none): with nothing stored, the trades from then on are fetched
+     * up to the first live one, since another node fed the symbol until shortly after it.
      */
-    record Resume(SymbolFeed feed, long position) implements Frame {
+    record Resume(SymbolFeed feed, long position, long since) implements Frame {
     }
 
     /**

@@ -17,9 +17,13 @@ import java.util.function.Function;
  * {@code max-wait}), so a symbol's trades are held for a bounded time.
  */
 final class Sequencer {
-    /** Starts fetching ids {@code fromId} up to {@code toId} (exclusive) of {@code feed}. */
+    /** The catch-up ({@link CatchUp}). */
     interface Fetch {
+        /** Starts fetching ids {@code fromId} up to {@code toId} (exclusive) of {@code feed}. */
         void start(SymbolFeed feed, long fromId, long toId);
+
+        /** Starts fetching {@code feed}'s trades from time {@code sinceMillis} on, up to id {@code toId} (exclusive). */
+        void startSince(SymbolFeed feed, long sinceMillis, long untilMillis, long toId);
     }
 
     private final Function<String, SymbolFeed> byStream;
@@ -73,6 +77,20 @@ final class Sequencer {
         if (t.id() <= feed.lastId) {
             duplicate(feed);
             return;
+        }
+        if (feed.fetchSince > 0) {
+            // handed over with nothing stored: what came between the other node's last trade and this
+            // first one cannot be told by id, so it is fetched by time
+            long since = feed.fetchSince;
+            feed.fetchSince = 0;
+            if (fetch != null) {
+                gaps.incrementAndGet();
+                feed.catchingUp = feed.takenOverEmpty(since, t.id(), Instant.ofEpochMilli(t.tick().time()));
+                feed.held.add(t);
+                held.incrementAndGet();
+                fetch.startSince(feed, since, t.tick().time(), t.id());
+                return;
+            }
         }
         if (feed.lastId >= 0 && t.id() > feed.lastId + 1 && t.id() != feed.givenUpAt) {
             gaps.incrementAndGet();
@@ -140,6 +158,8 @@ final class Sequencer {
         if (r.position() > 0 && r.position() > feed.lastId) {
             feed.lastId = r.position();
             feed.resumedAt(r.position());
+        } else if (r.position() == 0 && feed.lastId < 0 && r.since() > 0) {
+            feed.fetchSince = r.since(); // nothing stored: the first live trade opens a catch-up by time
         }
         List<Frame.Trade> release = new ArrayList<>(feed.held);
         feed.held.clear();

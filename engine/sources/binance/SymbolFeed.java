@@ -70,6 +70,11 @@ final class SymbolFeed {
     /** The id after the last gap given up (unfilled): a trade with it goes on without another catch-up. */
     long givenUpAt = -1;
     /**
+     * Handed over from another node with nothing stored: the first live trade opens a catch-up of the
+     * trades from this time on (epoch millis; 0: none). The ingest stage's alone ({@link Sequencer}).
+     */
+    long fetchSince;
+    /**
      * Its live trades wait (in {@link #held}) for the node's stored position ({@link Frame.Resume}); set
      * before the feed is published to the ingest stage, then the stage's alone.
      */
@@ -109,6 +114,24 @@ final class SymbolFeed {
         while (gaps.size() > GAPS_KEPT) {
             gaps.removeFirst();
         }
+    }
+
+    /**
+     * The feed was handed over from another node with nothing stored, and its first live trade is
+     * {@code firstIdAfter}: the trades from {@code since} on before it are being fetched (their ids are
+     * not known until they come: {@code missed_trades} stays empty, {@code recovered_trades} counts them).
+     */
+    synchronized Gap takenOverEmpty(long since, long firstIdAfter, Instant firstTradeTime) {
+        Gap g = new Gap(Instant.ofEpochMilli(since), -1,
+                "taken over from the node that fed it before, nothing stored yet: fetched from a minute before the hand-over");
+        g.to = firstTradeTime;
+        g.firstIdAfter = firstIdAfter;
+        g.filling = true;
+        gaps.addLast(g);
+        while (gaps.size() > GAPS_KEPT) {
+            gaps.removeFirst();
+        }
+        return g;
     }
 
     synchronized void closeGap(Instant to) {

@@ -330,6 +330,20 @@ public final class LsSource implements Source {
         return t == null ? null : t.members;
     }
 
+    /**
+     * The ticker's trades already in its lane reached the node: asked on {@code exec} after the
+     * {@link #unwatch} queued there, so no trade of it is taken after the answer's question.
+     */
+    @Override
+    public java.util.concurrent.CompletionStage<org.apache.pekko.Done> drained(String symbol) {
+        try {
+            return java.util.concurrent.CompletableFuture.supplyAsync(() -> lanes.drained(symbol), exec)
+                    .thenCompose(d -> d);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            return java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance());
+        }
+    }
+
     @Override
     public void close() {
         lanes.close();
@@ -749,24 +763,21 @@ public final class LsSource implements Source {
                 continue; // a TR we never register
             }
             LsTicker t = tickers.get(f.key());
+            if (t == null) {
+                continue; // unwatched here, its unregistration on its way: its feed may have moved already
+            }
             String channel = Instrument.channelOf(f.trCd());
             if (!WatchedTicker.TRADES.equals(channel)) {
-                if (t != null) {
-                    sideFrame(t, i, channel, f, now, received, quoteRows, memberRows);
-                }
+                sideFrame(t, i, channel, f, now, received, quoteRows, memberRows);
                 continue; // quotes and member flow do not make ticks (nor bars)
             }
             try {
                 ticks.add(TradeTicks.tick(i, f.key(), f.body(), local));
-                if (t != null) {
-                    t.trades.incrementAndGet();
-                    t.lastTrade = now;
-                }
+                t.trades.incrementAndGet();
+                t.lastTrade = now;
             } catch (IllegalArgumentException e) {
                 malformed.incrementAndGet();
-                if (t != null) {
-                    t.malformed.incrementAndGet();
-                }
+                t.malformed.incrementAndGet();
                 LOG.debug("ls source \"{}\": malformed {} {}: {}", ctx.name(), f.trCd(), f.key(), e.getMessage());
             }
         }

@@ -546,7 +546,7 @@ class ClusterKillIT {
             // The feed: the trades the nodes recorded, each once, and the bars of each feed ticker equal
             // backtest over them; trades published while no node fed a ticker are counted as lost. Checked in
             // both scenarios (with node 1 restarted the tickers move twice, the second time back to it).
-            feedChecks(dir, api, binance, tradesAtKill, figures, problems);
+            feedChecks(dir, api, apis, binance, tradesAtKill, figures, problems);
 
             figures.print();
             if (!problems.isEmpty()) {
@@ -792,7 +792,7 @@ class ClusterKillIT {
      * ticker's feed was moving, and not fetched by its new feeder: it goes on after its entity's stored
      * position and fetches the gap when the ticker next trades).
      */
-    void feedChecks(Path dir, Api api, FakeBinance binance, long publishedAtKill, Figures figures,
+    void feedChecks(Path dir, Api api, List<Api> apis, FakeBinance binance, long publishedAtKill, Figures figures,
                     List<String> problems) throws Exception {
         Map<String, List<String>> recorded = recordedTrades(dir);
         Map<String, List<FakeBinance.Trade>> published = new TreeMap<>();
@@ -805,6 +805,8 @@ class ClusterKillIT {
         long unrecorded = 0;
         long late = 0;
         long recordedCount = 0;
+        long handedOverEmpty = 0;
+        long recoveredByTime = 0;
         for (String sym : FEED) {
             List<String> lines = recorded.getOrDefault(sym, List.of());
             Set<Long> times = new java.util.HashSet<>();
@@ -822,6 +824,20 @@ class ClusterKillIT {
             // batch came again). Counted by the ticker, in no bar on either side, so not lost.
             long lateHere = status.path("rejected").path("late").asLong();
             late += lateHere;
+            for (Api a : apis) { // the feeding node's word on its feed (README "Hand-over between nodes")
+                JsonNode health;
+                try {
+                    health = a.json("/api/tickers/" + sym).path("source_health");
+                } catch (IOException down) {
+                    continue;
+                }
+                for (JsonNode g : health.path("gaps")) {
+                    if (g.path("reason").asText().contains("nothing stored yet")) {
+                        handedOverEmpty++;
+                        recoveredByTime += g.path("recovered_trades").asLong();
+                    }
+                }
+            }
             if (accepted > pub.size()) {
                 problems.add(sym + ": accepted " + accepted + " trades, published " + pub.size());
             }
@@ -883,8 +899,9 @@ class ClusterKillIT {
                         + " %d accepted but not in a recording (the killed node's last flush), %d refused as late (their"
                         + " bar closed by the clock before they came again), %d never taken (published while their ticker's"
                         + " feed moved); closed bars equal backtest over recorded + accepted for %d"
-                        + " of %d tickers", binance.trades().size(), publishedAtKill, recordedCount, twice, unrecorded, late, lost,
-                equal, FEED.size());
+                        + " of %d tickers; %d ticker(s) whose feeder now took it over before anything was stored"
+                        + " (%d trade(s) fetched by time)", binance.trades().size(), publishedAtKill, recordedCount, twice, unrecorded,
+                late, lost, equal, FEED.size(), handedOverEmpty, recoveredByTime);
     }
 
     /**

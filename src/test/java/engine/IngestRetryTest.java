@@ -116,8 +116,8 @@ class IngestRetryTest {
                 assertTrue(!slow.isDone(), "no answer while the journal is locked");
                 lock.commit();
                 IngestResult r = slow.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-                // Usually the first attempt's own answer (accepted 5); once in a run on a loaded machine a
-                // later attempt's "already stored" came first. Either way the five ticks, once.
+                // Usually the first attempt's own answer (accepted 5); on a loaded machine a later attempt's
+                // "already stored" can come first (IngestAttempts says why). Either way the five ticks, once.
                 assertEquals(5, r.accepted() + r.alreadyStored(), "the batch's ticks stored: " + r);
             }
             assertCountedOnce(node, "900001", 8);
@@ -136,7 +136,9 @@ class IngestRetryTest {
                         new long[] {11, 12, 13, 14}, null).toCompletableFuture();
                 Await.until(() -> retries(node) >= before + 2, WAIT, "two attempts sent again while the write waits");
                 lock.commit();
-                assertEquals(4, slow.get(WAIT.toSeconds(), TimeUnit.SECONDS).accepted());
+                IngestResult r = slow.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                // As above: the first attempt's "accepted 4" or a later attempt's "already stored 4".
+                assertEquals(4, r.accepted() + r.alreadyStored(), "the batch's ticks stored: " + r);
             }
             assertCountedOnce(node, "900003", 6);
             assertEquals(14, NodeTest.get(node.position("900003")), "the highest aggregate id stored");

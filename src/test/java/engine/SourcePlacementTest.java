@@ -90,6 +90,63 @@ class SourcePlacementTest {
         assertEquals(1, hub.mostWatchersAtOnce(), "no ticker was ever fed by two nodes at once");
     }
 
+    @Test
+    void aMovingTickersLastTicksReachItsEntityBeforeTheOtherNodeFeedsIt() throws Exception {
+        TestDb.Db db = TestDb.h2(dir.resolve("data"));
+        TestSource.Hub hub = new TestSource.Hub();
+        NodeSettings as = NodeSourcesTest.settings(dir.resolve("a"), db, FAST);
+        try (Node a = new NodeBootstrap(as).sourceType(TestSource.TYPE, hub.factory()).start()) {
+            List<String> symbols = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                symbols.add(String.format("%06d", 300 + i));
+            }
+            for (String sym : symbols) {
+                assertInstanceOf(TickerRegistry.Added.class, NodeTest.get(a.addTicker(sym, "feed")));
+            }
+            TestSource onA = hub.on(a.system());
+            testkit.Await.until(() -> onA.watched().equals(Set.copyOf(symbols)), WAIT, "A feeds every ticker");
+            for (String sym : symbols) {
+                assertEquals(2, onA.pushAndWait(NodeTest.ticks(sym, 2)).accepted(), sym);
+            }
+
+            // A source's last ticks of a ticker still on their way to the node when its feed moves: held
+            hub.holdDrains();
+            long beforeMove = System.currentTimeMillis();
+            String seed = Cluster.get(a.system()).selfMember().address().toString();
+            NodeSettings bs = NodeSourcesTest.settings(dir.resolve("b"), db,
+                    FAST + "tickwatch.cluster.seed-nodes = \"" + seed + "\"\n");
+            try (Node b = new NodeBootstrap(bs).sourceType(TestSource.TYPE, hub.factory()).start()) {
+                testkit.Await.until(() -> hub.history().stream().anyMatch(e -> e.kind().equals("drain")), WAIT,
+                        "a worker moving to B hands its tickers over");
+                String moved = hub.history().stream().filter(e -> e.kind().equals("drain")).findFirst()
+                        .orElseThrow().symbol();
+                assertEquals(1, onA.pushAndWait(NodeTest.ticks(moved, 3).subList(2, 3)).accepted(),
+                        "a tick A took before the move still reaches the entity while A hands " + moved + " over");
+                // B would start the moved worker at the next keep-alive (1 s here), were it not held by A's
+                // hand-over: for 3 s nobody feeds it.
+                Thread.sleep(3000);
+                assertEquals(Set.of(), hub.watchersOf(moved), moved + " fed by no node while A's last ticks are on their way");
+
+                hub.releaseDrains();
+                TestSource onB = hub.on(b.system());
+                assertEquals(onB, hub.awaitWatched(moved, WAIT), "B feeds " + moved + " once A's ticks are in");
+                long at = onB.handedOverAt(moved);
+                assertTrue(at >= beforeMove && at <= System.currentTimeMillis(),
+                        "B's source hears when A handed " + moved + " over: " + at);
+                String kept = onA.watched().iterator().next();
+                assertEquals(0, onA.handedOverAt(kept), kept + " has been fed by A from the start: no hand-over");
+                List<TestSource.Hub.HubEvent> h = hub.history();
+                assertTrue(h.indexOf(new TestSource.Hub.HubEvent(onA, "drained", moved))
+                        < h.indexOf(new TestSource.Hub.HubEvent(onB, "watch", moved)), "drained, then fed by B: " + h);
+                assertEquals(0, onA.pushAndWait(NodeTest.ticks(moved, 4).subList(3, 4)).accepted(),
+                        "after the hand-over A's ticks of " + moved + " are dropped");
+                assertEquals(1, onB.pushAndWait(NodeTest.ticks(moved, 4).subList(3, 4)).accepted());
+                assertEquals(4, NodeTest.get(b.status(moved)).orElseThrow().accepted(), "each of the 4 ticks once");
+            }
+        }
+        assertEquals(1, hub.mostWatchersAtOnce(), "no ticker was ever fed by two nodes at once");
+    }
+
     /**
      * Waits until the two sources together watch exactly {@code symbols}, none of them twice, and
      * (when {@code both}) each some of them; else only {@code a}.

@@ -131,6 +131,32 @@ class SymbolLanesTest {
         assertEquals(null, calls.get(1).positions(), "an unnumbered source's ticks go without numbers");
     }
 
+    @Test
+    void aSymbolIsDrainedOnceEveryTickItTookIsStoredAndNoOtherSymbolHoldsItUp() throws Exception {
+        SymbolLanes lanes = new SymbolLanes(ctx(), timer, 50, 10_000, true);
+        assertTrue(lanes.drained("BTCUSDT").toCompletableFuture().isDone(), "nothing queued: drained at once");
+        lanes.submit(List.of(trade("BTCUSDT", 1), trade("ETHUSDT", 1)), new long[] {11, 21});
+        lanes.submit(List.of(trade("BTCUSDT", 2)), new long[] {12}); // queued behind the batch in flight
+        CompletableFuture<?> btc = lanes.drained("BTCUSDT").toCompletableFuture();
+        CompletableFuture<?> eth = lanes.drained("ETHUSDT").toCompletableFuture();
+
+        calls.get(1).answer().complete(IngestResult.of(1, 0, 0, 0, 0)); // ETHUSDT's one trade
+        eth.get(5, TimeUnit.SECONDS);
+        assertFalse(btc.isDone(), "BTCUSDT's first batch is still with the node");
+        calls.get(0).answer().complete(IngestResult.of(1, 0, 0, 0, 0));
+        Await.until(() -> calls.size() == 3, java.time.Duration.ofSeconds(5), "BTCUSDT's queued trade sent");
+        assertFalse(btc.isDone(), "BTCUSDT's queued trade is with the node now");
+        calls.get(2).answer().complete(IngestResult.of(1, 0, 0, 0, 0));
+        btc.get(5, TimeUnit.SECONDS);
+
+        // a symbol whose entity never answers is let go when the source closes
+        lanes.submit(List.of(trade("SOLUSDT", 1)), new long[] {31});
+        CompletableFuture<?> sol = lanes.drained("SOLUSDT").toCompletableFuture();
+        assertFalse(sol.isDone());
+        lanes.close();
+        sol.get(5, TimeUnit.SECONDS);
+    }
+
     private static List<Long> asList(long[] a) {
         List<Long> l = new ArrayList<>();
         for (long x : a) {

@@ -11,8 +11,10 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import persistence.WatchedTicker;
 
@@ -62,6 +64,12 @@ public final class TestSource implements Source {
         hub.unwatched(this, ticker.symbol());
     }
 
+    /** Completed at once, or when the test lets go ({@link Hub#holdDrains}): as a source's queued ticks would. */
+    @Override
+    public CompletionStage<Done> drained(String symbol) {
+        return hub.drain(this, symbol);
+    }
+
     @Override
     public void close() {
         closed = true;
@@ -92,6 +100,11 @@ public final class TestSource implements Source {
         return Set.copyOf(ctx.watched());
     }
 
+    /** What the node tells this source of a hand-over of {@code symbol} ({@link SourceContext#handedOverAt}). */
+    public long handedOverAt(String symbol) {
+        return ctx.handedOverAt(symbol);
+    }
+
     public List<Event> events() {
         synchronized (events) {
             return List.copyOf(events);
@@ -116,6 +129,14 @@ public final class TestSource implements Source {
         private final Map<ActorSystem<?>, TestSource> byNode = Collections.synchronizedMap(new IdentityHashMap<>());
         private final Map<String, Set<TestSource>> watchers = new HashMap<>();
         private int mostWatchersAtOnce;
+        /** Every watch, unwatch, drain asked and drain let go, of every instance, in the order they happened. */
+        private final List<HubEvent> history = new ArrayList<>();
+        private boolean holdDrains;
+        private final List<CompletableFuture<Done>> heldDrains = new ArrayList<>();
+
+        /** One line of {@link #history()}: {@code kind} is {@code watch}, {@code unwatch}, {@code drain} or {@code drained}. */
+        public record HubEvent(TestSource source, String kind, String symbol) {
+        }
 
         public SourceFactory factory() {
             return ctx -> {
@@ -159,13 +180,51 @@ public final class TestSource implements Source {
             return mostWatchersAtOnce;
         }
 
+        /** From now on a source's {@link #drained} waits until {@link #releaseDrains()}. */
+        public synchronized void holdDrains() {
+            holdDrains = true;
+        }
+
+        /** Completes every drain held, and holds none from now on. */
+        public void releaseDrains() {
+            List<CompletableFuture<Done>> release;
+            synchronized (this) {
+                holdDrains = false;
+                release = new ArrayList<>(heldDrains);
+                heldDrains.clear();
+            }
+            release.forEach(f -> f.complete(Done.getInstance()));
+        }
+
+        public synchronized List<HubEvent> history() {
+            return List.copyOf(history);
+        }
+
+        private synchronized CompletionStage<Done> drain(TestSource s, String symbol) {
+            history.add(new HubEvent(s, "drain", symbol));
+            CompletableFuture<Done> f = new CompletableFuture<>();
+            f.thenRun(() -> {
+                synchronized (this) {
+                    history.add(new HubEvent(s, "drained", symbol));
+                }
+            });
+            if (holdDrains) {
+                heldDrains.add(f);
+            } else {
+                f.complete(Done.getInstance());
+            }
+            return f;
+        }
+
         private synchronized void watched(TestSource s, String symbol) {
+            history.add(new HubEvent(s, "watch", symbol));
             Set<TestSource> w = watchers.computeIfAbsent(symbol, k -> new HashSet<>());
             w.add(s);
             mostWatchersAtOnce = Math.max(mostWatchersAtOnce, w.size());
         }
 
         private synchronized void unwatched(TestSource s, String symbol) {
+            history.add(new HubEvent(s, "unwatch", symbol));
             Set<TestSource> w = watchers.get(symbol);
             if (w != null) {
                 w.remove(s);

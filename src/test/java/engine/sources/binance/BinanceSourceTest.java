@@ -175,6 +175,76 @@ class BinanceSourceTest {
         }
     }
 
+    /**
+     * A symbol another node handed over before it stored any trade of it (the node says 0): ids do not
+     * tell the trades published between that node's last and this node's first from the symbol's start,
+     * so the trades from a minute before the hand-over are fetched by time, then the live ones go on.
+     * Trades older than that (ids 1-5 here), which that node would have taken, are not fetched. A symbol
+     * whose feed here did not start with a hand-over fetches nothing (ETHUSDT).
+     */
+    @Test
+    void aSymbolHandedOverBeforeAnythingWasStoredFetchesTheTradesSinceTheHandOver() throws Exception {
+        List<Tick> got = Collections.synchronizedList(new ArrayList<>());
+        List<Long> positions = Collections.synchronizedList(new ArrayList<>());
+        long handedOverAt = T0 + 65_500; // the trade times are T0 + id s: the minute before it holds ids 6 on
+        engine.sources.SourceContext.Ingest node = new engine.sources.SourceContext.Ingest() {
+            @Override
+            public CompletableFuture<IngestResult> ingest(String source, List<Tick> ticks, String key) {
+                throw new AssertionError("the binance source numbers its ticks");
+            }
+
+            @Override
+            public CompletableFuture<IngestResult> ingest(String source, List<Tick> ticks, long[] ids, String key) {
+                got.addAll(ticks);
+                for (long id : ids) {
+                    positions.add(id);
+                }
+                return CompletableFuture.completedFuture(IngestResult.NONE);
+            }
+
+            @Override
+            public long handedOverAt(String symbol) {
+                return "BTCUSDT".equals(symbol) ? handedOverAt : 0;
+            }
+        };
+        try (FakeBinance fake = new FakeBinance()) {
+            var block = ConfigFactory.parseString("type = binance\nurl = \"" + fake.url() + "\"\nrest-url = \""
+                    + fake.restUrl() + "\"\nbackoff = 20ms, max-backoff = 100ms, check-interval = 50ms,"
+                    + " messages-per-second = 10\ncatch-up { request-interval = 0s }");
+            var ctx = SourceContexts.create("binance", block, SYSTEM, node, ConcurrentHashMap.newKeySet());
+            try (BinanceSource src = new BinanceSource(ctx, BinanceSettings.from(block), Clock.systemUTC())) {
+                for (long id = 1; id <= 10; id++) {
+                    fake.record(trade("BTCUSDT", id)); // published before this node fed it
+                    fake.record(trade("ETHUSDT", id));
+                }
+                src.watch(ticker("BTCUSDT"));
+                src.watch(ticker("ETHUSDT"));
+                awaitUntil(() -> fake.subscribed("btcusdt@aggTrade") == 1 && fake.subscribed("ethusdt@aggTrade") == 1,
+                        "SUBSCRIBE both");
+                fake.publish(trade("BTCUSDT", 11));
+                fake.publish(trade("ETHUSDT", 11));
+                fake.publish(trade("BTCUSDT", 12));
+                awaitUntil(() -> got.size() >= 8, "BTCUSDT's 6 to 12 and ETHUSDT's 11");
+                Thread.sleep(200); // nothing more may come
+                synchronized (got) {
+                    assertEquals(ids(6, 12), got.stream().filter(t -> t.symbol().equals("BTCUSDT")).map(Tick::time).toList(),
+                            "from a minute before the hand-over: 6-10 fetched, then the live 11 and 12, each once");
+                    assertEquals(ids(11, 11), got.stream().filter(t -> t.symbol().equals("ETHUSDT")).map(Tick::time).toList(),
+                            "no hand-over, nothing stored: from the first live trade");
+                }
+                assertEquals(1, fake.restRequests().size(), "one page fetched: " + fake.restRequests());
+                FakeBinance.RestRequest r = fake.restRequests().get(0);
+                assertEquals(handedOverAt - 60_000, r.startTime());
+                assertEquals(T0 + 11_000, r.endTime(), "up to the first live trade's time");
+                @SuppressWarnings("unchecked")
+                List<Map<String, Object>> gaps = (List<Map<String, Object>>) src.health("BTCUSDT").get("gaps");
+                Map<String, Object> gap = gaps.get(gaps.size() - 1);
+                assertEquals(Boolean.TRUE, gap.get("filled"), "the hand-over's gap: " + gap);
+                assertEquals(5L, ((Number) gap.get("recovered_trades")).longValue(), "" + gap);
+            }
+        }
+    }
+
     @Test
     void tickersWatchedAndUnwatchedWhileRunningAreSubscribedLiveAndTradesBecomeExactTicks() throws Exception {
         Collected got = new Collected();

@@ -42,8 +42,12 @@ public final class FakeBinance implements AutoCloseable {
     public record Request(int connection, String method, List<String> params, long id, long atNanos) {
     }
 
-    /** A request of {@code /fapi/v1/aggTrades} and the status it was answered with. */
-    public record RestRequest(String symbol, long fromId, int limit, long atNanos, int status) {
+    /**
+     * A request of {@code /fapi/v1/aggTrades} and the status it was answered with: by id ({@code fromId}),
+     * or by time ({@code startTime}-{@code endTime}, inclusive; {@code fromId} -1).
+     */
+    public record RestRequest(String symbol, long fromId, int limit, long atNanos, int status, long startTime,
+                              long endTime) {
     }
 
     private record Scripted(int status, String retryAfter) {
@@ -99,9 +103,13 @@ public final class FakeBinance implements AutoCloseable {
                                         : handleWebSocketMessages(connection(false))),
                         path("stream", () -> handleWebSocketMessages(connection(true))),
                         path(org.apache.pekko.http.javadsl.server.PathMatchers.segment("fapi").slash("v1").slash("aggTrades"),
-                                () -> get(() -> parameter("symbol", symbol -> parameter("fromId", from ->
-                                        parameterOptional("limit", limit -> aggTrades(symbol, Long.parseLong(from),
-                                                limit.map(Integer::parseInt).orElse(500))))))));
+                                () -> get(() -> parameter("symbol", symbol -> parameterOptional("fromId", from ->
+                                        parameterOptional("startTime", start -> parameterOptional("endTime", end ->
+                                        parameterOptional("limit", limit -> aggTrades(symbol,
+                                                from.map(Long::parseLong).orElse(-1L),
+                                                start.map(Long::parseLong).orElse(-1L),
+                                                end.map(Long::parseLong).orElse(-1L),
+                                                limit.map(Integer::parseInt).orElse(500))))))))));
             }
         }.route();
         binding = Http.get(system).newServerAt("127.0.0.1", 0).bind(route).toCompletableFuture()
@@ -119,13 +127,20 @@ public final class FakeBinance implements AutoCloseable {
     }
 
     /**
-     * {@code GET /fapi/v1/aggTrades?symbol=X&fromId=N&limit=L} from the same trade log the streams publish:
-     * the symbol's trades with {@code a >= fromId} in id order, at most {@code limit} (1,000 at most), each
-     * as Binance writes it ({@code a p q f l T m}); or the next scripted failure.
+     * {@code GET /fapi/v1/aggTrades?symbol=X&fromId=N&limit=L} (or {@code startTime=S&endTime=E} in place of
+     * {@code fromId}: under an hour apart, both inclusive) from the same trade log the streams publish: the
+     * symbol's trades with {@code a >= fromId} (or {@code T} in the window) in id order, at most {@code limit}
+     * (1,000 at most), each as Binance writes it ({@code a p q f l T m}); or the next scripted failure.
      */
-    private Route aggTrades(String symbol, long fromId, int limit) {
+    private Route aggTrades(String symbol, long fromId, long startTime, long endTime, int limit) {
+        if (fromId >= 0 == startTime >= 0 || startTime >= 0 && (endTime < startTime || endTime - startTime >= 3_600_000)) {
+            // Binance: -1128 for a combination it does not take, -1127 for a window of an hour or more
+            return new AllDirectives() { }.complete(StatusCodes.BAD_REQUEST,
+                    "{\"code\":-1127,\"msg\":\"fromId, or startTime and endTime less than 1 hour apart.\"}");
+        }
         Scripted fault = restFaults.poll();
-        restRequests.add(new RestRequest(symbol, fromId, limit, System.nanoTime(), fault == null ? 200 : fault.status));
+        restRequests.add(new RestRequest(symbol, fromId, limit, System.nanoTime(), fault == null ? 200 : fault.status,
+                startTime, endTime));
         if (fault != null) {
             var response = org.apache.pekko.http.javadsl.model.HttpResponse.create().withStatus(fault.status)
                     .withEntity(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON,
@@ -138,7 +153,8 @@ public final class FakeBinance implements AutoCloseable {
         }
         List<Trade> log = log(symbol);
         StringBuilder b = new StringBuilder("[");
-        log.stream().filter(t -> t.id >= fromId && t.id >= historyFrom).sorted(java.util.Comparator.comparingLong(Trade::id))
+        log.stream().filter(t -> (fromId >= 0 ? t.id >= fromId : t.time >= startTime && t.time <= endTime)
+                        && t.id >= historyFrom).sorted(java.util.Comparator.comparingLong(Trade::id))
                 .limit(Math.min(1000, limit)).forEach(t -> {
                     if (b.length() > 1) {
                         b.append(',');
