@@ -41,16 +41,12 @@ class SourcePlacementTest {
     void eachTickerIsFedByExactlyOneNodeAndTheWorkSpreads() throws Exception {
         TestDb.Db db = TestDb.h2(dir.resolve("data"));
         TestSource.Hub hub = new TestSource.Hub();
-        NodeSettings as = NodeSourcesTest.settings(dir.resolve("a"), db, FAST);
-        try (Node a = new NodeBootstrap(as).sourceType(TestSource.TYPE, hub.factory()).start()) {
-            String seed = Cluster.get(a.system()).selfMember().address().toString();
-            NodeSettings bs = NodeSourcesTest.settings(dir.resolve("b"), db,
-                    FAST + "tickwatch.cluster.seed-nodes = \"" + seed + "\"\n");
+        try (Node a = first(db, hub)) {
             List<String> symbols = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 symbols.add(String.format("%06d", 200 + i));
             }
-            Node b = new NodeBootstrap(bs).sourceType(TestSource.TYPE, hub.factory()).start();
+            Node b = joining(a, db, hub);
             try {
                 for (String sym : symbols) {
                     assertInstanceOf(TickerRegistry.Added.class, NodeTest.get((sym.hashCode() % 2 == 0 ? a : b)
@@ -94,8 +90,7 @@ class SourcePlacementTest {
     void aMovingTickersLastTicksReachItsEntityBeforeTheOtherNodeFeedsIt() throws Exception {
         TestDb.Db db = TestDb.h2(dir.resolve("data"));
         TestSource.Hub hub = new TestSource.Hub();
-        NodeSettings as = NodeSourcesTest.settings(dir.resolve("a"), db, FAST);
-        try (Node a = new NodeBootstrap(as).sourceType(TestSource.TYPE, hub.factory()).start()) {
+        try (Node a = first(db, hub)) {
             List<String> symbols = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 symbols.add(String.format("%06d", 300 + i));
@@ -112,10 +107,7 @@ class SourcePlacementTest {
             // A source's last ticks of a ticker still on their way to the node when its feed moves: held
             hub.holdDrains();
             long beforeMove = System.currentTimeMillis();
-            String seed = Cluster.get(a.system()).selfMember().address().toString();
-            NodeSettings bs = NodeSourcesTest.settings(dir.resolve("b"), db,
-                    FAST + "tickwatch.cluster.seed-nodes = \"" + seed + "\"\n");
-            try (Node b = new NodeBootstrap(bs).sourceType(TestSource.TYPE, hub.factory()).start()) {
+            try (Node b = joining(a, db, hub)) {
                 testkit.Await.until(() -> hub.history().stream().anyMatch(e -> e.kind().equals("drain")), WAIT,
                         "a worker moving to B hands its tickers over");
                 String moved = hub.history().stream().filter(e -> e.kind().equals("drain")).findFirst()
@@ -145,6 +137,20 @@ class SourcePlacementTest {
             }
         }
         assertEquals(1, hub.mostWatchersAtOnce(), "no ticker was ever fed by two nodes at once");
+    }
+
+    /** Node A, alone at first, with the test source. */
+    private Node first(TestDb.Db db, TestSource.Hub hub) throws Exception {
+        return new NodeBootstrap(NodeSourcesTest.settings(dir.resolve("a"), db, FAST))
+                .sourceType(TestSource.TYPE, hub.factory()).start();
+    }
+
+    /** Node B, joining A's cluster. */
+    private Node joining(Node a, TestDb.Db db, TestSource.Hub hub) throws Exception {
+        String seed = Cluster.get(a.system()).selfMember().address().toString();
+        return new NodeBootstrap(NodeSourcesTest.settings(dir.resolve("b"), db,
+                FAST + "tickwatch.cluster.seed-nodes = \"" + seed + "\"\n"))
+                .sourceType(TestSource.TYPE, hub.factory()).start();
     }
 
     /**

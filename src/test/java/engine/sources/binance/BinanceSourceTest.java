@@ -113,6 +113,35 @@ class BinanceSourceTest {
         return events(s).stream().filter(e -> e.get("kind").equals(kind)).count();
     }
 
+    /** A node that takes a numbered source's ticks and keeps them with their aggregate ids, in order. */
+    static class NumberedNode implements engine.sources.SourceContext.Ingest {
+        final List<Tick> got = Collections.synchronizedList(new ArrayList<>());
+        final List<Long> positions = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public CompletableFuture<IngestResult> ingest(String source, List<Tick> ticks, String key) {
+            throw new AssertionError("the binance source numbers its ticks");
+        }
+
+        @Override
+        public CompletableFuture<IngestResult> ingest(String source, List<Tick> ticks, long[] ids, String key) {
+            got.addAll(ticks);
+            for (long id : ids) {
+                positions.add(id);
+            }
+            return CompletableFuture.completedFuture(IngestResult.NONE);
+        }
+
+        /** A binance source on {@code fake} with catch-up at full speed, feeding this node. */
+        BinanceSource source(FakeBinance fake) {
+            var block = ConfigFactory.parseString("type = binance\nurl = \"" + fake.url() + "\"\nrest-url = \""
+                    + fake.restUrl() + "\"\nbackoff = 20ms, max-backoff = 100ms, check-interval = 50ms,"
+                    + " messages-per-second = 10\ncatch-up { request-interval = 0s }");
+            var ctx = SourceContexts.create("binance", block, SYSTEM, this, ConcurrentHashMap.newKeySet());
+            return new BinanceSource(ctx, BinanceSettings.from(block), Clock.systemUTC());
+        }
+    }
+
     /**
      * A symbol another node fed until now (it left, or was stopped): the node says its stored trades end
      * at id 6. The feed goes on after it: ids 7-10, published while no node fed the symbol, are fetched
@@ -123,23 +152,7 @@ class BinanceSourceTest {
     @Test
     void aSymbolTakenOverFromAnotherNodeGoesOnAfterWhatThatNodeStored() throws Exception {
         java.util.concurrent.atomic.AtomicInteger asks = new java.util.concurrent.atomic.AtomicInteger();
-        List<Tick> got = Collections.synchronizedList(new ArrayList<>());
-        List<Long> positions = Collections.synchronizedList(new ArrayList<>());
-        engine.sources.SourceContext.Ingest node = new engine.sources.SourceContext.Ingest() {
-            @Override
-            public CompletableFuture<IngestResult> ingest(String source, List<Tick> ticks, String key) {
-                throw new AssertionError("the binance source numbers its ticks");
-            }
-
-            @Override
-            public CompletableFuture<IngestResult> ingest(String source, List<Tick> ticks, long[] ids, String key) {
-                got.addAll(ticks);
-                for (long id : ids) {
-                    positions.add(id);
-                }
-                return CompletableFuture.completedFuture(IngestResult.NONE);
-            }
-
+        NumberedNode node = new NumberedNode() {
             @Override
             public CompletableFuture<Long> position(String symbol) {
                 if (asks.incrementAndGet() < 3) {
@@ -148,12 +161,10 @@ class BinanceSourceTest {
                 return CompletableFuture.completedFuture("BTCUSDT".equals(symbol) ? 6L : 0L);
             }
         };
+        List<Tick> got = node.got;
+        List<Long> positions = node.positions;
         try (FakeBinance fake = new FakeBinance()) {
-            var block = ConfigFactory.parseString("type = binance\nurl = \"" + fake.url() + "\"\nrest-url = \""
-                    + fake.restUrl() + "\"\nbackoff = 20ms, max-backoff = 100ms, check-interval = 50ms,"
-                    + " messages-per-second = 10\ncatch-up { request-interval = 0s }");
-            var ctx = SourceContexts.create("binance", block, SYSTEM, node, ConcurrentHashMap.newKeySet());
-            try (BinanceSource src = new BinanceSource(ctx, BinanceSettings.from(block), Clock.systemUTC())) {
+            try (BinanceSource src = node.source(fake)) {
                 for (long id = 1; id <= 10; id++) {
                     fake.record(trade("BTCUSDT", id)); // published before this node fed it
                 }
@@ -184,35 +195,16 @@ class BinanceSourceTest {
      */
     @Test
     void aSymbolHandedOverBeforeAnythingWasStoredFetchesTheTradesSinceTheHandOver() throws Exception {
-        List<Tick> got = Collections.synchronizedList(new ArrayList<>());
-        List<Long> positions = Collections.synchronizedList(new ArrayList<>());
         long handedOverAt = T0 + 65_500; // the trade times are T0 + id s: the minute before it holds ids 6 on
-        engine.sources.SourceContext.Ingest node = new engine.sources.SourceContext.Ingest() {
-            @Override
-            public CompletableFuture<IngestResult> ingest(String source, List<Tick> ticks, String key) {
-                throw new AssertionError("the binance source numbers its ticks");
-            }
-
-            @Override
-            public CompletableFuture<IngestResult> ingest(String source, List<Tick> ticks, long[] ids, String key) {
-                got.addAll(ticks);
-                for (long id : ids) {
-                    positions.add(id);
-                }
-                return CompletableFuture.completedFuture(IngestResult.NONE);
-            }
-
+        NumberedNode node = new NumberedNode() {
             @Override
             public long handedOverAt(String symbol) {
                 return "BTCUSDT".equals(symbol) ? handedOverAt : 0;
             }
         };
+        List<Tick> got = node.got;
         try (FakeBinance fake = new FakeBinance()) {
-            var block = ConfigFactory.parseString("type = binance\nurl = \"" + fake.url() + "\"\nrest-url = \""
-                    + fake.restUrl() + "\"\nbackoff = 20ms, max-backoff = 100ms, check-interval = 50ms,"
-                    + " messages-per-second = 10\ncatch-up { request-interval = 0s }");
-            var ctx = SourceContexts.create("binance", block, SYSTEM, node, ConcurrentHashMap.newKeySet());
-            try (BinanceSource src = new BinanceSource(ctx, BinanceSettings.from(block), Clock.systemUTC())) {
+            try (BinanceSource src = node.source(fake)) {
                 for (long id = 1; id <= 10; id++) {
                     fake.record(trade("BTCUSDT", id)); // published before this node fed it
                     fake.record(trade("ETHUSDT", id));
