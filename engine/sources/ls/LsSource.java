@@ -32,18 +32,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
-import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.model.ws.Message;
-import org.apache.pekko.http.javadsl.model.ws.TextMessage;
-import org.apache.pekko.http.javadsl.model.ws.WebSocketRequest;
-import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgradeResponse;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.UniqueKillSwitch;
-import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;
@@ -104,7 +97,7 @@ public final class LsSource implements Source {
         final long id;
         final Slot slot;
         UniqueKillSwitch kill;
-        BoundedSourceQueue<Message> out;
+        LsSocket socket;
         boolean open;
         volatile Instant lastFrame;
         /** When the last frame was read ({@link System#nanoTime()}). */
@@ -156,6 +149,8 @@ public final class LsSource implements Source {
     private final Clock clock;
     private final TokenClient tokens;
     private final Materializer mat;
+    /** The websockets' client ({@link LsSocket} says why the JDK's). */
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
     private final ScheduledExecutorService exec;
     /** The trades' way into the node, one lane per symbol (a moving entity holds back only its own). */
     private final SymbolLanes lanes;
@@ -451,55 +446,45 @@ public final class LsSource implements Source {
     private void open(Slot slot) {
         Conn c = new Conn(++connSeq, slot);
         slot.ws = c;
-        Pair<BoundedSourceQueue<Message>, org.apache.pekko.stream.javadsl.Source<Message, org.apache.pekko.NotUsed>> q =
-                org.apache.pekko.stream.javadsl.Source.<Message>queue(65_536).preMaterialize(mat);
-        c.out = q.first();
-        Flow<Message, String, UniqueKillSwitch> read = Flow.<Message>create()
-                .viaMat(KillSwitches.single(), Keep.right())
-                .mapAsync(1, m -> {
-                    c.readNanos = System.nanoTime();
-                    return text(m);
-                });
+        Pair<BoundedSourceQueue<String>, org.apache.pekko.stream.javadsl.Source<String, org.apache.pekko.NotUsed>> q =
+                org.apache.pekko.stream.javadsl.Source.<String>queue(2 * LsSocket.HIGH).preMaterialize(mat);
+        LsSocket socket = new LsSocket(q.first());
+        c.socket = socket;
         // Trades alone fill a batch: quotes and member flow (several times as many frames) ride along
         // without taking a trade's place, so a batch's one ingest carries up to 1,000 trades however
         // many quotes arrive meanwhile (counted as frames, they cut the trades a batch carried to a
         // fifth at 4 quotes a trade, and the node fell behind on trades it could otherwise keep up with).
-        Sink<Message, Pair<UniqueKillSwitch, CompletionStage<Done>>> in = read
-                .filter(s -> !s.isEmpty())
+        Pair<UniqueKillSwitch, CompletionStage<Done>> r = q.second()
+                .map(text -> {
+                    c.readNanos = System.nanoTime();
+                    socket.taken();
+                    return text;
+                })
+                .viaMat(KillSwitches.single(), Keep.right())
+                .filter(text -> !text.isEmpty())
                 .mapConcat(this::parse)
                 .groupedWeightedWithin(MAX_BATCH_TRADES, MAX_BATCH_FRAMES, f -> f.isTrade() ? 1L : 0L,
                         Duration.ofMillis(2))
                 .mapAsync(1, batch -> c.silence.storing(() -> onFrames(c, batch)))
-                .toMat(Sink.ignore(), Keep.both());
-        Pair<CompletionStage<WebSocketUpgradeResponse>, Pair<UniqueKillSwitch, CompletionStage<Done>>> r =
-                Http.get(ctx.system()).singleWebSocketRequest(WebSocketRequest.create(settings.wsUrl().toString()),
-                        Flow.fromSinkAndSourceCoupledMat(in, q.second(), Keep.left()), mat);
-        c.kill = r.second().first();
-        r.first().whenComplete((resp, err) -> exec.execute(() -> {
+                .toMat(Sink.ignore(), Keep.both())
+                .run(mat);
+        c.kill = r.first();
+        socket.open(http, settings.wsUrl(), settings.requestTimeout()).whenComplete((ok, err) -> exec.execute(() -> {
             if (slot.ws != c) {
+                socket.abort();
                 return;
             }
             if (err != null) {
-                dropped(c, "connect failed: " + message(err));
-            } else if (resp.response().status().intValue() != 101) {
-                c.kill.abort(new IllegalStateException("upgrade answered HTTP " + resp.response().status().intValue()));
+                c.kill.abort(new IllegalStateException(LsSocket.why(err)));
             } else {
                 connected(c);
             }
         }));
-        r.second().second().whenComplete((d, err) -> exec.execute(() ->
-                dropped(c, err == null ? "closed by the server" : silent(err) ? "silent for longer than "
-                        + settings.silenceLimit().toMillis() + " ms" : message(err))));
-    }
-
-    private CompletionStage<String> text(Message m) {
-        if (m.isText()) {
-            TextMessage t = m.asTextMessage();
-            return t.isStrict() ? CompletableFuture.completedFuture(t.getStrictText())
-                    : t.toStrict(settings.requestTimeout().toMillis(), mat).thenApply(TextMessage::getStrictText);
-        }
-        m.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), mat); // LS sends text; drain anything else
-        return CompletableFuture.completedFuture("");
+        r.second().whenComplete((d, err) -> {
+            socket.abort(); // the stream ended (the server closed, or it was aborted): so does the socket
+            exec.execute(() -> dropped(c, err == null ? "closed by the server" : silent(err) ? "silent for longer than "
+                    + settings.silenceLimit().toMillis() + " ms" : message(err)));
+        });
     }
 
     private void connected(Conn c) {
@@ -595,10 +580,7 @@ public final class LsSource implements Source {
         if (c == null || !c.open) {
             return;
         }
-        QueueOfferResult r = c.out.offer(TextMessage.create(frame));
-        if (r != QueueOfferResult.enqueued()) {
-            c.kill.abort(new IllegalStateException("outgoing frames not taken: " + r));
-        }
+        c.socket.send(frame);
     }
 
     private void onControl(Conn c, Frame f) {

@@ -100,7 +100,10 @@ public final class FakeLs implements AutoCloseable {
     public FakeLs() throws Exception {
         system = ActorSystem.create("fake-ls", ConfigFactory.parseString(
                 "pekko.loglevel = WARNING\npekko.actor.provider = local\n"
-                        + "pekko.http.server.websocket.periodic-keep-alive-max-idle = 0s")
+                        // a ping after a second without a frame, as venues keep idle connections alive (0s,
+                        // as it was, sent pings back to back whenever the line was idle: hundreds of
+                        // thousands a test, before which the JDK's websocket client delivered nothing else)
+                        + "pekko.http.server.websocket.periodic-keep-alive-max-idle = 1s")
                 .withFallback(ConfigFactory.load()));
         binding = Http.get(system).newServerAt("127.0.0.1", 0).bind(this::handle)
                 .toCompletableFuture().get(20, TimeUnit.SECONDS);

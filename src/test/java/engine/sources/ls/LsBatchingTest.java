@@ -82,6 +82,57 @@ class LsBatchingTest {
         }
     }
 
+    /**
+     * A node that stores nothing for a while holds the connection back: the source stops reading past
+     * {@code max-queued} trades, the frames already off the wire wait in the connection's queue, and the
+     * socket stops asking the server's side for more once 4,096 wait there ({@link LsSocket}). Then the
+     * node stores again, and every one of the 12,000 trades (three times what the queue holds) comes
+     * once, in order, with no reconnect: a queue that overflowed would have dropped the connection.
+     */
+    @Test
+    void aNodeThatStoresNothingForAWhileHoldsTheConnectionBackAndLosesNothing() throws Exception {
+        int trades = 3 * LsSocket.HIGH;
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ls-backpressure",
+                ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
+        List<Tick> got = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<IngestResult> held = new CompletableFuture<>();
+        SourceContext.Ingest node = (source, batch, key) -> {
+            boolean first = got.isEmpty();
+            got.addAll(batch);
+            return first ? held : CompletableFuture.completedFuture(IngestResult.NONE);
+        };
+        try (FakeLs fake = new FakeLs()) {
+            var block = ConfigFactory.parseString("type = ls\nurl = \"" + fake.url() + "\"\nws-url = \"" + fake.wsUrl()
+                    + "\"\nappkey = \"PSkey7Hq2Lx9\"\nappsecret = \"sEcr3tZw8Vb4\"\n"
+                    + "backoff = 50ms, max-backoff = 300ms, request-timeout = 3s, max-queued = 50\n");
+            var ctx = SourceContexts.create("ls", block, system, node, ConcurrentHashMap.newKeySet());
+            LsSource src = new LsSource(ctx, LsSettings.from(block), LsSilenceTest.CLOCK);
+            try {
+                src.watch(new WatchedTicker("005930", "ls", 0L, null, null, List.of("trades")));
+                Await.until(() -> fake.registered("S3_", "005930"), Duration.ofSeconds(20), "trades registered");
+                for (int n = 1; n <= trades; n++) {
+                    fake.publish("S3_", "005930", trade(n));
+                }
+                Await.until(() -> !got.isEmpty(), Duration.ofSeconds(20), "the first batch's ingest, held");
+                int first = got.size();
+                Thread.sleep(1000); // the rest of the frames reach the source's side meanwhile
+                assertEquals(first, got.size(), "nothing more ingested while the node holds the first batch");
+                held.complete(IngestResult.NONE);
+                Await.until(() -> got.size() >= trades, Duration.ofSeconds(60), "every trade ingested");
+                List<Long> times = got.stream().map(Tick::time).toList();
+                for (int i = 1; i < times.size(); i++) {
+                    assertEquals(1000L, times.get(i) - times.get(i - 1), "trade " + (i + 1) + " after trade " + i + ", once");
+                }
+                assertEquals(trades, got.size());
+                assertEquals(0L, ((Number) src.health().get("reconnects")).longValue(), "no reconnect: " + src.health());
+            } finally {
+                src.close();
+            }
+        } finally {
+            system.terminate();
+        }
+    }
+
     /** Trade {@code n} of 005930: one share, at 10:00 plus n seconds. */
     static Map<String, String> trade(int n) {
         Map<String, String> b = LsSilenceTest.trade(n);
