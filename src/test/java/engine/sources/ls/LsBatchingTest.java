@@ -44,11 +44,7 @@ class LsBatchingTest {
         };
         Map<String, String> quotes = FakeLs.quotesBody(10, 55_100, 55_000, 100);
         try (FakeLs fake = new FakeLs()) {
-            var block = ConfigFactory.parseString("type = ls\nurl = \"" + fake.url() + "\"\nws-url = \"" + fake.wsUrl()
-                    + "\"\nappkey = \"PSkey7Hq2Lx9\"\nappsecret = \"sEcr3tZw8Vb4\"\n"
-                    + "backoff = 50ms, max-backoff = 300ms, request-timeout = 3s\n");
-            var ctx = SourceContexts.create("ls", block, system, held, ConcurrentHashMap.newKeySet());
-            LsSource src = new LsSource(ctx, LsSettings.from(block), LsSilenceTest.CLOCK);
+            LsSource src = source(system, fake, held, "");
             try {
                 src.watch(new WatchedTicker("005930", "ls", 0L, null, null, List.of("trades", "quotes")));
                 Await.until(() -> fake.registered("S3_", "005930") && fake.registered("H1_", "005930"),
@@ -102,11 +98,7 @@ class LsBatchingTest {
             return first ? held : CompletableFuture.completedFuture(IngestResult.NONE);
         };
         try (FakeLs fake = new FakeLs()) {
-            var block = ConfigFactory.parseString("type = ls\nurl = \"" + fake.url() + "\"\nws-url = \"" + fake.wsUrl()
-                    + "\"\nappkey = \"PSkey7Hq2Lx9\"\nappsecret = \"sEcr3tZw8Vb4\"\n"
-                    + "backoff = 50ms, max-backoff = 300ms, request-timeout = 3s, max-queued = 50\n");
-            var ctx = SourceContexts.create("ls", block, system, node, ConcurrentHashMap.newKeySet());
-            LsSource src = new LsSource(ctx, LsSettings.from(block), LsSilenceTest.CLOCK);
+            LsSource src = source(system, fake, node, "max-queued = 50\n");
             try {
                 src.watch(new WatchedTicker("005930", "ls", 0L, null, null, List.of("trades")));
                 Await.until(() -> fake.registered("S3_", "005930"), Duration.ofSeconds(20), "trades registered");
@@ -131,6 +123,15 @@ class LsBatchingTest {
         } finally {
             system.terminate();
         }
+    }
+
+    /** An ls source on {@code fake} feeding {@code node}, with the test keys and short backoffs, plus {@code extra}. */
+    static LsSource source(ActorSystem<?> system, FakeLs fake, SourceContext.Ingest node, String extra) {
+        var block = ConfigFactory.parseString("type = ls\nurl = \"" + fake.url() + "\"\nws-url = \"" + fake.wsUrl()
+                + "\"\nappkey = \"PSkey7Hq2Lx9\"\nappsecret = \"sEcr3tZw8Vb4\"\n"
+                + "backoff = 50ms, max-backoff = 300ms, request-timeout = 3s\n" + extra);
+        var ctx = SourceContexts.create("ls", block, system, node, ConcurrentHashMap.newKeySet());
+        return new LsSource(ctx, LsSettings.from(block), LsSilenceTest.CLOCK);
     }
 
     /** Trade {@code n} of 005930: one share, at 10:00 plus n seconds. */
