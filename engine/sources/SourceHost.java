@@ -331,7 +331,10 @@ public final class SourceHost implements AutoCloseable {
         return null;
     }
 
-    /** A source's ticks: those of symbols it feeds here go to the node; the rest are dropped (see {@link SourceContext#ingest}). */
+    /**
+     * A source's ticks: those of symbols it feeds here, or hands over now ({@link #handOver}), go to the
+     * node; the rest are dropped (see {@link SourceContext#ingest}).
+     */
     private CompletionStage<IngestResult> ingest(String source, List<Tick> ticks, long[] positions,
                                                  String idempotencyKey) {
         Set<String> mine = watched.getOrDefault(source, Set.of());

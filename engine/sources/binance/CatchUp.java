@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fetches the trades a gap cost from {@code GET <rest-url>/fapi/v1/aggTrades?symbol=X&fromId=N&limit=1000},
- * page after page until the gap is closed, and hands them to the ingest stage as one
+ * page after page until the gap is closed (a feed handed over with nothing stored asks its first page by
+ * {@code startTime}/{@code endTime}, as its first id is not known), and hands them to the ingest stage as one
  * {@link Frame.CaughtUp}. One request at a time per source, {@code request-interval} apart (the weight budget
  * is per IP); 429 and 418 wait {@code Retry-After} (and hold every job, since the limit is the IP's), 5xx
  * and failed connections a jittered backoff, up to {@code max-retries}; any other answer, an empty page,
@@ -51,7 +52,7 @@ final class CatchUp implements Sequencer.Fetch {
         long nextId;
         int attempt;
         boolean done;
-        /** Asks its first page by time: {@code startTime} this, {@code endTime} {@link #untilMillis}; 0 once by id. */
+        /** Asks its first page by time from this ({@link #windowEnd}); 0 once it goes by id. */
         long sinceMillis;
         long untilMillis;
 
@@ -112,7 +113,7 @@ final class CatchUp implements Sequencer.Fetch {
     public void startSince(SymbolFeed feed, long sinceMillis, long untilMillis, long toId) {
         Job j = new Job(feed, toId, toId);
         j.sinceMillis = sinceMillis;
-        j.untilMillis = Math.max(sinceMillis, Math.min(untilMillis, sinceMillis + HOUR_MS - 1));
+        j.untilMillis = Math.max(sinceMillis, untilMillis);
         queue(j);
     }
 
@@ -154,7 +155,7 @@ final class CatchUp implements Sequencer.Fetch {
         }
         notBeforeNanos = System.nanoTime() + settings.requestInterval().toNanos();
         String url = settings.restUrl() + "/fapi/v1/aggTrades?symbol=" + j.feed.symbol.toUpperCase(Locale.ROOT)
-                + (j.sinceMillis > 0 ? "&startTime=" + j.sinceMillis + "&endTime=" + j.untilMillis + "&limit=" + PAGE
+                + (j.sinceMillis > 0 ? "&startTime=" + j.sinceMillis + "&endTime=" + windowEnd(j) + "&limit=" + PAGE
                 : "&fromId=" + j.nextId + "&limit=" + Math.min(PAGE, j.toId - j.nextId));
         requests.incrementAndGet();
         Http.get(system).singleRequest(HttpRequest.GET(url))
@@ -249,6 +250,7 @@ final class CatchUp implements Sequencer.Fetch {
      * of them its {@code fromId}; none means none was missed. A full page goes on by id.
      */
     private void byTime(Job j, JsonNode page) {
+        boolean cut = windowEnd(j) < j.untilMillis; // more than an hour asked: the rest goes by id
         j.sinceMillis = 0;
         long highest = -1;
         long lowest = Long.MAX_VALUE;
@@ -263,7 +265,7 @@ final class CatchUp implements Sequencer.Fetch {
         if (lowest != Long.MAX_VALUE) {
             j.fromId = lowest;
         }
-        if (page.size() < PAGE || highest >= j.toId - 1) {
+        if (highest >= j.toId - 1 || page.size() < PAGE && !(cut && highest >= 0)) {
             boolean all = j.got.size() == j.toId - j.fromId;
             finish(j, all, all ? null : "Binance no longer has " + (j.toId - j.fromId - j.got.size())
                     + " of the ids (too old, or malformed)");
@@ -272,6 +274,11 @@ final class CatchUp implements Sequencer.Fetch {
             j.nextId = highest + 1;
             page(j);
         }
+    }
+
+    /** The end of a job's first window: its live trade's time, or under an hour after its start. */
+    private static long windowEnd(Job j) {
+        return Math.min(j.untilMillis, j.sinceMillis + HOUR_MS - 1);
     }
 
     /** Waits {@code afterMillis} (the server's) or the backoff, then asks again, or gives up after max-retries. */

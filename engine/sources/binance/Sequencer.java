@@ -22,7 +22,7 @@ final class Sequencer {
         /** Starts fetching ids {@code fromId} up to {@code toId} (exclusive) of {@code feed}. */
         void start(SymbolFeed feed, long fromId, long toId);
 
-        /** Starts fetching {@code feed}'s trades from time {@code sinceMillis} on, up to id {@code toId} (exclusive). */
+        /** Starts fetching {@code feed}'s trades from time {@code sinceMillis} up to id {@code toId} (exclusive). */
         void startSince(SymbolFeed feed, long sinceMillis, long untilMillis, long toId);
     }
 

@@ -122,8 +122,8 @@ final class SymbolFeed {
      * not known until they come: {@code missed_trades} stays empty, {@code recovered_trades} counts them).
      */
     synchronized Gap takenOverEmpty(long since, long firstIdAfter, Instant firstTradeTime) {
-        Gap g = new Gap(Instant.ofEpochMilli(since), -1,
-                "taken over from the node that fed it before, nothing stored yet: fetched from a minute before the hand-over");
+        Gap g = new Gap(Instant.ofEpochMilli(since), -1, "taken over from the node that fed it before, nothing"
+                + " stored yet: fetched from a minute before the hand-over");
         g.to = firstTradeTime;
         g.firstIdAfter = firstIdAfter;
         g.filling = true;

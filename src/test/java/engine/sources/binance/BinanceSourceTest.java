@@ -237,6 +237,41 @@ class BinanceSourceTest {
         }
     }
 
+    /**
+     * The same, when the first live trade comes more than an hour after the hand-over: Binance takes a
+     * time window under an hour, so the first page asks for that hour (ids 6-8), and the rest up to the
+     * live trade goes by id (9 and 10, traded 90 minutes after the hand-over).
+     */
+    @Test
+    void aHandOverMoreThanAnHourBeforeTheFirstLiveTradeFetchesTheRestById() throws Exception {
+        long handedOverAt = T0 + 65_500;
+        NumberedNode node = new NumberedNode() {
+            @Override
+            public long handedOverAt(String symbol) {
+                return handedOverAt;
+            }
+        };
+        long hour = 3_600_000;
+        try (FakeBinance fake = new FakeBinance()) {
+            try (BinanceSource src = node.source(fake)) {
+                for (long id = 1; id <= 8; id++) {
+                    fake.record(trade("BTCUSDT", id));
+                }
+                fake.record(new FakeBinance.Trade("BTCUSDT", 9, "90000.5", "0.001", handedOverAt + hour + hour / 2));
+                fake.record(new FakeBinance.Trade("BTCUSDT", 10, "90001.5", "0.001", handedOverAt + hour + hour / 2 + 1));
+                src.watch(ticker("BTCUSDT"));
+                awaitUntil(() -> fake.subscribed("btcusdt@aggTrade") == 1, "SUBSCRIBE btcusdt@aggTrade");
+                fake.publish(new FakeBinance.Trade("BTCUSDT", 11, "90002.5", "0.001", handedOverAt + 2 * hour));
+                awaitUntil(() -> node.positions.size() >= 6, "ids 6 to 11");
+                Thread.sleep(200); // nothing more may come
+                assertEquals(List.of(6L, 7L, 8L, 9L, 10L, 11L), node.positions, "each once, in order");
+                assertEquals(2, fake.restRequests().size(), "an hour by time, then by id: " + fake.restRequests());
+                assertEquals(handedOverAt - 60_000 + hour - 1, fake.restRequests().get(0).endTime(), "under an hour");
+                assertEquals(9, fake.restRequests().get(1).fromId());
+            }
+        }
+    }
+
     @Test
     void tickersWatchedAndUnwatchedWhileRunningAreSubscribedLiveAndTradesBecomeExactTicks() throws Exception {
         Collected got = new Collected();
