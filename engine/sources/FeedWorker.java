@@ -116,7 +116,6 @@ public final class FeedWorker {
     }
 
     private static void apply(FeedUpdate u, Map<String, WatchedTicker> owned, SourceHost host) {
-        long handedOverAt = u instanceof FeedTickers all ? all.handedOverAt() : 0;
         if (u instanceof FeedTickers all) {
             Map<String, WatchedTicker> now = new HashMap<>();
             all.tickers().forEach(t -> now.put(t.symbol(), t));
@@ -126,7 +125,7 @@ public final class FeedWorker {
                     host.unwatch(t);
                 }
             }
-            now.values().forEach(t -> add(t, owned, host, handedOverAt));
+            now.values().forEach(t -> add(t, owned, host, all.handedOverAt()));
         } else if (u instanceof FeedAdded a) {
             WatchedTicker old = owned.get(a.ticker().symbol());
             if (old != null && !old.equals(a.ticker())) {

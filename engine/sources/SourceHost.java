@@ -138,14 +138,10 @@ public final class SourceHost implements AutoCloseable {
         return List.copyOf(sources.keySet());
     }
 
-    /** Starts feeding {@code t} here (a no-op when it is fed here already). */
-    public void watch(WatchedTicker t) {
-        watch(t, 0);
-    }
-
     /**
-     * Starts feeding {@code t} here, which another node handed over at {@code handedOverAt} (epoch
-     * millis; 0: not a hand-over), as {@link SourceContext#handedOverAt} tells its source.
+     * Starts feeding {@code t} here (a no-op when it is fed here already), which another node handed
+     * over at {@code handedOverAt} (epoch millis; 0: not a hand-over), as {@link SourceContext#handedOverAt}
+     * tells its source.
      */
     public synchronized void watch(WatchedTicker t, long handedOverAt) {
         Source s = sources.get(t.source());
@@ -225,8 +221,7 @@ public final class SourceHost implements AutoCloseable {
             drained = CompletableFuture.completedFuture(Done.getInstance());
         }
         return drained.toCompletableFuture().copy()
-                .completeOnTimeout(Done.getInstance(), timeout.toMillis(),
-                        TimeUnit.MILLISECONDS)
+                .completeOnTimeout(Done.getInstance(), timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((d, e) -> {
                     ours.remove(t.symbol());
                     if (e != null) {

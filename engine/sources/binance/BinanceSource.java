@@ -238,7 +238,7 @@ public final class BinanceSource implements Source {
 
     /** The symbol's trades already in its lane (taken before {@link #unwatch}) reached the node. */
     @Override
-    public java.util.concurrent.CompletionStage<org.apache.pekko.Done> drained(String symbol) {
+    public CompletionStage<Done> drained(String symbol) {
         return lanes.drained(symbol);
     }
 

@@ -96,10 +96,7 @@ final class SymbolFeed {
         if (last != null && last.to == null) {
             return; // still down: one gap until the feed is back
         }
-        gaps.addLast(new Gap(from, lastId, reason));
-        while (gaps.size() > GAPS_KEPT) {
-            gaps.removeFirst();
-        }
+        keep(new Gap(from, lastId, reason));
     }
 
     /**
@@ -110,10 +107,7 @@ final class SymbolFeed {
         Instant now = Instant.now();
         Gap g = new Gap(now, position, "taken over from the node that fed it before");
         g.to = now;
-        gaps.addLast(g);
-        while (gaps.size() > GAPS_KEPT) {
-            gaps.removeFirst();
-        }
+        keep(g);
     }
 
     /**
@@ -127,11 +121,16 @@ final class SymbolFeed {
         g.to = firstTradeTime;
         g.firstIdAfter = firstIdAfter;
         g.filling = true;
+        keep(g);
+        return g;
+    }
+
+    /** Adds {@code g} as the latest gap, forgetting the oldest past {@link #GAPS_KEPT}. Callers hold the lock. */
+    private void keep(Gap g) {
         gaps.addLast(g);
         while (gaps.size() > GAPS_KEPT) {
             gaps.removeFirst();
         }
-        return g;
     }
 
     synchronized void closeGap(Instant to) {
@@ -162,10 +161,7 @@ final class SymbolFeed {
             Instant from = lastTrade != null ? lastTrade : liveTradeTime;
             g = new Gap(from, lastIdBefore, "aggregate ids jumped on a live connection");
             g.to = liveTradeTime;
-            gaps.addLast(g);
-            while (gaps.size() > GAPS_KEPT) {
-                gaps.removeFirst();
-            }
+            keep(g);
         }
         g.firstIdAfter = firstIdAfter;
         g.filling = fetching;

@@ -94,7 +94,7 @@ final class LsSocket {
         if (t instanceof WebSocketHandshakeException h) {
             return "upgrade answered HTTP " + h.getResponse().statusCode();
         }
-        return "connect failed: " + (t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());
+        return "connect failed: " + LsSource.message(t);
     }
 
     private void request() {

@@ -330,12 +330,11 @@ public final class LsSource implements Source {
      * {@link #unwatch} queued there, so no trade of it is taken after the answer's question.
      */
     @Override
-    public java.util.concurrent.CompletionStage<org.apache.pekko.Done> drained(String symbol) {
+    public CompletionStage<Done> drained(String symbol) {
         try {
-            return java.util.concurrent.CompletableFuture.supplyAsync(() -> lanes.drained(symbol), exec)
-                    .thenCompose(d -> d);
+            return CompletableFuture.supplyAsync(() -> lanes.drained(symbol), exec).thenCompose(d -> d);
         } catch (java.util.concurrent.RejectedExecutionException closing) {
-            return java.util.concurrent.CompletableFuture.completedFuture(org.apache.pekko.Done.getInstance());
+            return CompletableFuture.completedFuture(Done.getInstance());
         }
     }
 
@@ -846,7 +845,8 @@ public final class LsSource implements Source {
         return c instanceof java.util.concurrent.TimeoutException;
     }
 
-    private static String message(Throwable t) {
+    /** An error's own words, under the wrappers of futures ({@link LsSocket#why} too). */
+    static String message(Throwable t) {
         Throwable c = t;
         while ((c instanceof java.util.concurrent.CompletionException || c instanceof java.util.concurrent.ExecutionException)
                 && c.getCause() != null) {
